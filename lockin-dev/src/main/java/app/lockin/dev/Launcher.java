@@ -1,0 +1,224 @@
+package app.lockin.dev;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.nimbusds.jose.jwk.RSAKey;
+
+/**
+ * What {@code ./lockin} runs.
+ *
+ * <ul>
+ * <li>{@code run}: starts an embedded PostgreSQL (unless {@code DATABASE_URL}
+ * is set), makes a development key pair (unless {@code LOCKIN_JWKS_LOCATION}
+ * or Cognito settings are set), and runs Payara Micro with the application in
+ * the foreground on {@code LOCKIN_PORT} (default 8080). Ctrl-C stops all of it.</li>
+ * <li>{@code token NAME [--admin] [--id]}: prints a development token for the
+ * person NAME, signed by the development key.</li>
+ * </ul>
+ */
+public final class Launcher {
+
+    static final String DEV_ISSUER = "https://lockin.localhost/dev";
+    static final String DEV_CLIENT_ID = "lockin-dev-client";
+
+    private final Path home;
+    private final Path state;
+    private final Map<String, String> env;
+
+    private Launcher(Path home, Map<String, String> env) {
+        this.home = home;
+        this.state = home.resolve(".lockin");
+        this.env = env;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("lockin.home", ".")).toAbsolutePath().normalize();
+        Launcher launcher = new Launcher(home, System.getenv());
+        String command = args.length == 0 ? "help" : args[0];
+        switch (command) {
+            case "run" -> launcher.run();
+            case "token" -> launcher.token(List.of(args).subList(1, args.length));
+            default -> {
+                System.err.println("""
+                        usage: ./lockin run                      run the API locally (embedded PostgreSQL, dev tokens)
+                               ./lockin token NAME [--admin] [--id]
+                                                                 print a development token for NAME
+                               ./lockin test                     run all the tests (mvn verify)""");
+                System.exit("help".equals(command) ? 0 : 2);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- run
+
+    private void run() throws Exception {
+        int port = Integer.parseInt(env.getOrDefault("LOCKIN_PORT", "8080"));
+        Map<String, String> serverEnv = new HashMap<>(env);
+        List<AutoCloseable> started = new ArrayList<>();
+
+        String databaseUrl = env.get("DATABASE_URL");
+        String databaseNote;
+        if (databaseUrl == null || databaseUrl.isBlank()) {
+            int dbPort = Integer.parseInt(env.getOrDefault("LOCKIN_DB_PORT", "54329"));
+            Path data = state.resolve("pgdata");
+            System.out.println("Starting embedded PostgreSQL on port " + dbPort + " (data in " + home.relativize(data) + ")");
+            EmbeddedDatabase database = EmbeddedDatabase.start(data, dbPort);
+            started.add(database);
+            serverEnv.put("DATABASE_URL", database.databaseUrl());
+            databaseNote = "embedded PostgreSQL  " + database.jdbcUrl();
+        } else {
+            databaseNote = "DATABASE_URL from the environment";
+        }
+
+        boolean cognito = present("COGNITO_USER_POOL_ID") || present("COGNITO_REGION");
+        String tokenNote;
+        if (present("LOCKIN_JWKS_LOCATION") || cognito) {
+            tokenNote = cognito && !present("LOCKIN_JWKS_LOCATION")
+                    ? "tokens of the Cognito pool " + env.get("COGNITO_USER_POOL_ID")
+                    : "tokens signed by a key of " + env.get("LOCKIN_JWKS_LOCATION");
+        } else {
+            DevKeys.loadOrCreate(devKey(), devJwks());
+            serverEnv.put("LOCKIN_JWT_ISSUER", DEV_ISSUER);
+            serverEnv.put("LOCKIN_JWKS_LOCATION", devJwks().toString());
+            serverEnv.put("COGNITO_CLIENT_ID", DEV_CLIENT_ID);
+            tokenNote = "development tokens:  TOKEN=$(./lockin token alice)";
+        }
+
+        Path micro = home.resolve("lockin-web/target/payara-micro.jar");
+        Path war = home.resolve("lockin-web/target/lockin.war");
+        for (Path required : List.of(micro, war)) {
+            if (!Files.exists(required)) {
+                throw new IllegalStateException(required + " is missing: build with `mvn -DskipTests package`");
+            }
+        }
+        Files.createDirectories(state.resolve("micro"));
+        List<String> command = new ArrayList<>(List.of(
+                javaExecutable(), "-Xmx512m", "-XX:+UseSerialGC", "-Duser.timezone=UTC",
+                "-jar", micro.toString(),
+                "--deploy", war.toString(), "--contextroot", "/",
+                "--port", String.valueOf(port),
+                "--nocluster",
+                "--rootdir", state.resolve("micro").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putAll(serverEnv);
+        long launched = System.nanoTime();
+        Process server = builder.start();
+
+        Thread stopper = new Thread(() -> stop(server, started), "lockin-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+
+        String base = "http://localhost:" + port;
+        if (awaitReady(base, server)) {
+            System.out.printf("""
+
+                    ==============================================================
+                     LockIN is up (%.1f s)
+                       API          %s/api/me
+                       health       %s/health   (%s/health/ready)
+                       OpenAPI      %s/openapi
+                       OpenAPI UI   %s/docs/
+                       database     %s
+                       auth         %s
+                     try:  curl -H "Authorization: Bearer $(./lockin token alice)" %s/api/me
+                     Ctrl-C stops the server%s.
+                    ==============================================================
+
+                    """, (System.nanoTime() - launched) / 1e9, base, base, base, base, base,
+                    databaseNote, tokenNote, base, started.isEmpty() ? "" : " and the embedded database");
+        }
+        int exit = server.waitFor();
+        System.exit(exit);
+    }
+
+    private boolean awaitReady(String base, Process server) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(base + "/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (server.isAlive() && System.nanoTime() < deadline) {
+            try {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            server.waitFor(250, TimeUnit.MILLISECONDS);
+        }
+        return false;
+    }
+
+    private static void stop(Process server, List<AutoCloseable> started) {
+        if (server.isAlive()) {
+            server.destroy();
+            try {
+                if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                    server.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (AutoCloseable resource : started) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + resource + ": " + e.getMessage());
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- token
+
+    private void token(List<String> args) throws IOException {
+        List<String> names = args.stream().filter(a -> !a.startsWith("--")).toList();
+        if (names.size() != 1) {
+            System.err.println("usage: ./lockin token NAME [--admin] [--id]");
+            System.exit(2);
+        }
+        if (!Files.exists(devKey())) {
+            System.err.println("No development key yet: start the server once with ./lockin run.");
+            System.exit(1);
+        }
+        String name = names.get(0);
+        RSAKey key = DevKeys.loadOrCreate(devKey(), devJwks());
+        TokenMint mint = new TokenMint(key, DEV_ISSUER, DEV_CLIENT_ID);
+        String subject = UUID.nameUUIDFromBytes(("lockin-dev:" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        Duration lifetime = Duration.ofHours(12);
+        String token = args.contains("--id")
+                ? mint.sign(mint.id(subject, name, name + "@example.com", name, lifetime).build())
+                : mint.accessToken(subject, name, lifetime, args.contains("--admin") ? List.of("admin") : List.of());
+        System.out.println(token);
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    private Path devKey() {
+        return state.resolve("dev-key.jwk");
+    }
+
+    private Path devJwks() {
+        return state.resolve("dev-jwks.json");
+    }
+
+    private boolean present(String name) {
+        String value = env.get(name);
+        return value != null && !value.isBlank();
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

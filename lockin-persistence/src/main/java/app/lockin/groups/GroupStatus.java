@@ -1,0 +1,14 @@
+package app.lockin.groups;
+
+import app.lockin.database.LowerCaseEnumConverter;
+
+public enum GroupStatus {
+    PENDING, ACTIVE, ARCHIVED;
+
+    @jakarta.persistence.Converter(autoApply = true)
+    public static class Column extends LowerCaseEnumConverter<GroupStatus> {
+        public Column() {
+            super(GroupStatus.class);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package app.lockin.groups;
+
+import app.lockin.database.LowerCaseEnumConverter;
+
+/** The stretch of time a group's target applies to, in the group's time zone. */
+public enum Period {
+    DAILY(1440), WEEKLY(10080);
+
+    private final int minutes;
+
+    Period(int minutes) {
+        this.minutes = minutes;
+    }
+
+    /** The largest target a period can hold: its length in minutes. */
+    public int maxTargetMinutes() {
+        return minutes;
+    }
+
+    @jakarta.persistence.Converter(autoApply = true)
+    public static class Column extends LowerCaseEnumConverter<Period> {
+        public Column() {
+            super(Period.class);
+        }
+    }
+}

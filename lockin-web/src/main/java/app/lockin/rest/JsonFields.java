@@ -1,0 +1,77 @@
+package app.lockin.rest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import app.lockin.rules.FieldError;
+import app.lockin.rules.Invalid;
+
+/**
+ * Reading a partial-update (PATCH) body, where an absent field means
+ * "unchanged" and {@code null} means "clear": which fields are there, and
+ * refusing (422) fields that are unknown or read-only.
+ */
+public final class JsonFields {
+
+    private final JsonObject body;
+
+    private JsonFields(JsonObject body) {
+        this.body = body;
+    }
+
+    /** The body, once it has only {@code writable} fields; each other field is named in a 422. */
+    public static JsonFields of(JsonObject body, Set<String> writable, Set<String> readOnly) {
+        if (body == null) {
+            throw new Invalid("body", "a JSON object is required");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (String name : body.keySet()) {
+            if (readOnly.contains(name)) {
+                errors.add(new FieldError(name, "is read-only"));
+            } else if (!writable.contains(name)) {
+                errors.add(new FieldError(name, "is not a known field"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new Invalid(errors);
+        }
+        return new JsonFields(body);
+    }
+
+    public boolean has(String name) {
+        return body.containsKey(name);
+    }
+
+    /** A string field that may not be null; empty when absent. */
+    public Optional<String> string(String name) {
+        if (!has(name)) {
+            return Optional.empty();
+        }
+        JsonValue value = body.get(name);
+        if (value instanceof JsonString s) {
+            return Optional.of(s.getString());
+        }
+        throw new Invalid(name, value.getValueType() == JsonValue.ValueType.NULL ? "may not be null" : "must be a string");
+    }
+
+    /** A string field that may be null (to clear it); empty when absent. */
+    public Optional<Optional<String>> nullableString(String name) {
+        if (!has(name)) {
+            return Optional.empty();
+        }
+        JsonValue value = body.get(name);
+        if (value.getValueType() == JsonValue.ValueType.NULL) {
+            return Optional.of(Optional.empty());
+        }
+        if (value instanceof JsonString s) {
+            return Optional.of(Optional.of(s.getString()));
+        }
+        throw new Invalid(name, "must be a string or null");
+    }
+}

@@ -1,0 +1,37 @@
+package app.lockin.rest;
+
+import java.util.List;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import app.lockin.rules.FieldError;
+
+/**
+ * An error answer, RFC 9457 {@code application/problem+json}. The mobile
+ * app shows {@code detail}; {@code errors} names each invalid field of a
+ * request body (422).
+ */
+@Schema(name = "Problem")
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final MediaType PROBLEM_JSON = MediaType.valueOf(MEDIA_TYPE);
+
+    public static Problem of(Response.StatusType status, String detail) {
+        return new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, null);
+    }
+
+    public static Problem invalid(List<FieldError> errors) {
+        String detail = errors.size() == 1
+                ? errors.get(0).field() + ": " + errors.get(0).message()
+                : "The request has " + errors.size() + " invalid fields.";
+        return new Problem("about:blank", "Unprocessable Content", 422, detail, List.copyOf(errors));
+    }
+
+    public Response.ResponseBuilder toResponse() {
+        return Response.status(status, title).type(PROBLEM_JSON).entity(this);
+    }
+}

@@ -1,0 +1,211 @@
+package app.lockin.rest;
+
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.ejb.EJBException;
+import jakarta.json.JsonException;
+import jakarta.json.bind.JsonbException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import app.lockin.rules.Conflict;
+import app.lockin.rules.FieldError;
+import app.lockin.rules.Forbidden;
+import app.lockin.rules.Invalid;
+import app.lockin.rules.NotFound;
+
+/**
+ * The one place where failures become answers: every exception that leaves
+ * a resource is turned into {@code application/problem+json} here. Domain
+ * exceptions and the database's own rules (SQLSTATE class {@code LI}, and
+ * constraint violations) keep their message; anything unexpected is logged
+ * and answered 500 without details, so no stack trace or SQL reaches a client.
+ */
+@Provider
+public class ProblemMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+
+    @Override
+    public Response toResponse(Throwable thrown) {
+        Throwable failure = unwrap(thrown);
+        if (failure instanceof WebApplicationException web) {
+            return fromWebApplication(web);
+        }
+        Problem problem = problemFor(failure);
+        if (problem == null) {
+            LOG.log(Level.SEVERE, "Unexpected failure", thrown);
+            problem = Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.");
+        }
+        return problem.toResponse().build();
+    }
+
+    private static Problem problemFor(Throwable failure) {
+        if (failure instanceof Invalid invalid) {
+            return Problem.invalid(invalid.errors());
+        }
+        if (failure instanceof ConstraintViolationException violations) {
+            return Problem.invalid(fieldErrors(violations));
+        }
+        if (failure instanceof NotFound) {
+            return Problem.of(Response.Status.NOT_FOUND, failure.getMessage());
+        }
+        if (failure instanceof Forbidden) {
+            return Problem.of(Response.Status.FORBIDDEN, failure.getMessage());
+        }
+        if (failure instanceof Conflict) {
+            return Problem.of(Response.Status.CONFLICT, failure.getMessage());
+        }
+        if (failure instanceof JsonException || failure instanceof JsonbException) {
+            return Problem.of(Response.Status.BAD_REQUEST, "The request body is not valid JSON.");
+        }
+        SQLException sql = find(failure, SQLException.class);
+        if (sql != null) {
+            return fromDatabase(sql);
+        }
+        return null;
+    }
+
+    /** The database's answers: its own rules (class LI), constraint violations, and being unreachable. */
+    private static Problem fromDatabase(SQLException sql) {
+        String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+        String message = serverMessage(sql);
+        return switch (state) {
+            case "LI404" -> Problem.of(Response.Status.NOT_FOUND, message);
+            case "LI409" -> Problem.of(Response.Status.CONFLICT, message);
+            case "LI422" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), message)));
+            case "23505" -> Problem.of(Response.Status.CONFLICT, "This already exists.");
+            case "23P01" -> Problem.of(Response.Status.CONFLICT, "This overlaps something that already exists.");
+            case "23514" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), "is out of the allowed range")));
+            default -> {
+                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.isEmpty()) {
+                    LOG.log(Level.WARNING, "Database unavailable: {0}", sql.getMessage());
+                    yield Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                            "The service is temporarily unavailable. Please try again shortly.");
+                }
+                yield null;
+            }
+        };
+    }
+
+    private static String serverMessage(SQLException sql) {
+        if (sql instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                && psql.getServerErrorMessage().getMessage() != null) {
+            return psql.getServerErrorMessage().getMessage();
+        }
+        return "The request conflicts with the data.";
+    }
+
+    private static String columnOf(SQLException sql, String fallback) {
+        if (sql instanceof PSQLException psql) {
+            ServerErrorMessage server = psql.getServerErrorMessage();
+            if (server != null && server.getColumn() != null) {
+                return server.getColumn();
+            }
+        }
+        return fallback;
+    }
+
+    private static Response fromWebApplication(WebApplicationException web) {
+        Response original = web.getResponse();
+        Response.StatusType status = original.getStatusInfo();
+        String detail = switch (status.getStatusCode()) {
+            case 400 -> find(web, JsonException.class) != null || find(web, JsonbException.class) != null
+                    ? "The request body is not valid JSON."
+                    : safeMessage(web, "The request is malformed.");
+            case 404 -> web instanceof NotFoundException ? "There is no such resource." : safeMessage(web, "Not found.");
+            case 405 -> "This resource does not support that method.";
+            case 406 -> "This resource answers application/json only.";
+            case 413 -> "The request body is too large.";
+            case 415 -> "Send the request body as application/json.";
+            default -> status.getReasonPhrase();
+        };
+        Response.ResponseBuilder answer = Problem.of(status, detail).toResponse();
+        if (web instanceof NotAllowedException) {
+            answer.allow(original.getAllowedMethods());
+        }
+        String authenticate = original.getHeaderString(HttpHeaders.WWW_AUTHENTICATE);
+        if (authenticate != null) {
+            answer.header(HttpHeaders.WWW_AUTHENTICATE, authenticate);
+        }
+        return answer.build();
+    }
+
+    /** A WebApplicationException's own message, unless it is the generic "HTTP 400 Bad Request" or comes from a library. */
+    private static String safeMessage(WebApplicationException web, String fallback) {
+        String message = web.getMessage();
+        return message == null || message.startsWith("HTTP ") || web.getCause() != null ? fallback : message;
+    }
+
+    static List<FieldError> fieldErrors(ConstraintViolationException violations) {
+        return violations.getConstraintViolations().stream()
+                .map(v -> new FieldError(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .toList();
+    }
+
+    private static String fieldName(ConstraintViolation<?> violation) {
+        String name = "body";
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getName() != null && node.getKind() == jakarta.validation.ElementKind.PROPERTY) {
+                name = node.getName();
+            }
+        }
+        return snakeCase(name);
+    }
+
+    static String snakeCase(String name) {
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** The failure inside container wrappers (EJB, JAX-RS processing, JPA). */
+    private static Throwable unwrap(Throwable thrown) {
+        Throwable current = thrown;
+        while (isWrapper(current) && causeOf(current) != null) {
+            current = causeOf(current);
+        }
+        return current;
+    }
+
+    private static boolean isWrapper(Throwable t) {
+        String type = t.getClass().getName();
+        return t instanceof EJBException || t instanceof ProcessingException
+                || type.startsWith("jakarta.persistence.") || type.startsWith("org.eclipse.persistence.")
+                || type.startsWith("jakarta.transaction.") || type.startsWith("org.glassfish.jersey.");
+    }
+
+    private static Throwable causeOf(Throwable t) {
+        Throwable cause = t instanceof EJBException ejb && ejb.getCausedByException() != null
+                ? ejb.getCausedByException() : t.getCause();
+        return cause == t ? null : cause;
+    }
+
+    private static <T extends Throwable> T find(Throwable thrown, Class<T> type) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t instanceof SQLException sql && sql.getNextException() != null && type.isInstance(sql.getNextException())) {
+                return type.cast(sql.getNextException());
+            }
+        }
+        return null;
+    }
+}

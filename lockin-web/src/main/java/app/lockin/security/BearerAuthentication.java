@@ -1,0 +1,94 @@
+package app.lockin.security;
+
+import java.security.Principal;
+import java.util.Set;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.ext.Provider;
+
+import app.lockin.rest.Problem;
+
+/**
+ * Authentication for every path of the API, enforced by the application
+ * itself and failing closed: a request reaches a resource (or learns whether
+ * a path exists) only with a valid bearer token. It does not rely on the
+ * server's security annotations, which Payara Server was seen to skip on a
+ * first deploy. The first request of a person provisions their profile.
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+public class BearerAuthentication implements ContainerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    @Inject
+    TokenVerifier verifier;
+
+    @Inject
+    KnownProfiles profiles;
+
+    @Inject
+    Caller caller;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || authorization.isBlank()) {
+            refuse(request, null, "Sign in: this request needs an Authorization: Bearer token.");
+            return;
+        }
+        if (authorization.length() <= BEARER.length() || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            refuse(request, "invalid_request", "The Authorization header must be: Bearer <token>.");
+            return;
+        }
+        VerifiedToken token;
+        try {
+            token = verifier.verify(authorization.substring(BEARER.length()).strip());
+        } catch (InvalidToken e) {
+            refuse(request, "invalid_token", "Sign in again: " + e.getMessage() + ".");
+            return;
+        }
+        caller.authenticate(profiles.profileOf(token.identity()), token.groups());
+        boolean secure = request.getSecurityContext().isSecure();
+        String subject = token.identity().subject();
+        Set<String> groups = token.groups();
+        request.setSecurityContext(new SecurityContext() {
+            @Override
+            public Principal getUserPrincipal() {
+                return () -> subject;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return groups.contains(role);
+            }
+
+            @Override
+            public boolean isSecure() {
+                return secure;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return "Bearer";
+            }
+        });
+    }
+
+    private static void refuse(ContainerRequestContext request, String error, String detail) {
+        String challenge = error == null ? "Bearer realm=\"lockin\""
+                : "Bearer realm=\"lockin\", error=\"" + error + "\"";
+        request.abortWith(Problem.of(Response.Status.UNAUTHORIZED, detail).toResponse()
+                .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+                .build());
+    }
+}
