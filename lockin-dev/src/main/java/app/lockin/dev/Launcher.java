@@ -107,6 +107,8 @@ public final class Launcher {
         Files.createDirectories(state.resolve("micro"));
         List<String> command = new ArrayList<>(List.of(
                 javaExecutable(), "-Xmx512m", "-XX:+UseSerialGC", "-Duser.timezone=UTC",
+                // not ready while the application's own checks are not deployed yet
+                "-Dmp.health.default.readiness.empty.response=DOWN",
                 "-jar", micro.toString(),
                 "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port),
@@ -149,7 +151,9 @@ public final class Launcher {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (server.isAlive() && System.nanoTime() < deadline) {
             try {
-                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                HttpResponse<String> answer = client.send(ready, HttpResponse.BodyHandlers.ofString());
+                // Payara answers UP before the application (and its database check) is deployed
+                if (answer.statusCode() == 200 && answer.body().contains("\"database\"")) {
                     return true;
                 }
             } catch (IOException notYet) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -34,6 +35,7 @@ public class Group {
     private String timezone;
 
     @Column(nullable = false)
+    @Convert(converter = Period.Column.class)
     private Period period;
 
     @Column(name = "period_target_minutes", nullable = false)
@@ -41,6 +43,7 @@ public class Group {
 
     /** Set by the database: pending before start_at, active after, archived by the archival job. */
     @Column(insertable = false, updatable = false)
+    @Convert(converter = GroupStatus.Column.class)
     private GroupStatus status;
 
     @Column(name = "created_at", insertable = false, updatable = false)

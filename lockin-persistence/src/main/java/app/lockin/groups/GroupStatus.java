@@ -5,7 +5,7 @@ import app.lockin.database.LowerCaseEnumConverter;
 public enum GroupStatus {
     PENDING, ACTIVE, ARCHIVED;
 
-    @jakarta.persistence.Converter(autoApply = true)
+    @jakarta.persistence.Converter
     public static class Column extends LowerCaseEnumConverter<GroupStatus> {
         public Column() {
             super(GroupStatus.class);

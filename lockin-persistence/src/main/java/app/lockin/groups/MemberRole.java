@@ -10,7 +10,7 @@ public enum MemberRole {
         return this != MEMBER;
     }
 
-    @jakarta.persistence.Converter(autoApply = true)
+    @jakarta.persistence.Converter
     public static class Column extends LowerCaseEnumConverter<MemberRole> {
         public Column() {
             super(MemberRole.class);

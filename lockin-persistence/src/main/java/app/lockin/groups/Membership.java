@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
@@ -32,6 +33,7 @@ public class Membership {
     private UUID userId;
 
     @Column(nullable = false)
+    @Convert(converter = MemberRole.Column.class)
     private MemberRole role;
 
     @Column(name = "override_period_target_minutes")

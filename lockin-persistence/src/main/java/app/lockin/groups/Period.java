@@ -17,7 +17,7 @@ public enum Period {
         return minutes;
     }
 
-    @jakarta.persistence.Converter(autoApply = true)
+    @jakarta.persistence.Converter
     public static class Column extends LowerCaseEnumConverter<Period> {
         public Column() {
             super(Period.class);

@@ -5,22 +5,17 @@ import java.util.Set;
 
 import jakarta.validation.constraints.Size;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import app.lockin.rest.JsonFields;
+import app.lockin.rest.TextLength;
 
 /**
  * The body of {@code PATCH /api/me}: each field optional, absent fields stay
  * as they are. {@code display_name} is trimmed first; {@code avatar_url} is
  * null (remove the avatar) or a URL returned by the avatar upload.
  */
-@Schema(name = "ProfilePatch")
 public record ProfilePatch(
-        @Schema(minLength = 1, maxLength = 50, description = "1 to 50 characters after trimming")
-        @Size(min = 1, max = 50, message = "must have 1 to 50 characters after trimming")
+        @TextLength(min = 1, max = 50, message = "must have 1 to 50 characters after trimming")
         String displayName,
-        @Schema(nullable = true, maxLength = 2048,
-                description = "null, or an avatar_url returned by POST /api/profiles/avatar/upload-url")
         @Size(max = 2048)
         String avatarUrl) {
 

@@ -27,9 +27,11 @@ public class ErrorPages extends HttpServlet {
         int status = code instanceof Integer i && i >= 400 ? i : 500;
         Response.StatusType type = Response.Status.fromStatusCode(status);
         String detail = switch (status) {
+            case 400 -> "The request is malformed.";
             case 404 -> "There is no such resource.";
             case 405 -> "This resource does not support that method.";
             case 413 -> "The request body is too large.";
+            case 415 -> "Send the request body as application/json.";
             default -> status >= 500 ? "Something went wrong on our side. Please try again." : type == null ? "Error" : type.getReasonPhrase();
         };
         Problem problem = type == null

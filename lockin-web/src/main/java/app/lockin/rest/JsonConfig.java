@@ -22,8 +22,8 @@ import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * The wire format the mobile app was written against: snake_case names and
- * RFC 3339 timestamps in UTC with at most millisecond precision
+ * The wire format the mobile app was written against: snake_case names,
+ * every field present (null when it has no value), and RFC 3339 timestamps in UTC with at most millisecond precision
  * ({@code 2026-11-24T09:30:00.123Z}); timestamps are read with any offset.
  */
 @Provider
@@ -31,6 +31,8 @@ public class JsonConfig implements ContextResolver<Jsonb> {
 
     private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
+            // a field without a value is there as null, so clients see the whole shape
+            .withNullValues(true)
             .withSerializers(new InstantWriter())
             .withDeserializers(new InstantReader()));
 

@@ -13,7 +13,7 @@ import app.lockin.rules.FieldError;
 import app.lockin.rules.Invalid;
 
 /**
- * Reading a partial-update (PATCH) body, where an absent field means
+ * Reading a partial-update (PATCH) body (a JSON object), where an absent field means
  * "unchanged" and {@code null} means "clear": which fields are there, and
  * refusing (422) fields that are unknown or read-only.
  */
@@ -26,9 +26,9 @@ public final class JsonFields {
     }
 
     /** The body, once it has only {@code writable} fields; each other field is named in a 422. */
-    public static JsonFields of(JsonObject body, Set<String> writable, Set<String> readOnly) {
-        if (body == null) {
-            throw new Invalid("body", "a JSON object is required");
+    public static JsonFields of(JsonValue value, Set<String> writable, Set<String> readOnly) {
+        if (!(value instanceof JsonObject body)) {
+            throw new Invalid("body", "must be a JSON object");
         }
         List<FieldError> errors = new ArrayList<>();
         for (String name : body.keySet()) {

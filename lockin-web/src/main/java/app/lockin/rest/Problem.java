@@ -2,10 +2,9 @@ package app.lockin.rest;
 
 import java.util.List;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import app.lockin.rules.FieldError;
 
@@ -14,7 +13,7 @@ import app.lockin.rules.FieldError;
  * app shows {@code detail}; {@code errors} names each invalid field of a
  * request body (422).
  */
-@Schema(name = "Problem")
+@JsonbNillable(false)
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

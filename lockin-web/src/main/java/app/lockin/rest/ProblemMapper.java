@@ -155,7 +155,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     static List<FieldError> fieldErrors(ConstraintViolationException violations) {
-        return violations.getConstraintViolations().stream()
+        return fieldErrors(violations.getConstraintViolations());
+    }
+
+    /** Bean Validation's violations, each named by its field as spelled on the wire. */
+    public static List<FieldError> fieldErrors(java.util.Set<? extends ConstraintViolation<?>> violations) {
+        return violations.stream()
                 .map(v -> new FieldError(fieldName(v), v.getMessage()))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
@@ -207,5 +212,20 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             }
         }
         return null;
+    }
+
+    /**
+     * Takes validation failures away from the JAX-RS runtime's own mapper
+     * (which answers an HTML 400) and through the same mapping as the rest.
+     */
+    @Provider
+    public static class ForValidation implements ExceptionMapper<jakarta.validation.ValidationException> {
+
+        private final ProblemMapper problems = new ProblemMapper();
+
+        @Override
+        public Response toResponse(jakarta.validation.ValidationException exception) {
+            return problems.toResponse(exception);
+        }
     }
 }

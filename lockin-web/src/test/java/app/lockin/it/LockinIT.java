@@ -1,0 +1,48 @@
+package app.lockin.it;
+
+import java.io.File;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The integration suite: the built WAR on a real Payara Micro (started once by
+ * Arquillian for all of it), a real PostgreSQL, real HTTP with tokens the tests
+ * sign. Each area's tests live in their own class and run here as
+ * {@link Nested} classes, so the server boots once, not once per class.
+ */
+@ExtendWith({TestEnvironment.class, ArquillianExtension.class})
+class LockinIT {
+
+    @Deployment(testable = false)
+    static WebArchive application() {
+        return ShrinkWrap.create(ZipImporter.class, "ROOT.war")
+                .importFrom(new File(System.getProperty("lockin.it.war")))
+                .as(WebArchive.class);
+    }
+
+    @Nested
+    class Tokens extends TokenSpec {
+    }
+
+    @Nested
+    class Me extends MeSpec {
+    }
+
+    @Nested
+    class Errors extends ErrorSpec {
+    }
+
+    @Nested
+    class HealthAndDocs extends HealthAndDocsSpec {
+    }
+
+    @Nested
+    class Schema extends SchemaSpec {
+    }
+}

@@ -1,0 +1,317 @@
+package app.lockin.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules the database keeps by itself (db/migration), exercised through
+ * SQL: whatever writes to it, these hold.
+ */
+abstract class SchemaSpec {
+
+    static UUID newProfile() throws SQLException {
+        return (UUID) Sql.value("select provision_profile('cognito', ?, null, 'Schema test')", UUID.randomUUID().toString());
+    }
+
+    /** A group with its owner member, committed together. */
+    static UUID createGroup(UUID owner, String name, Instant start, Instant end) throws SQLException {
+        return createGroup(owner, name, start, end, "UTC", "daily", 60);
+    }
+
+    static UUID createGroup(UUID owner, String name, Instant start, Instant end, String timezone, String period, int target)
+            throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection c = Sql.connect()) {
+            c.setAutoCommit(false);
+            Sql.prepare(c, "insert into groups (id, owner_id, name, start_at, end_at, timezone, period, period_target_minutes) "
+                    + "values (?, ?, ?, ?, ?, ?, ?::group_period, ?)", id, owner, name, ts(start), ts(end), timezone, period, target)
+                    .executeUpdate();
+            Sql.prepare(c, "insert into group_members (group_id, user_id, role) values (?, ?, 'owner')", id, owner).executeUpdate();
+            c.commit();
+        }
+        return id;
+    }
+
+    static void addMember(UUID group, UUID user) throws SQLException {
+        Sql.update("insert into group_members (group_id, user_id, role) values (?, ?, 'member')", group, user);
+    }
+
+    static Timestamp ts(Instant instant) {
+        return Timestamp.from(instant);
+    }
+
+    static Instant instant(String rfc3339) {
+        return OffsetDateTime.parse(rfc3339).toInstant();
+    }
+
+    static String sqlState(Throwable e) {
+        return e instanceof SQLException sql ? sql.getSQLState() : null;
+    }
+
+    /** A running session of the group hosted by the user, started at {@code start}; returns the participant id. */
+    static UUID hostSession(UUID group, UUID user, Instant start) throws SQLException {
+        UUID session = UUID.randomUUID();
+        UUID participant = UUID.randomUUID();
+        Sql.update("insert into sessions (id, group_id, creator_id, status, started_at, segment_started_at) "
+                + "values (?, ?, ?, 'paused', ?, null)", session, group, user, ts(start));
+        Sql.update("insert into session_participants (id, session_id, user_id, role, joined_at) values (?, ?, ?, 'host', ?)",
+                participant, session, user, ts(start));
+        return participant;
+    }
+
+    static void log(UUID participant, Instant from, Instant to) throws SQLException {
+        Sql.update("insert into time_logs (participant_id, started_at, ended_at, source) values (?, ?, ?, 'manual')",
+                participant, ts(from), ts(to));
+    }
+
+    // ------------------------------------------------------------ time logs
+
+    @Test
+    void logsOfOnePersonCannotOverlapAcrossSessions() throws SQLException {
+        UUID user = newProfile();
+        UUID group = createGroup(user, "Overlap", Instant.now().minus(Duration.ofDays(2)), Instant.now().plus(Duration.ofDays(5)));
+        Instant t0 = Instant.now().minus(Duration.ofHours(10));
+        UUID first = hostSession(group, user, t0);
+        UUID second = hostSession(group, user, t0);
+
+        log(first, t0, t0.plus(Duration.ofHours(1)));
+        assertThatThrownBy(() -> log(second, t0.plus(Duration.ofMinutes(30)), t0.plus(Duration.ofMinutes(90))))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("23P01"));
+        assertThatThrownBy(() -> log(first, t0.plusSeconds(1), t0.plus(Duration.ofMinutes(10))))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("23P01"));
+
+        // touching is not overlapping
+        log(second, t0.plus(Duration.ofHours(1)), t0.plus(Duration.ofHours(2)));
+        // another person may focus at the same time
+        UUID other = newProfile();
+        addMember(group, other);
+        UUID othersSession = hostSession(group, other, t0);
+        log(othersSession, t0, t0.plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void logsStayInsideTheSessionAndThePast() throws SQLException {
+        UUID user = newProfile();
+        UUID group = createGroup(user, "Window", Instant.now().minus(Duration.ofDays(2)), Instant.now().plus(Duration.ofDays(5)));
+        Instant start = Instant.now().minus(Duration.ofHours(3));
+        UUID participant = hostSession(group, user, start);
+
+        assertThatThrownBy(() -> log(participant, start.minus(Duration.ofMinutes(5)), start.plus(Duration.ofMinutes(5))))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI422"));
+        assertThatThrownBy(() -> log(participant, Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofMinutes(5))))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI422"));
+        assertThatThrownBy(() -> log(participant, start.plusSeconds(60), start))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("23514"));
+
+        // the log's user is its participant's (set by the database)
+        log(participant, start, start.plus(Duration.ofMinutes(10)));
+        assertThat(Sql.value("select user_id from time_logs where participant_id = ?", participant)).isEqualTo(user);
+    }
+
+    // ---------------------------------------------------------------- owners
+
+    @Test
+    void aGroupNeedsExactlyOneOwner() throws SQLException {
+        UUID owner = newProfile();
+        UUID other = newProfile();
+
+        // no owner member at commit
+        assertThatThrownBy(() -> {
+            try (Connection c = Sql.connect()) {
+                c.setAutoCommit(false);
+                Sql.prepare(c, "insert into groups (owner_id, name, end_at, period_target_minutes) values (?, 'No owner', now() + interval '1 day', 30)",
+                        owner).executeUpdate();
+                c.commit();
+            }
+        }).satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+
+        UUID group = createGroup(owner, "One owner", Instant.now(), Instant.now().plus(Duration.ofDays(3)));
+        addMember(group, other);
+
+        // a second owner
+        assertThatThrownBy(() -> Sql.update("update group_members set role = 'owner' where group_id = ? and user_id = ?", group, other))
+                .satisfies(e -> assertThat(sqlState(e)).isIn("23P01", "LI409"));
+        // the owner demoted, nobody promoted
+        assertThatThrownBy(() -> Sql.update("update group_members set role = 'admin' where group_id = ? and user_id = ?", group, owner))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+        // the owner removed
+        assertThatThrownBy(() -> Sql.update("delete from group_members where group_id = ? and user_id = ?", group, owner))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+
+        // a transfer in one transaction, in either order
+        try (Connection c = Sql.connect()) {
+            c.setAutoCommit(false);
+            Sql.prepare(c, "update group_members set role = 'owner' where group_id = ? and user_id = ?", group, other).executeUpdate();
+            Sql.prepare(c, "update group_members set role = 'admin' where group_id = ? and user_id = ?", group, owner).executeUpdate();
+            c.commit();
+        }
+        assertThat(Sql.value("select owner_id from groups where id = ?", group)).isEqualTo(other);
+    }
+
+    // -------------------------------------------------------------- archival
+
+    @Test
+    void anArchivedGroupIsFrozen() throws SQLException {
+        UUID owner = newProfile();
+        UUID late = newProfile();
+        UUID group = createGroup(owner, "Over", Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(1)));
+        UUID running = UUID.randomUUID();
+        Instant started = Instant.now().minus(Duration.ofDays(2));
+        Sql.update("update groups set status = 'active' where id = ?", group);
+        Sql.update("insert into sessions (id, group_id, creator_id, status, started_at, segment_started_at) values (?, ?, ?, 'running', ?, ?)",
+                running, group, owner, ts(started), ts(started));
+        Sql.update("insert into session_participants (session_id, user_id, role, joined_at) values (?, ?, 'host', ?)",
+                running, owner, ts(started));
+
+        assertThat(Sql.count("select archive_expired_groups()")).isGreaterThanOrEqualTo(1);
+        assertThat(Sql.value("select status::text from groups where id = ?", group)).isEqualTo("archived");
+        assertThat(Sql.count("select archive_expired_groups()")).as("idempotent").isZero();
+
+        Map<String, Object> session = Sql.rows("select status::text as status, ended_at, segment_started_at from sessions where id = ?", running).get(0);
+        assertThat(session.get("status")).isEqualTo("ended");
+        assertThat(session.get("segment_started_at")).isNull();
+        assertThat(Sql.count("select count(*) from time_logs l join session_participants p on p.id = l.participant_id "
+                + "where p.session_id = ? and l.source = 'clock'", running)).isEqualTo(1);
+
+        assertThatThrownBy(() -> addMember(group, late)).satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+        assertThatThrownBy(() -> Sql.update("update groups set name = 'Renamed' where id = ?", group))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+        assertThatThrownBy(() -> Sql.update("insert into sessions (group_id, creator_id) values (?, ?)", group, owner))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+        assertThatThrownBy(() -> Sql.update("insert into notifications (recipient_id, kind, title, group_id) values (?, 'group_invite', 'Join', ?)",
+                late, group)).satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+    }
+
+    @Test
+    void archivalPromotesPendingGroupsWhoseStartHasCome() throws SQLException {
+        UUID owner = newProfile();
+        UUID group = createGroup(owner, "Soon", Instant.now().plusSeconds(3600), Instant.now().plus(Duration.ofDays(3)));
+        assertThat(Sql.value("select status::text from groups where id = ?", group)).isEqualTo("pending");
+        // its start comes: moved into the past (a pending group may still change)
+        Sql.update("update groups set start_at = now() - interval '1 minute' where id = ?", group);
+        Sql.value("select archive_expired_groups()");
+        assertThat(Sql.value("select status::text from groups where id = ?", group)).isEqualTo("active");
+    }
+
+    @Test
+    void cloneCopiesMembersAndMakesTheCallerOwner() throws SQLException {
+        UUID owner = newProfile();
+        UUID member = newProfile();
+        UUID group = createGroup(owner, "Original", Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(6)));
+        addMember(group, member);
+
+        UUID copy = (UUID) Sql.value("select clone_group(?, ?)", group, member);
+
+        List<Map<String, Object>> members = Sql.rows("select user_id, role::text as role from group_members where group_id = ? order by role", copy);
+        assertThat(members).containsExactlyInAnyOrder(Map.of("user_id", member, "role", "owner"), Map.of("user_id", owner, "role", "admin"));
+        Map<String, Object> cloned = Sql.rows("select status::text as status, owner_id, end_at - start_at as length from groups where id = ?", copy).get(0);
+        assertThat(cloned.get("status")).isEqualTo("active");
+        assertThat(cloned.get("owner_id")).isEqualTo(member);
+        assertThatThrownBy(() -> Sql.value("select clone_group(?, ?)", group, newProfile()))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI404"));
+    }
+
+    // ---------------------------------------------------------------- periods
+
+    private static Map<String, Object> bounds(String period, String timezone, String start, String end, String at) throws SQLException {
+        return Sql.rows("select period_start, period_end, extract(epoch from period_end - period_start) / 3600 as hours "
+                + "from group_period_bounds(?::group_period, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz)",
+                period, timezone, start, end, at).get(0);
+    }
+
+    private static Instant at(Object timestamp) {
+        return ((Timestamp) timestamp).toInstant();
+    }
+
+    private static double hours(Map<String, Object> bounds) {
+        return ((Number) bounds.get("hours")).doubleValue();
+    }
+
+    @Test
+    void dailyPeriodsFollowLocalMidnightAcrossDstChanges() throws SQLException {
+        String start = "2026-01-01T00:00:00Z";
+        String end = "2026-12-31T00:00:00Z";
+        // Los Angeles springs forward on 2026-03-08: a 23-hour day
+        Map<String, Object> spring = bounds("daily", "America/Los_Angeles", start, end, "2026-03-08T12:00:00-07:00");
+        assertThat(at(spring.get("period_start"))).isEqualTo(instant("2026-03-08T00:00:00-08:00"));
+        assertThat(at(spring.get("period_end"))).isEqualTo(instant("2026-03-09T00:00:00-07:00"));
+        assertThat(hours(spring)).isEqualTo(23.0);
+        // and falls back on 2026-11-01: a 25-hour day
+        Map<String, Object> autumn = bounds("daily", "America/Los_Angeles", start, end, "2026-11-01T23:30:00-08:00");
+        assertThat(at(autumn.get("period_start"))).isEqualTo(instant("2026-11-01T00:00:00-07:00"));
+        assertThat(hours(autumn)).isEqualTo(25.0);
+        // Berlin, 2026-03-29
+        assertThat(hours(bounds("daily", "Europe/Berlin", start, end, "2026-03-29T10:00:00Z"))).isEqualTo(23.0);
+        // zones far from UTC
+        assertThat(at(bounds("daily", "Pacific/Kiritimati", start, end, "2026-06-15T09:00:00Z").get("period_start")))
+                .isEqualTo(instant("2026-06-15T00:00:00+14:00"));
+        assertThat(at(bounds("daily", "Pacific/Kiritimati", start, end, "2026-06-15T11:00:00Z").get("period_start")))
+                .isEqualTo(instant("2026-06-16T00:00:00+14:00"));
+        assertThat(at(bounds("daily", "Asia/Kolkata", start, end, "2026-06-15T20:00:00Z").get("period_start")))
+                .isEqualTo(instant("2026-06-16T00:00:00+05:30"));
+    }
+
+    @Test
+    void weeklyPeriodsStartMondayLocal() throws SQLException {
+        Map<String, Object> week = bounds("weekly", "Asia/Kolkata", "2026-01-01T00:00:00Z", "2026-12-31T00:00:00Z", "2026-11-24T12:00:00Z");
+        assertThat(at(week.get("period_start"))).isEqualTo(instant("2026-11-23T00:00:00+05:30"));
+        assertThat(at(week.get("period_end"))).isEqualTo(instant("2026-11-30T00:00:00+05:30"));
+        // the week of the autumn DST change in Los Angeles lasts 169 hours
+        assertThat(hours(bounds("weekly", "America/Los_Angeles", "2026-01-01T00:00:00Z", "2026-12-31T00:00:00Z", "2026-11-01T12:00:00Z")))
+                .isEqualTo(169.0);
+    }
+
+    @Test
+    void periodsAreClampedToTheGroupsStartAndEnd() throws SQLException {
+        String start = "2026-06-10T15:00:00Z";
+        String end = "2026-06-20T09:00:00Z";
+        Map<String, Object> first = bounds("daily", "UTC", start, end, "2026-06-10T18:00:00Z");
+        assertThat(at(first.get("period_start"))).isEqualTo(instant(start));
+        assertThat(at(first.get("period_end"))).isEqualTo(instant("2026-06-11T00:00:00Z"));
+        // before the start: the first period
+        assertThat(at(bounds("daily", "UTC", start, end, "2026-06-01T00:00:00Z").get("period_start"))).isEqualTo(instant(start));
+        // after the end (not archived yet): the last period, cut at end_at
+        Map<String, Object> last = bounds("daily", "UTC", start, end, "2026-06-25T12:00:00Z");
+        assertThat(at(last.get("period_start"))).isEqualTo(instant("2026-06-20T00:00:00Z"));
+        assertThat(at(last.get("period_end"))).isEqualTo(instant(end));
+    }
+
+    @Test
+    void progressCountsOnlyTheTimeInsideThePeriod() throws SQLException {
+        UUID owner = newProfile();
+        UUID member = newProfile();
+        Instant groupStart = Instant.now().minus(Duration.ofDays(3));
+        UUID group = createGroup(owner, "Progress", groupStart, Instant.now().plus(Duration.ofDays(3)), "UTC", "daily", 30);
+        addMember(group, member);
+        Sql.update("update group_members set override_period_target_minutes = 90 where group_id = ? and user_id = ?", group, member);
+        UUID participant = hostSession(group, owner, groupStart);
+
+        // at 2 hours past a midnight: a log from 23:30 to 00:30 counts 30 minutes, one 01:00-01:20 counts 20
+        Instant midnight = Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        log(participant, midnight.minus(Duration.ofMinutes(30)), midnight.plus(Duration.ofMinutes(30)));
+        log(participant, midnight.plus(Duration.ofMinutes(60)), midnight.plus(Duration.ofMinutes(80)));
+        Instant now = midnight.plus(Duration.ofHours(2));
+
+        List<Map<String, Object>> rows = Sql.rows("select user_id, seconds_done, target_minutes, goal_met, rank, period_start "
+                + "from group_member_period_progress_at(?) where group_id = ? order by rank, user_id", ts(now), group);
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).containsEntry("user_id", owner).containsEntry("seconds_done", 3000L)
+                .containsEntry("target_minutes", 30).containsEntry("goal_met", true).containsEntry("rank", 1L);
+        assertThat(at(rows.get(0).get("period_start"))).isEqualTo(midnight);
+        assertThat(rows.get(1)).containsEntry("user_id", member).containsEntry("seconds_done", 0L)
+                .containsEntry("target_minutes", 90).containsEntry("goal_met", false).containsEntry("rank", 2L);
+    }
+}
