@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.nimbusds.jose.jwk.RSAKey;
 
+import app.lockin.database.DatabaseUrl;
+
 /**
  * What {@code ./lockin} runs.
  *
@@ -27,6 +29,8 @@ import com.nimbusds.jose.jwk.RSAKey;
  * the foreground on {@code LOCKIN_PORT} (default 8080). Ctrl-C stops all of it.</li>
  * <li>{@code token NAME [--admin] [--id]}: prints a development token for the
  * person NAME, signed by the development key.</li>
+ * <li>{@code migrate}: applies the schema migrations to {@code DATABASE_URL}
+ * (the embedded database when unset) without starting the server.</li>
  * </ul>
  */
 public final class Launcher {
@@ -51,11 +55,13 @@ public final class Launcher {
         switch (command) {
             case "run" -> launcher.run();
             case "token" -> launcher.token(List.of(args).subList(1, args.length));
+            case "migrate" -> launcher.migrate();
             default -> {
                 System.err.println("""
                         usage: ./lockin run                      run the API locally (embedded PostgreSQL, dev tokens)
                                ./lockin token NAME [--admin] [--id]
                                                                  print a development token for NAME
+                               ./lockin migrate                  apply the schema migrations to DATABASE_URL
                                ./lockin test                     run all the tests (mvn verify)""");
                 System.exit("help".equals(command) ? 0 : 2);
             }
@@ -180,6 +186,34 @@ public final class Launcher {
                 resource.close();
             } catch (Exception e) {
                 System.err.println("could not stop " + resource + ": " + e.getMessage());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ migrate
+
+    /** Applies db/migration to DATABASE_URL (or the embedded database) without starting the server. */
+    private void migrate() throws Exception {
+        String value = env.get("DATABASE_URL");
+        EmbeddedDatabase embedded = null;
+        if (value == null || value.isBlank()) {
+            embedded = EmbeddedDatabase.start(state.resolve("pgdata"), Integer.parseInt(env.getOrDefault("LOCKIN_DB_PORT", "54329")));
+            value = embedded.databaseUrl();
+        }
+        try {
+            DatabaseUrl url = DatabaseUrl.parse(value);
+            System.out.println("Migrating " + url);
+            var result = org.flywaydb.core.Flyway.configure(Launcher.class.getClassLoader())
+                    .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            System.out.println("Schema at version " + (result.targetSchemaVersion == null
+                    ? result.initialSchemaVersion : result.targetSchemaVersion)
+                    + ": " + result.migrationsExecuted + " migration(s) applied now.");
+        } finally {
+            if (embedded != null) {
+                embedded.close();
             }
         }
     }

@@ -45,4 +45,8 @@ class LockinIT {
     @Nested
     class Schema extends SchemaSpec {
     }
+
+    @Nested
+    class Outage extends OutageSpec {
+    }
 }

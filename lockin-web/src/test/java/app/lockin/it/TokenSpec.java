@@ -1,6 +1,7 @@
 package app.lockin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -148,6 +149,21 @@ abstract class TokenSpec {
         String[] parts = token.split("\\.");
         String otherClaims = mint.sign(access(User.random()).subject(UUID.randomUUID().toString()).build()).split("\\.")[1];
         assertRefused(me(parts[0] + "." + otherClaims + "." + parts[2]));
+    }
+
+    /** Cognito rotates its keys: a token naming a key the cached JWKS lacks makes the server fetch the JWKS again. */
+    @Test
+    void aKeyAddedToTheJwksIsPickedUpWhenATokenNamesIt() throws Exception {
+        RSAKey next = DevKeys.generate();
+        String token = TokenMint.sign(access(User.random()).build(), next);
+        assertRefused(me(token));
+
+        DevKeys.writeJwks(TestEnvironment.jwks(), mint.key(), next);
+
+        // the key set is fetched again at most every 30 s (rate limit), so this may take that long
+        await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(me(token).status()).isEqualTo(200));
+        assertThat(me(mint.sign(access(User.random()).build())).status()).as("the old key still works").isEqualTo(200);
     }
 
     @Test

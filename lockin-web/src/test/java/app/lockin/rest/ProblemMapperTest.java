@@ -1,0 +1,78 @@
+package app.lockin.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+
+import jakarta.ejb.EJBException;
+import jakarta.persistence.PersistenceException;
+import jakarta.ws.rs.core.Response;
+
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import app.lockin.rules.Conflict;
+import app.lockin.rules.Forbidden;
+import app.lockin.rules.Invalid;
+import app.lockin.rules.NotFound;
+
+class ProblemMapperTest {
+
+    private final ProblemMapper mapper = new ProblemMapper();
+
+    private Problem problem(Throwable thrown) {
+        Response response = mapper.toResponse(thrown);
+        assertThat(response.getMediaType().toString()).isEqualTo("application/problem+json");
+        return (Problem) response.getEntity();
+    }
+
+    /** A PostgreSQL error as the server sends it (fields S, C, M, D, ...). */
+    private static PSQLException postgres(String sqlState, String message) {
+        return new PSQLException(new ServerErrorMessage("SERROR\0VERROR\0C" + sqlState + "\0M" + message
+                + "\0WPL/pgSQL function secret_function() line 7 at RAISE\0"));
+    }
+
+    @Test
+    void domainExceptionsKeepTheirMessage() {
+        assertThat(problem(new NotFound("group not found")).status()).isEqualTo(404);
+        assertThat(problem(new Forbidden("only the owner")).status()).isEqualTo(403);
+        Problem conflict = problem(new EJBException(new Conflict("the session is already ended")));
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.detail()).isEqualTo("the session is already ended");
+        Problem invalid = problem(new Invalid("display_name", "must not be blank"));
+        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(invalid.errors()).singleElement().satisfies(e -> assertThat(e.field()).isEqualTo("display_name"));
+    }
+
+    @Test
+    void databaseRulesBecomeAnswersWithoutSqlDetails() {
+        Problem archived = problem(new EJBException(new PersistenceException(postgres("LI409", "group 1 is archived"))));
+        assertThat(archived.status()).isEqualTo(409);
+        assertThat(archived.detail()).isEqualTo("group 1 is archived").doesNotContain("PL/pgSQL");
+        assertThat(problem(postgres("LI404", "group not found")).status()).isEqualTo(404);
+        assertThat(problem(postgres("LI422", "a time log cannot end in the future")).status()).isEqualTo(422);
+        assertThat(problem(postgres("23P01", "conflicting key value violates exclusion constraint")).status()).isEqualTo(409);
+        assertThat(problem(postgres("23505", "duplicate key value violates unique constraint \"x\"")).detail()).doesNotContain("constraint");
+    }
+
+    @Test
+    void anUnreachableDatabaseIs503() {
+        assertThat(problem(new PersistenceException(new SQLException("Connection refused", "08001"))).status()).isEqualTo(503);
+        assertThat(problem(new SQLException("Error in allocating a connection")).status()).isEqualTo(503);
+    }
+
+    @Test
+    void anythingElseIs500WithoutDetails() {
+        Problem problem = problem(new IllegalStateException("secret internals at /opt/lockin"));
+        assertThat(problem.status()).isEqualTo(500);
+        assertThat(problem.detail()).doesNotContain("secret", "/opt");
+    }
+
+    @Test
+    void javaNamesBecomeWireNames() {
+        assertThat(ProblemMapper.snakeCase("displayName")).isEqualTo("display_name");
+        assertThat(ProblemMapper.snakeCase("periodTargetMinutes")).isEqualTo("period_target_minutes");
+        assertThat(ProblemMapper.snakeCase("name")).isEqualTo("name");
+    }
+}
