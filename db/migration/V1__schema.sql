@@ -206,7 +206,8 @@ begin
     else
         v_group_id := new.group_id;
     end if;
-    select status into v_status from groups where id = v_group_id;
+    -- for share: waits for a concurrent archival, so nobody slips into an archived group
+    select status into v_status from groups where id = v_group_id for share;
     if v_status = 'archived' then
         raise exception 'group % is archived: its members can no longer change', v_group_id using errcode = 'LI409';
     end if;
@@ -325,7 +326,7 @@ begin
         return new;
     end if;
     if tg_op = 'INSERT' or (new.status = 'running' and old.status is distinct from 'running') then
-        select status into v_status from groups where id = new.group_id;
+        select status into v_status from groups where id = new.group_id for share;
         if v_status = 'archived' then
             raise exception 'group % is archived: no more focus sessions', new.group_id using errcode = 'LI409';
         elsif tg_op = 'INSERT' and v_status = 'pending' then
@@ -429,7 +430,9 @@ create table notifications (
     -- milestones: whose goal was met, and in which period (one per period)
     subject_id   uuid references profiles (id) on delete cascade,
     period_start timestamptz,
-    created_at   timestamptz not null default clock_timestamp(),
+    -- milliseconds, as the API shows them: a client's keyset cursor
+    -- (cursor_created_at, cursor_id) taken from an item is then exact
+    created_at   timestamptz not null default date_trunc('milliseconds', clock_timestamp()),
     read_at      timestamptz,
     constraint notifications_title_length check (char_length(title) between 1 and 200),
     constraint notifications_invite_has_group check (kind <> 'group_invite' or group_id is not null),
@@ -461,7 +464,7 @@ begin
             raise exception 'this invite was already %', old.status using errcode = 'LI409';
         end if;
         if (tg_op = 'INSERT' or new.status = 'accepted')
-           and exists (select 1 from groups where id = new.group_id and status = 'archived') then
+           and exists (select 1 from groups where id = new.group_id and status = 'archived' for share) then
             raise exception 'group % is archived', new.group_id using errcode = 'LI409';
         end if;
     end if;
@@ -578,6 +581,46 @@ begin
 end;
 $$;
 
+-- Ends what is still going on in the given groups before they are archived:
+-- a running session's open segment is logged for each participant, running
+-- and paused sessions end, scheduled ones are cancelled.
+create function stop_sessions_of_groups(p_group_ids uuid[])
+    returns void
+    language sql
+as $$
+    insert into time_logs (participant_id, user_id, started_at, ended_at, source)
+    select sp.id, sp.user_id, greatest(s.segment_started_at, sp.joined_at), now(), 'clock'
+      from sessions s
+      join session_participants sp on sp.session_id = s.id
+     where s.group_id = any (p_group_ids)
+       and s.status = 'running'
+       and greatest(s.segment_started_at, sp.joined_at) < now();
+
+    update sessions
+       set status = case when status = 'scheduled' then 'cancelled' else 'ended' end::session_status,
+           ended_at = now(),
+           segment_started_at = null
+     where group_id = any (p_group_ids)
+       and status in ('scheduled', 'running', 'paused');
+$$;
+
+-- Archives one group now (its owner's :archive), stopping its sessions.
+-- Returns false when it was archived already.
+create function archive_group(p_group_id uuid)
+    returns boolean
+    language plpgsql
+as $$
+begin
+    perform 1 from groups where id = p_group_id and status <> 'archived' for update;
+    if not found then
+        return false;
+    end if;
+    perform stop_sessions_of_groups(array[p_group_id]);
+    update groups set status = 'archived' where id = p_group_id;
+    return true;
+end;
+$$;
+
 -- Archives every group whose end has passed, first stopping its sessions
 -- (a running one's open segment is logged for each participant); promotes
 -- pending groups whose start has come. Returns how many groups it archived.
@@ -602,20 +645,7 @@ begin
       from (select id from groups where status <> 'archived' and end_at <= now()
             for update skip locked) due;
 
-    insert into time_logs (participant_id, user_id, started_at, ended_at, source)
-    select sp.id, sp.user_id, greatest(s.segment_started_at, sp.joined_at), now(), 'clock'
-      from sessions s
-      join session_participants sp on sp.session_id = s.id
-     where s.group_id = any (v_due)
-       and s.status = 'running'
-       and greatest(s.segment_started_at, sp.joined_at) < now();
-
-    update sessions
-       set status = case when status = 'scheduled' then 'cancelled' else 'ended' end::session_status,
-           ended_at = now(),
-           segment_started_at = null
-     where group_id = any (v_due)
-       and status in ('scheduled', 'running', 'paused');
+    perform stop_sessions_of_groups(v_due);
 
     update groups set status = 'archived' where id = any (v_due);
     get diagnostics v_archived = row_count;

@@ -1,19 +1,16 @@
 package app.lockin.groups;
 
-import app.lockin.database.LowerCaseEnumConverter;
-
+/** What a member may do in a group: the owner everything, admins manage members, members focus. */
 public enum MemberRole {
     OWNER, ADMIN, MEMBER;
 
-    /** Owners and admins manage members and invites. */
+    /** Owners and admins add members and send invites. */
     public boolean managesMembers() {
         return this != MEMBER;
     }
 
-    @jakarta.persistence.Converter
-    public static class Column extends LowerCaseEnumConverter<MemberRole> {
-        public Column() {
-            super(MemberRole.class);
-        }
+    /** Whether someone of this role may change or remove a member of {@code other} role: admins only plain members. */
+    public boolean manages(MemberRole other) {
+        return this == OWNER || this == ADMIN && other == MEMBER;
     }
 }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
@@ -13,14 +12,26 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
+import app.lockin.database.Labels;
+import app.lockin.profiles.Profile;
+
 /** A person's place in a group: a row of group_members. */
 @Entity
 @Table(name = "group_members")
 @NamedQuery(name = Membership.OF_USER,
         query = "select m from Membership m join fetch m.group where m.userId = :userId order by m.joinedAt desc")
+@NamedQuery(name = Membership.OF_GROUP,
+        query = "select m from Membership m join fetch m.profile where m.group.id = :groupId order by m.joinedAt, m.id")
+@NamedQuery(name = Membership.ONE,
+        query = "select m from Membership m join fetch m.group where m.group.id = :groupId and m.userId = :userId")
+@NamedQuery(name = Membership.COUNTS,
+        query = "select m.group.id, count(m) from Membership m where m.group.id in :groupIds group by m.group.id")
 public class Membership {
 
     public static final String OF_USER = "Membership.ofUser";
+    public static final String OF_GROUP = "Membership.ofGroup";
+    public static final String ONE = "Membership.one";
+    public static final String COUNTS = "Membership.counts";
 
     @Id
     private UUID id;
@@ -32,9 +43,12 @@ public class Membership {
     @Column(name = "user_id", nullable = false)
     private UUID userId;
 
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "user_id", insertable = false, updatable = false)
+    private Profile profile;
+
     @Column(nullable = false)
-    @Convert(converter = MemberRole.Column.class)
-    private MemberRole role;
+    private String role;
 
     @Column(name = "override_period_target_minutes")
     private Integer overridePeriodTargetMinutes;
@@ -43,6 +57,41 @@ public class Membership {
     private Instant joinedAt;
 
     protected Membership() {
+    }
+
+    /** Someone joining a group (by invite or being added); the group must still take members. */
+    public static Membership join(Group group, UUID userId, MemberRole role) {
+        group.requireWritable();
+        Membership membership = new Membership();
+        membership.id = UUID.randomUUID();
+        membership.group = group;
+        membership.userId = userId;
+        membership.role = Labels.of(role);
+        return membership;
+    }
+
+    public boolean managesMembers() {
+        return role().managesMembers();
+    }
+
+    /** May this member change or remove {@code other}? Owners anyone, admins plain members; everyone themself. */
+    public boolean manages(Membership other) {
+        return role().manages(other.role());
+    }
+
+    public boolean isOwner() {
+        return role() == MemberRole.OWNER;
+    }
+
+    public void overrideTarget(Integer minutes) {
+        group.requireWritable();
+        group.checkMemberTarget(minutes);
+        overridePeriodTargetMinutes = minutes;
+    }
+
+    public void changeRole(MemberRole newRole) {
+        group.requireWritable();
+        role = Labels.of(newRole);
     }
 
     public UUID id() {
@@ -57,8 +106,12 @@ public class Membership {
         return userId;
     }
 
+    public Profile profile() {
+        return profile;
+    }
+
     public MemberRole role() {
-        return role;
+        return Labels.parse(MemberRole.class, role);
     }
 
     public Integer overridePeriodTargetMinutes() {

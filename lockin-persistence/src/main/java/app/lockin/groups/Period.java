@@ -1,7 +1,5 @@
 package app.lockin.groups;
 
-import app.lockin.database.LowerCaseEnumConverter;
-
 /** The stretch of time a group's target applies to, in the group's time zone. */
 public enum Period {
     DAILY(1440), WEEKLY(10080);
@@ -15,12 +13,5 @@ public enum Period {
     /** The largest target a period can hold: its length in minutes. */
     public int maxTargetMinutes() {
         return minutes;
-    }
-
-    @jakarta.persistence.Converter
-    public static class Column extends LowerCaseEnumConverter<Period> {
-        public Column() {
-            super(Period.class);
-        }
     }
 }

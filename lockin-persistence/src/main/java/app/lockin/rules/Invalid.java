@@ -21,6 +21,13 @@ public class Invalid extends RuntimeException {
         this(List.of(new FieldError(field, message)));
     }
 
+    /** Throws when the list holds any error; for checks that collect every broken rule first. */
+    public static void throwIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new Invalid(errors);
+        }
+    }
+
     public List<FieldError> errors() {
         return errors;
     }

@@ -19,15 +19,6 @@ public record ProfilePatch(
         @Size(max = 2048)
         String avatarUrl) {
 
-    /*
-     * Declared, not implicit, so that the constraints stay off the constructor's
-     * parameters: Payara's OpenAPI generator takes a constrained parameter for a
-     * JAX-RS @PathParam and fails on it.
-     */
-    public ProfilePatch(String displayName, String avatarUrl) {
-        this.displayName = displayName;
-        this.avatarUrl = avatarUrl;
-    }
 
     static final Set<String> WRITABLE = Set.of("display_name", "avatar_url");
     static final Set<String> READ_ONLY = Set.of("id", "email", "created_at", "updated_at", "memberships");
@@ -39,6 +30,7 @@ public record ProfilePatch(
     static Read from(JsonFields body) {
         Optional<String> name = body.string("display_name").map(String::strip);
         Optional<Optional<String>> avatar = body.nullableString("avatar_url");
+        body.check();
         ProfilePatch patch = new ProfilePatch(name.orElse(null), avatar.flatMap(a -> a).orElse(null));
         return new Read(patch, new ProfileChanges(name, avatar));
     }

@@ -190,6 +190,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     private static boolean isWrapper(Throwable t) {
+        if (t instanceof WebApplicationException) {
+            return false; // an answer already (Jersey's ParamException is one, with the parse failure as cause)
+        }
         String type = t.getClass().getName();
         return t instanceof EJBException || t instanceof ProcessingException
                 || type.startsWith("jakarta.persistence.") || type.startsWith("org.eclipse.persistence.")

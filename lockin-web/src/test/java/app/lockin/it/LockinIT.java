@@ -39,6 +39,18 @@ class LockinIT {
     }
 
     @Nested
+    class Groups extends GroupsSpec {
+    }
+
+    @Nested
+    class Members extends MembersSpec {
+    }
+
+    @Nested
+    class Inbox extends InboxSpec {
+    }
+
+    @Nested
     class HealthAndDocs extends HealthAndDocsSpec {
     }
 

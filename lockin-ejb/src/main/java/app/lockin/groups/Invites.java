@@ -1,0 +1,97 @@
+package app.lockin.groups;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+
+import app.lockin.database.Labels;
+import app.lockin.notifications.Notification;
+import app.lockin.notifications.NotificationKind;
+import app.lockin.notifications.NotificationStatus;
+import app.lockin.profiles.Profile;
+import app.lockin.rules.Conflict;
+import app.lockin.rules.NotFound;
+
+/** Invites to groups: sent by owners and admins to a person's inbox, answered once by that person. */
+@Stateless
+public class Invites {
+
+    private static final String INVITE_NOT_FOUND = "invite not found";
+
+    @PersistenceContext(unitName = "lockin")
+    EntityManager em;
+
+    /** Invites someone, named by profile id or by email, to the group. */
+    public Notification invite(UUID caller, UUID groupId, Optional<UUID> recipientId, Optional<String> email) {
+        Membership me = Access.manager(em, groupId, caller);
+        Group group = em.find(Group.class, groupId, LockModeType.PESSIMISTIC_READ);
+        group.requireWritable();
+        Profile recipient = recipientId.map(id -> em.find(Profile.class, id))
+                .or(() -> email.flatMap(this::byEmail))
+                .orElseThrow(() -> new NotFound("user not found"));
+        if (!Access.lock(em, groupId, List.of(recipient.id())).isEmpty()) {
+            throw new Conflict("This person is already a member of the group.");
+        }
+        boolean pending = !em.createQuery("select n.id from Notification n where n.groupId = :groupId "
+                        + "and n.recipientId = :recipientId and n.kind = :kind and n.status = :status", UUID.class)
+                .setParameter("groupId", groupId)
+                .setParameter("recipientId", recipient.id())
+                .setParameter("kind", Labels.of(NotificationKind.GROUP_INVITE))
+                .setParameter("status", Labels.of(NotificationStatus.PENDING))
+                .getResultList().isEmpty();
+        if (pending) {
+            throw new Conflict("This person already has a pending invite to the group.");
+        }
+        Profile actor = em.find(Profile.class, me.userId());
+        Notification invite = Notification.invite(group, recipient.id(), caller, actor.displayName());
+        em.persist(invite);
+        em.flush();
+        em.refresh(invite);
+        return invite;
+    }
+
+    /** Accepts an invite: the caller becomes a member. Only the recipient, only once, not for an archived group. */
+    public Membership accept(UUID caller, UUID inviteId) {
+        Notification invite = pendingFor(caller, inviteId);
+        invite.accept();
+        Group group = em.find(Group.class, invite.groupId(), LockModeType.PESSIMISTIC_READ);
+        if (group == null) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        if (!Access.lock(em, group.id(), List.of(caller)).isEmpty()) {
+            throw new Conflict("You are already a member of this group.");
+        }
+        Membership membership = Membership.join(group, caller, MemberRole.MEMBER);
+        em.persist(membership);
+        em.flush();
+        em.refresh(membership);
+        return membership;
+    }
+
+    public Notification decline(UUID caller, UUID inviteId) {
+        Notification invite = pendingFor(caller, inviteId);
+        invite.decline();
+        em.flush();
+        return invite;
+    }
+
+    /** The caller's invite, locked: two answers racing on it are serialised, the second sees it answered. */
+    private Notification pendingFor(UUID caller, UUID inviteId) {
+        Notification invite = em.find(Notification.class, inviteId, LockModeType.PESSIMISTIC_WRITE);
+        if (invite == null || !invite.isFor(caller) || invite.kind() != NotificationKind.GROUP_INVITE) {
+            throw new NotFound(INVITE_NOT_FOUND);
+        }
+        return invite;
+    }
+
+    private Optional<Profile> byEmail(String email) {
+        return em.createQuery("select p from Profile p where p.email = :email", Profile.class)
+                .setParameter("email", email.strip())
+                .getResultStream().findFirst();
+    }
+}

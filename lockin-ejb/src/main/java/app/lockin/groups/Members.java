@@ -1,0 +1,139 @@
+package app.lockin.groups;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import app.lockin.profiles.Profile;
+import app.lockin.rules.Conflict;
+import app.lockin.rules.Forbidden;
+import app.lockin.rules.Invalid;
+import app.lockin.rules.NotFound;
+
+/** The people of a group: listing, adding, changing (targets, roles, ownership) and removing them. */
+@Stateless
+public class Members {
+
+    private static final String MEMBER_NOT_FOUND = "member not found";
+
+    @PersistenceContext(unitName = "lockin")
+    EntityManager em;
+
+    /** The group's members by join time; members only. */
+    public List<Membership> list(UUID caller, UUID groupId) {
+        Access.member(em, groupId, caller);
+        return em.createNamedQuery(Membership.OF_GROUP, Membership.class)
+                .setParameter("groupId", groupId)
+                .getResultList();
+    }
+
+    /** Adds someone as a member (owner, admins) or admin (owner only). */
+    public Membership add(UUID caller, UUID groupId, UUID userId, MemberRole role) {
+        Membership me = Access.manager(em, groupId, caller);
+        if (role == MemberRole.OWNER) {
+            throw new Invalid("role", "must be member or admin: ownership is transferred with PATCH");
+        }
+        if (role == MemberRole.ADMIN && !me.isOwner()) {
+            throw new Forbidden("Only the group's owner can add admins.");
+        }
+        me.group().requireWritable();
+        if (em.find(Profile.class, userId) == null) {
+            throw new NotFound("user not found");
+        }
+        if (!Access.lock(em, groupId, List.of(userId)).isEmpty()) {
+            throw new Conflict("This person is already a member of the group.");
+        }
+        Membership added = Membership.join(me.group(), userId, role);
+        em.persist(added);
+        em.flush();
+        em.refresh(added);
+        return added;
+    }
+
+    /**
+     * Changes a member's own target, and (owner only) their role; giving
+     * someone the role owner transfers the ownership (the previous owner
+     * becomes an admin). Admins may change themselves and plain members.
+     */
+    public Membership update(UUID caller, UUID groupId, UUID userId, Optional<Optional<Integer>> overrideTarget,
+            Optional<MemberRole> role) {
+        Access.member(em, groupId, caller);
+        Map<UUID, Membership> locked = lockPair(groupId, caller, userId);
+        Membership me = locked.get(caller);
+        Membership target = locked.get(userId);
+        if (me == null) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        if (!me.managesMembers()) {
+            throw new Forbidden("Only the group's owner and admins can change members.");
+        }
+        if (target == null) {
+            throw new NotFound(MEMBER_NOT_FOUND);
+        }
+        if (target != me && !me.manages(target)) {
+            throw new Forbidden("Admins can only change plain members.");
+        }
+        me.group().requireWritable();
+        overrideTarget.ifPresent(minutes -> target.overrideTarget(minutes.orElse(null)));
+        role.ifPresent(newRole -> changeRole(me, target, newRole));
+        em.flush();
+        return target;
+    }
+
+    private static void changeRole(Membership me, Membership target, MemberRole newRole) {
+        if (!me.isOwner()) {
+            throw new Forbidden("Only the group's owner can change roles.");
+        }
+        if (target == me) {
+            if (newRole != MemberRole.OWNER) {
+                throw new Conflict("The owner keeps the role owner: give it to another member to step down.");
+            }
+            return;
+        }
+        if (newRole == MemberRole.OWNER) {
+            me.changeRole(MemberRole.ADMIN);
+        }
+        target.changeRole(newRole);
+    }
+
+    /** Removes a member (owner; admins for plain members), or the caller themself (leaving). */
+    public void remove(UUID caller, UUID groupId, UUID userId) {
+        Access.member(em, groupId, caller);
+        Map<UUID, Membership> locked = lockPair(groupId, caller, userId);
+        Membership me = locked.get(caller);
+        Membership target = locked.get(userId);
+        if (me == null) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        if (target == me) {
+            if (me.isOwner()) {
+                throw new Conflict("The owner cannot leave the group: transfer the ownership first.");
+            }
+        } else {
+            if (!me.managesMembers()) {
+                throw new Forbidden("Only the group's owner and admins can remove members.");
+            }
+            if (target == null) {
+                throw new NotFound(MEMBER_NOT_FOUND);
+            }
+            if (!me.manages(target)) {
+                throw new Forbidden("Admins can only remove plain members.");
+            }
+        }
+        me.group().requireWritable();
+        em.remove(target);
+        em.flush();
+    }
+
+    private Map<UUID, Membership> lockPair(UUID groupId, UUID caller, UUID userId) {
+        return Access.lock(em, groupId, caller.equals(userId) ? List.of(caller) : List.of(caller, userId)).stream()
+                .collect(Collectors.toMap(Membership::userId, Function.identity()));
+    }
+}

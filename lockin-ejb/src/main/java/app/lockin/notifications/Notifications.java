@@ -1,0 +1,65 @@
+package app.lockin.notifications;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+
+import app.lockin.rules.NotFound;
+
+/** A person's inbox: newest first, pages by keyset, marking read. */
+@Stateless
+public class Notifications {
+
+    @PersistenceContext(unitName = "lockin")
+    EntityManager em;
+
+    /** The position after which a page starts: the last item seen. */
+    public record Cursor(Instant createdAt, UUID id) {
+    }
+
+    /**
+     * Up to {@code limit + 1} notifications of the caller after the cursor,
+     * newest first (one more than asked tells the caller that more remain).
+     */
+    @SuppressWarnings("unchecked")
+    public List<Notification> page(UUID caller, boolean unreadOnly, Optional<Cursor> after, int limit) {
+        String sql = "select * from notifications where recipient_id = ?1"
+                + (unreadOnly ? " and read_at is null" : "")
+                + (after.isPresent() ? " and (created_at, id) < (?2, ?3)" : "")
+                + " order by created_at desc, id desc limit ?4";
+        var query = em.createNativeQuery(sql, Notification.class)
+                .setParameter(1, caller)
+                .setParameter(4, limit + 1);
+        after.ifPresent(cursor -> query
+                .setParameter(2, Timestamp.from(cursor.createdAt()))
+                .setParameter(3, cursor.id()));
+        return query.getResultList();
+    }
+
+    /** Marks one's notification read; again is harmless. */
+    public Notification read(UUID caller, UUID notificationId) {
+        Notification notification = own(caller, notificationId, LockModeType.PESSIMISTIC_WRITE);
+        notification.markRead();
+        em.flush();
+        return notification;
+    }
+
+    public Notification get(UUID caller, UUID notificationId) {
+        return own(caller, notificationId, LockModeType.NONE);
+    }
+
+    private Notification own(UUID caller, UUID notificationId, LockModeType lock) {
+        Notification notification = em.find(Notification.class, notificationId, lock);
+        if (notification == null || !notification.isFor(caller)) {
+            throw new NotFound("notification not found");
+        }
+        return notification;
+    }
+}

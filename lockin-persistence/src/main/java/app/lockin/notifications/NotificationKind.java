@@ -1,0 +1,5 @@
+package app.lockin.notifications;
+
+public enum NotificationKind {
+    GROUP_INVITE, MILESTONE_MEMBER, MILESTONE_GROUP, SESSION_REMINDER, GENERIC;
+}

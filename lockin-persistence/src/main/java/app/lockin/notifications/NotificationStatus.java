@@ -1,0 +1,5 @@
+package app.lockin.notifications;
+
+public enum NotificationStatus {
+    PENDING, ACCEPTED, DECLINED, READ;
+}

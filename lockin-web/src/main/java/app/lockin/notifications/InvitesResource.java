@@ -1,0 +1,38 @@
+package app.lockin.notifications;
+
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import app.lockin.groups.Invites;
+import app.lockin.groups.MemberResponse;
+import app.lockin.security.Caller;
+
+/** Answering an invite of one's inbox: {@code /api/invites/{id}:accept} and {@code :decline}. */
+@Path("invites")
+@Produces(MediaType.APPLICATION_JSON)
+public class InvitesResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Invites invites;
+
+    @POST
+    @Path(NotificationsResource.ID + ":accept")
+    public MemberResponse accept(@PathParam("id") UUID id) {
+        return MemberResponse.of(invites.accept(caller.profileId(), id));
+    }
+
+    @POST
+    @Path(NotificationsResource.ID + ":decline")
+    public NotificationResponse decline(@PathParam("id") UUID id) {
+        return NotificationResponse.of(invites.decline(caller.profileId(), id));
+    }
+}

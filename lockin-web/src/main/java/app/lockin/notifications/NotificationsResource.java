@@ -1,0 +1,121 @@
+package app.lockin.notifications;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+import app.lockin.security.Caller;
+
+/**
+ * The caller's inbox: {@code /api/notifications}, newest first, in pages
+ * of {@code limit}; the next page starts after the last item seen
+ * ({@code cursor_created_at} + {@code cursor_id}, keyset) and its address is
+ * in the {@code Link: <...>; rel="next"} header while more remain.
+ */
+@Path("notifications")
+@Produces(MediaType.APPLICATION_JSON)
+public class NotificationsResource {
+
+    static final String ID = "{id: [^/:]+}";
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Notifications notifications;
+
+    @GET
+    public Response list(@QueryParam("unread") String unread,
+            @QueryParam("limit") @DefaultValue("20") String limit,
+            @QueryParam("cursor_created_at") String cursorCreatedAt,
+            @QueryParam("cursor_id") String cursorId) {
+        boolean unreadOnly = flag(unread);
+        int size = limit(limit);
+        Optional<Notifications.Cursor> after = cursor(cursorCreatedAt, cursorId);
+
+        List<Notification> page = notifications.page(caller.profileId(), unreadOnly, after, size);
+        boolean more = page.size() > size;
+        List<Notification> shown = more ? page.subList(0, size) : page;
+        Response.ResponseBuilder answer = Response.ok(shown.stream().map(NotificationResponse::of).toList());
+        if (more) {
+            Notification last = shown.get(shown.size() - 1);
+            URI next = UriBuilder.fromPath("/api/notifications")
+                    .queryParam("limit", size)
+                    .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
+                    .queryParam("cursor_id", last.id())
+                    .build();
+            if (unreadOnly) {
+                next = UriBuilder.fromUri(next).queryParam("unread", "true").build();
+            }
+            answer.link(next, "next");
+        }
+        return answer.build();
+    }
+
+    @GET
+    @Path(ID)
+    public NotificationResponse get(@PathParam("id") UUID id) {
+        return NotificationResponse.of(notifications.get(caller.profileId(), id));
+    }
+
+    @POST
+    @Path(ID + ":read")
+    public NotificationResponse read(@PathParam("id") UUID id) {
+        return NotificationResponse.of(notifications.read(caller.profileId(), id));
+    }
+
+    private static boolean flag(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new BadRequestException("unread must be true or false");
+    }
+
+    private static int limit(String value) {
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= 100) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new BadRequestException("limit must be a whole number from 1 to 100");
+    }
+
+    private static Optional<Notifications.Cursor> cursor(String createdAt, String id) {
+        if (createdAt == null && id == null) {
+            return Optional.empty();
+        }
+        if (createdAt == null || id == null) {
+            throw new BadRequestException("cursor_created_at and cursor_id go together: the last item seen");
+        }
+        try {
+            Instant at = OffsetDateTime.parse(createdAt).toInstant();
+            return Optional.of(new Notifications.Cursor(at, UUID.fromString(id)));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            throw new BadRequestException("cursor_created_at must be an RFC 3339 timestamp and cursor_id a UUID");
+        }
+    }
+}
