@@ -329,7 +329,8 @@ begin
         select status into v_status from groups where id = new.group_id for share;
         if v_status = 'archived' then
             raise exception 'group % is archived: no more focus sessions', new.group_id using errcode = 'LI409';
-        elsif tg_op = 'INSERT' and v_status = 'pending' then
+        elsif tg_op = 'INSERT' and v_status = 'pending'
+              and (select start_at from groups where id = new.group_id) > now() then
             raise exception 'group % has not started yet', new.group_id using errcode = 'LI409';
         end if;
     end if;
@@ -545,6 +546,51 @@ $$;
 
 create view group_member_period_progress as
     select * from group_member_period_progress_at(now());
+
+-- ---------------------------------------------------------------------------
+-- Milestones
+-- ---------------------------------------------------------------------------
+
+-- After time is logged: every member of the group hears when someone first
+-- meets the period's goal (milestone_member), and when everyone has
+-- (milestone_group); at most one of each per member or group and period
+-- (unique indexes), in the transaction that logged the time.
+create function record_milestones() returns trigger
+    language plpgsql
+as $$
+declare
+    v_group uuid;
+begin
+    for v_group in select distinct group_id from new_logs where group_id is not null loop
+        insert into notifications (recipient_id, kind, title, body, group_id, subject_id, period_start)
+        with progress as (select * from group_member_period_progress_at(now()) p where p.group_id = v_group)
+        select m.user_id, 'milestone_member',
+               left(p.display_name || ' reached the goal', 200),
+               p.display_name || ' focused ' || p.target_minutes || ' minutes in ' || g.name || ' this period.',
+               v_group, p.user_id, p.period_start
+          from progress p
+          join groups g on g.id = p.group_id
+          join group_members m on m.group_id = p.group_id
+         where p.goal_met
+           and p.user_id in (select user_id from new_logs where group_id = v_group)
+        on conflict do nothing;
+
+        insert into notifications (recipient_id, kind, title, body, group_id, period_start)
+        with progress as (select * from group_member_period_progress_at(now()) p where p.group_id = v_group)
+        select m.user_id, 'milestone_group', 'Everyone reached the goal',
+               'Every member of ' || g.name || ' met this period''s goal.', v_group, x.period_start
+          from (select min(period_start) as period_start from progress having bool_and(goal_met)) x
+          join groups g on g.id = v_group
+          join group_members m on m.group_id = v_group
+        on conflict do nothing;
+    end loop;
+    return null;
+end;
+$$;
+
+create trigger time_logs_milestones after insert on time_logs
+    referencing new table as new_logs
+    for each statement execute function record_milestones();
 
 -- ---------------------------------------------------------------------------
 -- Cloning and archival

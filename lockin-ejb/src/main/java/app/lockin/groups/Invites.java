@@ -39,7 +39,7 @@ public class Invites {
         }
         boolean pending = !em.createQuery("select n.id from Notification n where n.groupId = :groupId "
                         + "and n.recipientId = :recipientId and n.kind = :kind and n.status = :status", UUID.class)
-                .setParameter("groupId", groupId)
+                .setParameter("groupId", Labels.of(groupId))
                 .setParameter("recipientId", recipient.id())
                 .setParameter("kind", Labels.of(NotificationKind.GROUP_INVITE))
                 .setParameter("status", Labels.of(NotificationStatus.PENDING))

@@ -64,13 +64,9 @@ public class Members {
      */
     public Membership update(UUID caller, UUID groupId, UUID userId, Optional<Optional<Integer>> overrideTarget,
             Optional<MemberRole> role) {
-        Access.member(em, groupId, caller);
-        Map<UUID, Membership> locked = lockPair(groupId, caller, userId);
-        Membership me = locked.get(caller);
-        Membership target = locked.get(userId);
-        if (me == null) {
-            throw new NotFound(Access.GROUP_NOT_FOUND);
-        }
+        Pair pair = lockPair(groupId, caller, userId);
+        Membership me = pair.me();
+        Membership target = pair.target();
         if (!me.managesMembers()) {
             throw new Forbidden("Only the group's owner and admins can change members.");
         }
@@ -105,13 +101,9 @@ public class Members {
 
     /** Removes a member (owner; admins for plain members), or the caller themself (leaving). */
     public void remove(UUID caller, UUID groupId, UUID userId) {
-        Access.member(em, groupId, caller);
-        Map<UUID, Membership> locked = lockPair(groupId, caller, userId);
-        Membership me = locked.get(caller);
-        Membership target = locked.get(userId);
-        if (me == null) {
-            throw new NotFound(Access.GROUP_NOT_FOUND);
-        }
+        Pair pair = lockPair(groupId, caller, userId);
+        Membership me = pair.me();
+        Membership target = pair.target();
         if (target == me) {
             if (me.isOwner()) {
                 throw new Conflict("The owner cannot leave the group: transfer the ownership first.");
@@ -132,8 +124,17 @@ public class Members {
         em.flush();
     }
 
-    private Map<UUID, Membership> lockPair(UUID groupId, UUID caller, UUID userId) {
-        return Access.lock(em, groupId, caller.equals(userId) ? List.of(caller) : List.of(caller, userId)).stream()
+    /** The caller's membership and the target's (null when not a member), both locked. */
+    private record Pair(Membership me, Membership target) {
+    }
+
+    private Pair lockPair(UUID groupId, UUID caller, UUID userId) {
+        Map<UUID, Membership> locked = Access.lock(em, groupId,
+                        caller.equals(userId) ? List.of(caller) : List.of(caller, userId)).stream()
                 .collect(Collectors.toMap(Membership::userId, Function.identity()));
+        if (!locked.containsKey(caller)) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        return new Pair(locked.get(caller), locked.get(userId));
     }
 }

@@ -1,6 +1,7 @@
 package app.lockin.database;
 
 import java.util.Locale;
+import java.util.UUID;
 
 /**
  * Java enums and the labels of the schema's PostgreSQL enum types, which are
@@ -8,6 +9,8 @@ import java.util.Locale;
  * Entities keep such columns as their label and give the enum from their
  * accessors: plain string columns that every JPA provider maps the same way
  * (the JDBC connection sends strings untyped, so PostgreSQL casts them).
+ * Nullable uuid columns are kept as text the same way: EclipseLink 4.0's
+ * UUID conversion throws on a null value.
  */
 public final class Labels {
 
@@ -16,6 +19,14 @@ public final class Labels {
 
     public static String of(Enum<?> value) {
         return value == null ? null : value.name().toLowerCase(Locale.ROOT);
+    }
+
+    public static String of(UUID id) {
+        return id == null ? null : id.toString();
+    }
+
+    public static UUID uuid(String text) {
+        return text == null ? null : UUID.fromString(text);
     }
 
     public static <E extends Enum<E>> E parse(Class<E> type, String label) {

@@ -25,8 +25,9 @@ public class Notification {
     @Column(name = "recipient_id", nullable = false)
     private UUID recipientId;
 
+    /** Nullable ids are kept as text, since EclipseLink's UUID conversion fails on null (see Labels). */
     @Column(name = "actor_id")
-    private UUID actorId;
+    private String actorId;
 
     @Column(nullable = false)
     private String kind;
@@ -40,7 +41,7 @@ public class Notification {
     private String body;
 
     @Column(name = "group_id")
-    private UUID groupId;
+    private String groupId;
 
     /** Set by the database, in milliseconds (the keyset cursor is taken from it). */
     @Column(name = "created_at", insertable = false, updatable = false)
@@ -58,10 +59,10 @@ public class Notification {
         Notification invite = new Notification();
         invite.id = UUID.randomUUID();
         invite.recipientId = recipientId;
-        invite.actorId = actorId;
+        invite.actorId = Labels.of(actorId);
         invite.kind = Labels.of(NotificationKind.GROUP_INVITE);
         invite.status = Labels.of(NotificationStatus.PENDING);
-        invite.groupId = group.id();
+        invite.groupId = Labels.of(group.id());
         invite.title = "Invitation to " + group.name();
         invite.body = actorName + " invites you to join " + group.name() + ".";
         return invite;
@@ -109,7 +110,7 @@ public class Notification {
     }
 
     public UUID actorId() {
-        return actorId;
+        return Labels.uuid(actorId);
     }
 
     public NotificationKind kind() {
@@ -129,7 +130,7 @@ public class Notification {
     }
 
     public UUID groupId() {
-        return groupId;
+        return Labels.uuid(groupId);
     }
 
     public Instant createdAt() {

@@ -109,6 +109,11 @@ public final class JsonFields {
         });
     }
 
+    /** A UUID that may be null. */
+    public Optional<Optional<UUID>> nullableUuid(String name) {
+        return nullable(name, () -> uuid(name));
+    }
+
     /** One of an enum's constants, spelled in lower case on the wire ({@code "daily"}). */
     public <E extends Enum<E>> Optional<E> constant(String name, Set<E> allowed) {
         return string(name).flatMap(text -> {

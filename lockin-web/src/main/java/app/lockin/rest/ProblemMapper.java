@@ -92,7 +92,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             case "LI409" -> Problem.of(Response.Status.CONFLICT, message);
             case "LI422" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), message)));
             case "23505" -> Problem.of(Response.Status.CONFLICT, "This already exists.");
-            case "23P01" -> Problem.of(Response.Status.CONFLICT, "This overlaps something that already exists.");
+            case "23P01" -> Problem.of(Response.Status.CONFLICT, "time_logs_no_overlap".equals(constraintOf(sql))
+                    ? "This time overlaps another time log of yours."
+                    : "This overlaps something that already exists.");
             case "23514" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), "is out of the allowed range")));
             default -> {
                 if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.isEmpty()) {
@@ -111,6 +113,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             return psql.getServerErrorMessage().getMessage();
         }
         return "The request conflicts with the data.";
+    }
+
+    private static String constraintOf(SQLException sql) {
+        return sql instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                ? psql.getServerErrorMessage().getConstraint() : null;
     }
 
     private static String columnOf(SQLException sql, String fallback) {

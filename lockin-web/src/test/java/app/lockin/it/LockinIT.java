@@ -51,6 +51,18 @@ class LockinIT {
     }
 
     @Nested
+    class Sessions extends SessionsSpec {
+    }
+
+    @Nested
+    class Progress extends ProgressSpec {
+    }
+
+    @Nested
+    class Archival extends ArchivalSpec {
+    }
+
+    @Nested
     class HealthAndDocs extends HealthAndDocsSpec {
     }
 

@@ -1,0 +1,41 @@
+package app.lockin.maintenance;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import app.lockin.rules.Forbidden;
+import app.lockin.security.Caller;
+
+/** Operations for the people in the Cognito group {@code LOCKIN_ADMIN_GROUP} (default {@code admin}). */
+@Path("maintenance")
+@Produces(MediaType.APPLICATION_JSON)
+public class MaintenanceResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Archival archival;
+
+    @Inject
+    @ConfigProperty(name = "LOCKIN_ADMIN_GROUP", defaultValue = "admin")
+    String adminGroup;
+
+    public record Archived(int archived) {
+    }
+
+    /** Runs the archival now, as the timer does; answers how many groups it archived. */
+    @POST
+    @Path("archive-expired-groups")
+    public Archived archiveExpiredGroups() {
+        if (!caller.inGroup(adminGroup)) {
+            throw new Forbidden("Only LockIN administrators can run maintenance.");
+        }
+        return new Archived(archival.archiveExpiredGroups());
+    }
+}

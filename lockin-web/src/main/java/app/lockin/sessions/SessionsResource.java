@@ -1,0 +1,111 @@
+package app.lockin.sessions;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import java.io.StringReader;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import app.lockin.rest.JsonFields;
+import app.lockin.rules.FieldError;
+import app.lockin.rules.Invalid;
+import app.lockin.security.Caller;
+
+/** Focus sessions: {@code /api/sessions}, their state changes ({@code :start} ...) and time logs. */
+@Path("sessions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionsResource {
+
+    static final String ID = "{id: [^/:]+}";
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    FocusSessions sessions;
+
+    /** The body is optional (a session of one's own): no body, or an empty one, is {@code {}}. */
+    @POST
+    public Response create(String body) {
+        JsonValue request = body == null || body.isBlank() ? JsonValue.EMPTY_JSON_OBJECT
+                : Json.createReader(new StringReader(body)).readValue();
+        JsonFields fields = JsonFields.of(request, Set.of("group_id"), Set.of("id", "creator_id", "status", "started_at",
+                "ended_at", "created_at", "focused_seconds"));
+        var groupId = fields.nullableUuid("group_id").flatMap(id -> id);
+        fields.check();
+        SessionView created = sessions.create(caller.profileId(), groupId.orElse(null));
+        return Response.created(URI.create("/api/sessions/" + created.session().id()))
+                .entity(SessionResponse.of(created))
+                .build();
+    }
+
+    @GET
+    @Path(ID)
+    public SessionResponse get(@PathParam("id") UUID id) {
+        return SessionResponse.of(sessions.get(caller.profileId(), id));
+    }
+
+    @GET
+    @Path(ID + "/participants")
+    public List<ParticipantResponse> participants(@PathParam("id") UUID id) {
+        return sessions.participants(caller.profileId(), id).stream().map(ParticipantResponse::of).toList();
+    }
+
+    @POST
+    @Path(ID + ":start")
+    public SessionResponse start(@PathParam("id") UUID id) {
+        return SessionResponse.of(sessions.start(caller.profileId(), id));
+    }
+
+    @POST
+    @Path(ID + ":pause")
+    public SessionResponse pause(@PathParam("id") UUID id) {
+        return SessionResponse.of(sessions.pause(caller.profileId(), id));
+    }
+
+    @POST
+    @Path(ID + ":resume")
+    public SessionResponse resume(@PathParam("id") UUID id) {
+        return SessionResponse.of(sessions.resume(caller.profileId(), id));
+    }
+
+    @POST
+    @Path(ID + ":stop")
+    public SessionResponse stop(@PathParam("id") UUID id) {
+        return SessionResponse.of(sessions.stop(caller.profileId(), id));
+    }
+
+    @POST
+    @Path(ID + "/logs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response log(@PathParam("id") UUID id, JsonValue body) {
+        JsonFields fields = JsonFields.of(body, Set.of("started_at", "ended_at"),
+                Set.of("id", "session_id", "user_id", "duration_seconds", "source"));
+        var startedAt = fields.instant("started_at");
+        var endedAt = fields.instant("ended_at");
+        fields.check();
+        if (startedAt.isEmpty() || endedAt.isEmpty()) {
+            throw new Invalid(java.util.stream.Stream.of("started_at", "ended_at")
+                    .filter(name -> !fields.has(name))
+                    .map(name -> new FieldError(name, "is required"))
+                    .toList());
+        }
+        TimeLog log = sessions.log(caller.profileId(), id, startedAt.get(), endedAt.get());
+        return Response.created(URI.create("/api/sessions/" + id + "/logs/" + log.id()))
+                .entity(TimeLogResponse.of(log, id))
+                .build();
+    }
+}

@@ -1,0 +1,171 @@
+package app.lockin.it;
+
+import static app.lockin.it.ErrorSpec.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+
+/** GET /api/groups/{id}/progress/current: the live leaderboard, and the milestones time logs bring. */
+abstract class ProgressSpec {
+
+    private static List<JsonObject> board(User user, String groupId) {
+        Reply reply = user.api().get("/api/groups/" + groupId + "/progress/current");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.jsonArray().getValuesAs(JsonObject.class);
+    }
+
+    /** A running session of the group hosted by the user, moved to have started {@code ago}. */
+    private static String runningSince(User host, String groupId, Duration ago) throws Exception {
+        String id = SessionsSpec.session(host, groupId).getString("id");
+        SessionsSpec.ok(SessionsSpec.act(host, id, "start"));
+        long seconds = ago.toSeconds();
+        Sql.update("update sessions set started_at = started_at - make_interval(secs => ?), "
+                + "segment_started_at = segment_started_at - make_interval(secs => ?) where id = ?::uuid", seconds, seconds, id);
+        Sql.update("update session_participants set joined_at = joined_at - make_interval(secs => ?) where session_id = ?::uuid",
+                seconds, id);
+        return id;
+    }
+
+    private static String group(User owner, String timezone, String period, int target, Instant start) {
+        Reply created = owner.api().post("/api/groups", "{\"name\": \"Board\", \"start_at\": \"" + start + "\", \"end_at\": \""
+                + start.plus(Duration.ofDays(60)) + "\", \"timezone\": \"" + timezone + "\", \"period\": \"" + period
+                + "\", \"period_target_minutes\": " + target + "}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().getString("id");
+    }
+
+    @Test
+    void everyMemberHasAnEntryHighestFirst() throws Exception {
+        User owner = User.random();
+        User member = User.random();
+        String id = group(owner, "UTC", "daily", 1, Instant.now().minus(Duration.ofDays(2)));
+        Fixtures.member(owner, id, member, "member");
+        Sql.update("update group_members set override_period_target_minutes = 3 where group_id = ?::uuid and user_id = ?::uuid",
+                id, Fixtures.profileOf(member));
+        String session = runningSince(member, id, Duration.ofSeconds(120));
+
+        List<JsonObject> board = board(owner, id);
+
+        assertThat(board).hasSize(2);
+        JsonObject first = board.get(0);
+        assertThat(first.keySet()).containsExactlyInAnyOrder("user_id", "display_name", "avatar_url", "seconds_done",
+                "target_minutes", "goal_met", "period_start", "period_end", "rank", "is_focusing");
+        assertThat(first.getString("user_id")).isEqualTo(Fixtures.profileOf(member));
+        assertThat(first.getInt("rank")).isEqualTo(1);
+        assertThat(first.getBoolean("is_focusing")).isTrue();
+        assertThat(first.getInt("target_minutes")).as("the member's own target").isEqualTo(3);
+        assertThat(first.getBoolean("goal_met")).isFalse();
+        assertThat(first.getJsonNumber("seconds_done").longValue()).isBetween(120L, 130L);
+        JsonObject second = board.get(1);
+        assertThat(second.getInt("rank")).isEqualTo(2);
+        assertThat(second.getJsonNumber("seconds_done").longValue()).isZero();
+        assertThat(second.getBoolean("is_focusing")).isFalse();
+        assertThat(second.getInt("target_minutes")).isEqualTo(1);
+
+        // a running session's seconds grow between two reads
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(board(owner, id).get(0).getJsonNumber("seconds_done").longValue())
+                        .isGreaterThan(first.getJsonNumber("seconds_done").longValue()));
+
+        // goal_met flips at target × 60: 3 minutes
+        Sql.update("update sessions set started_at = started_at - interval '61 seconds', "
+                + "segment_started_at = segment_started_at - interval '61 seconds' where id = ?::uuid", session);
+        Sql.update("update session_participants set joined_at = joined_at - interval '61 seconds' where session_id = ?::uuid", session);
+        assertThat(board(owner, id).get(0).getBoolean("goal_met")).isTrue();
+        assertProblem(User.random().api().get("/api/groups/" + id + "/progress/current"), 404);
+    }
+
+    @Test
+    void aLogCrossingThePeriodStartCountsOnlyItsPartInside() throws Exception {
+        User owner = User.random();
+        // a zone where today began at least an hour ago, so the crossing log fits before now
+        ZoneId zone = java.util.stream.Stream.of("UTC", "Asia/Tokyo", "America/New_York").map(ZoneId::of)
+                .filter(z -> java.time.LocalTime.now(z).getHour() >= 1).findFirst().orElseThrow();
+        String id = group(owner, zone.getId(), "daily", 600, Instant.now().minus(Duration.ofDays(3)));
+        Instant midnight = LocalDate.now(zone).atStartOfDay(zone).toInstant();
+
+        // focused from an hour before midnight until now: one clock log across the boundary
+        String session = runningSince(owner, id, Duration.between(midnight.minus(Duration.ofHours(1)), Instant.now()));
+        SessionsSpec.ok(SessionsSpec.act(owner, session, "pause"));
+        Instant paused = Instant.now();
+
+        JsonObject me = board(owner, id).get(0);
+        assertThat(Instant.parse(me.getString("period_start"))).isEqualTo(midnight);
+        assertThat(Instant.parse(me.getString("period_end"))).isEqualTo(LocalDate.now(zone).plusDays(1).atStartOfDay(zone).toInstant());
+        long inside = Duration.between(midnight, paused).toSeconds();
+        assertThat(me.getJsonNumber("seconds_done").longValue()).isBetween(inside - 5, inside + 1);
+        assertThat(me.getBoolean("is_focusing")).isFalse();
+    }
+
+    @Test
+    void periodsStartAtLocalMidnightFarFromUtcAndOnMondayForWeeks() {
+        User owner = User.random();
+        Instant start = Instant.now().minus(Duration.ofDays(20));
+        for (String zoneName : List.of("Pacific/Kiritimati", "America/Los_Angeles", "Asia/Kolkata")) {
+            ZoneId zone = ZoneId.of(zoneName);
+            String daily = group(owner, zoneName, "daily", 30, start);
+            JsonObject entry = board(owner, daily).get(0);
+            ZonedDateTime localStart = Instant.parse(entry.getString("period_start")).atZone(zone);
+            assertThat(localStart.toLocalTime()).as(zoneName).isEqualTo(java.time.LocalTime.MIDNIGHT);
+            assertThat(localStart.toLocalDate()).as(zoneName).isEqualTo(LocalDate.now(zone));
+
+            String weekly = group(owner, zoneName, "weekly", 300, start);
+            ZonedDateTime weekStart = Instant.parse(board(owner, weekly).get(0).getString("period_start")).atZone(zone);
+            assertThat(weekStart.getDayOfWeek()).as(zoneName).isEqualTo(java.time.DayOfWeek.MONDAY);
+            assertThat(weekStart.toLocalTime()).isEqualTo(java.time.LocalTime.MIDNIGHT);
+            assertThat(Duration.between(weekStart, Instant.parse(board(owner, weekly).get(0).getString("period_end")).atZone(zone)))
+                    .isBetween(Duration.ofHours(167), Duration.ofHours(169));
+        }
+    }
+
+    @Test
+    void aNewGroupsFirstPeriodIsCutAtItsStart() {
+        User owner = User.random();
+        Instant start = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
+        String id = group(owner, "UTC", "daily", 30, start);
+        JsonObject entry = board(owner, id).get(0);
+        Instant periodStart = Instant.parse(entry.getString("period_start"));
+        Instant utcMidnight = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        assertThat(periodStart).isEqualTo(start.isAfter(utcMidnight) ? start : utcMidnight);
+    }
+
+    @Test
+    void meetingTheGoalNotifiesEveryMemberOnce() throws Exception {
+        User owner = User.random();
+        User member = User.random();
+        String id = group(owner, "UTC", "daily", 1, Instant.now().minus(Duration.ofDays(1)));
+        Fixtures.member(owner, id, member, "member");
+
+        String ownerSession = runningSince(owner, id, Duration.ofSeconds(90));
+        SessionsSpec.ok(SessionsSpec.act(owner, ownerSession, "pause"));
+        SessionsSpec.ok(SessionsSpec.act(owner, ownerSession, "resume"));
+        SessionsSpec.ok(SessionsSpec.act(owner, ownerSession, "stop"));
+
+        List<Map<String, Object>> memberMilestones = Sql.rows("select recipient_id, subject_id from notifications "
+                + "where group_id = ?::uuid and kind = 'milestone_member'", id);
+        assertThat(memberMilestones).as("one per member, about the owner, however many logs followed").hasSize(2)
+                .allSatisfy(row -> assertThat(row.get("subject_id").toString()).isEqualTo(Fixtures.profileOf(owner)));
+        assertThat(Sql.count("select count(*) from notifications where group_id = ?::uuid and kind = 'milestone_group'", id)).isZero();
+        assertThat(member.api().get("/api/notifications").jsonArray().getValuesAs(JsonObject.class))
+                .anySatisfy(n -> assertThat(n.getString("kind")).isEqualTo("milestone_member"));
+
+        String memberSession = runningSince(member, id, Duration.ofSeconds(75));
+        SessionsSpec.ok(SessionsSpec.act(member, memberSession, "stop"));
+
+        assertThat(Sql.count("select count(*) from notifications where group_id = ?::uuid and kind = 'milestone_member'", id)).isEqualTo(4);
+        assertThat(Sql.count("select count(*) from notifications where group_id = ?::uuid and kind = 'milestone_group'", id))
+                .as("everyone made it: one for each member").isEqualTo(2);
+    }
+}
