@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -13,9 +14,10 @@ import app.lockin.rules.FieldError;
 import app.lockin.rules.Invalid;
 
 /**
- * Reading a partial-update (PATCH) body (a JSON object), where an absent field means
- * "unchanged" and {@code null} means "clear": which fields are there, and
- * refusing (422) fields that are unknown or read-only.
+ * Reading a request body (a JSON object) field by field: which fields are
+ * there (in a partial update, PATCH, an absent field means "unchanged" and
+ * {@code null} means "clear"), each field's type, and refusing (422) fields
+ * that are unknown or read-only.
  */
 public final class JsonFields {
 
@@ -73,5 +75,21 @@ public final class JsonFields {
             return Optional.of(Optional.of(s.getString()));
         }
         throw new Invalid(name, "must be a string or null");
+    }
+
+    /** A whole-number field that may not be null; empty when absent. */
+    public Optional<Long> integer(String name) {
+        if (!has(name)) {
+            return Optional.empty();
+        }
+        JsonValue value = body.get(name);
+        if (value instanceof JsonNumber n && n.isIntegral()) {
+            try {
+                return Optional.of(n.longValueExact());
+            } catch (ArithmeticException e) {
+                throw new Invalid(name, "is out of range");
+            }
+        }
+        throw new Invalid(name, value.getValueType() == JsonValue.ValueType.NULL ? "may not be null" : "must be a whole number");
     }
 }
