@@ -220,6 +220,8 @@ class PayaraServerEarIT {
         Reply reply = get("/openapi", null);
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
         assertThat(reply.body()).as("the document describes the API").contains("/api/me");
+        // the written contract, not a reading of the code: snake_case schemas, plain custom-method paths
+        assertThat(reply.body()).contains("display_name", "/api/groups/{id}:clone").doesNotContain("displayName");
     }
 
     // --- HTTP ---

@@ -30,6 +30,7 @@ import app.lockin.rules.FieldError;
 import app.lockin.rules.Forbidden;
 import app.lockin.rules.Invalid;
 import app.lockin.rules.NotFound;
+import app.lockin.rules.Unavailable;
 
 /**
  * The one place where failures become answers: every exception that leaves
@@ -72,6 +73,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         if (failure instanceof Conflict) {
             return Problem.of(Response.Status.CONFLICT, failure.getMessage());
+        }
+        if (failure instanceof Unavailable) {
+            return Problem.of(Response.Status.SERVICE_UNAVAILABLE, failure.getMessage());
         }
         if (failure instanceof JsonException || failure instanceof JsonbException) {
             return Problem.of(Response.Status.BAD_REQUEST, "The request body is not valid JSON.");

@@ -35,6 +35,10 @@ class LockinIT {
     }
 
     @Nested
+    class Avatars extends AvatarSpec {
+    }
+
+    @Nested
     class Errors extends ErrorSpec {
     }
 

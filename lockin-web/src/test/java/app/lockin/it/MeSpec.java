@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /** GET and PATCH /api/me: provisioning on the first call, the profile's shape, and every validation rule. */
 abstract class MeSpec {
 
-    private static final String AVATAR_BASE = "https://lockin-test-avatars.s3.eu-west-1.amazonaws.com/avatars/";
+    /** Where the suite's server reads avatars: the bucket under S3_ENDPOINT_URL (S3Mock), path-style. */
+    private static final String AVATAR_BASE = TestEnvironment.avatarBaseUrl() + "avatars/";
 
     static void assertInvalid(Reply reply, String... fields) {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(422);

@@ -16,6 +16,7 @@ import app.lockin.rules.Conflict;
 import app.lockin.rules.Forbidden;
 import app.lockin.rules.Invalid;
 import app.lockin.rules.NotFound;
+import app.lockin.rules.Unavailable;
 
 class ProblemMapperTest {
 
@@ -60,6 +61,14 @@ class ProblemMapperTest {
     void anUnreachableDatabaseIs503() {
         assertThat(problem(new PersistenceException(new SQLException("Connection refused", "08001"))).status()).isEqualTo(503);
         assertThat(problem(new SQLException("Error in allocating a connection")).status()).isEqualTo(503);
+    }
+
+    @Test
+    void anUnavailableFeatureIs503WithItsReason() {
+        Problem problem = problem(new EJBException(new Unavailable("avatar uploads are not configured")));
+        assertThat(problem.status()).isEqualTo(503);
+        assertThat(problem.title()).isEqualTo("Service Unavailable");
+        assertThat(problem.detail()).isEqualTo("avatar uploads are not configured");
     }
 
     @Test

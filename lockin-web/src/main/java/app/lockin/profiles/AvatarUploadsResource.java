@@ -1,0 +1,39 @@
+package app.lockin.profiles;
+
+import java.util.Set;
+
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import app.lockin.rest.JsonFields;
+import app.lockin.rest.Validation;
+import app.lockin.security.Caller;
+
+/** Avatar uploads: a presigned PUT straight to storage, always under the caller's own key prefix. */
+@Path("profiles/avatar")
+@Produces(MediaType.APPLICATION_JSON)
+public class AvatarUploadsResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    AvatarUploads uploads;
+
+    @Inject
+    Validation validation;
+
+    @POST
+    @Path("upload-url")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public AvatarUploadResponse uploadUrl(JsonValue body) {
+        AvatarUploadRequest request = validation.check(
+                AvatarUploadRequest.from(JsonFields.of(body, AvatarUploadRequest.FIELDS, Set.of())));
+        return AvatarUploadResponse.of(uploads.issue(caller.profileId(), request.format(), request.contentLength()));
+    }
+}
