@@ -25,6 +25,9 @@ public class ConfiguredDataSource extends PGSimpleDataSource {
     private static final String CONNECTION_DEFAULTS =
             // enum columns take the driver's strings without explicit casts
             "stringtype=unspecified"
+            // short OLTP queries: JIT compilation would cost more than it saves
+            // (the leaderboard at 1 M logs: 28 ms with JIT, 0.7 ms without)
+            + "&options=-c%20jit%3Doff"
             + "&ApplicationName=lockin"
             + "&connectTimeout=5"
             + "&tcpKeepAlive=true";

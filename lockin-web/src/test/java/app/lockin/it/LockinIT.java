@@ -67,6 +67,10 @@ class LockinIT {
     }
 
     @Nested
+    class Plan extends PlanSpec {
+    }
+
+    @Nested
     class HealthAndDocs extends HealthAndDocsSpec {
     }
 

@@ -279,6 +279,23 @@ abstract class SchemaSpec {
     }
 
     @Test
+    void theProgressViewGives23And25HourDaysAtAFixedNow() throws SQLException {
+        UUID owner = newProfile();
+        UUID group = createGroup(owner, "DST", instant("2026-01-01T00:00:00Z"), instant("2026-12-31T00:00:00Z"),
+                "America/Los_Angeles", "daily", 30);
+        String sql = "select period_start, period_end, extract(epoch from period_end - period_start) / 3600 as hours "
+                + "from group_member_period_progress_at(?::timestamptz) where group_id = ?";
+
+        Map<String, Object> spring = Sql.rows(sql, "2026-03-08T12:00:00-07:00", group).get(0);
+        assertThat(at(spring.get("period_start"))).isEqualTo(instant("2026-03-08T00:00:00-08:00"));
+        assertThat(hours(spring)).isEqualTo(23.0);
+
+        Map<String, Object> autumn = Sql.rows(sql, "2026-11-01T12:00:00-08:00", group).get(0);
+        assertThat(at(autumn.get("period_start"))).isEqualTo(instant("2026-11-01T00:00:00-07:00"));
+        assertThat(hours(autumn)).isEqualTo(25.0);
+    }
+
+    @Test
     void weeklyPeriodsStartMondayLocal() throws SQLException {
         Map<String, Object> week = bounds("weekly", "Asia/Kolkata", "2026-01-01T00:00:00Z", "2026-12-31T00:00:00Z", "2026-11-24T12:00:00Z");
         assertThat(at(week.get("period_start"))).isEqualTo(instant("2026-11-23T00:00:00+05:30"));
