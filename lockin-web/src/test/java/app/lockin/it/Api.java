@@ -66,6 +66,18 @@ public final class Api {
         return send(request);
     }
 
+    /** A request without a body, with an Origin (when not null) and extra headers as name, value pairs. */
+    public Reply sendWith(String method, String path, String origin, String... headers) {
+        HttpRequest.Builder request = request(path).method(method, HttpRequest.BodyPublishers.noBody());
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + path))
                 .timeout(Duration.ofSeconds(30))

@@ -15,6 +15,8 @@ import jakarta.ws.rs.HttpMethod;
 
 import org.junit.jupiter.api.Test;
 
+import app.lockin.rest.RequestLog;
+
 /** Health for load balancers, and the OpenAPI contract with its browsable UI. */
 abstract class HealthAndDocsSpec {
 
@@ -92,21 +94,10 @@ abstract class HealthAndDocsSpec {
                     if (verb == null) {
                         continue;
                     }
-                    jakarta.ws.rs.Path sub = method.getAnnotation(jakarta.ws.rs.Path.class);
-                    String path = "/api/" + trim(root.value()) + (sub == null ? "" : "/" + trim(sub.value()));
-                    operations.add(verb + " " + plainTemplate(path.replaceAll("/+$", "").replace("/:", ":")));
+                    operations.add(verb + " " + RequestLog.template(type, method));
                 }
             }
         }
         return operations;
-    }
-
-    private static String trim(String path) {
-        return path.replaceAll("^/+|/+$", "");
-    }
-
-    /** {@code {id: [^/:]+}} becomes {@code {id}}. */
-    static String plainTemplate(String path) {
-        return path.replaceAll("\\{\\s*(\\w+)\\s*:[^}]*}", "{$1}");
     }
 }

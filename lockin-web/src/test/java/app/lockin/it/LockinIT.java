@@ -71,6 +71,10 @@ class LockinIT {
     }
 
     @Nested
+    class Observability extends ObservabilitySpec {
+    }
+
+    @Nested
     class HealthAndDocs extends HealthAndDocsSpec {
     }
 
