@@ -56,12 +56,14 @@ public final class Launcher {
             case "run" -> launcher.run();
             case "token" -> launcher.token(List.of(args).subList(1, args.length));
             case "migrate" -> launcher.migrate();
+            case "db" -> launcher.database();
             default -> {
                 System.err.println("""
                         usage: ./lockin run                      run the API locally (embedded PostgreSQL, dev tokens)
                                ./lockin token NAME [--admin] [--id]
                                                                  print a development token for NAME
                                ./lockin migrate                  apply the schema migrations to DATABASE_URL
+                               ./lockin db                       only the embedded PostgreSQL, in the foreground
                                ./lockin test                     run all the tests (mvn verify)""");
                 System.exit("help".equals(command) ? 0 : 2);
             }
@@ -171,7 +173,7 @@ public final class Launcher {
     }
 
     private static void stop(Process server, List<AutoCloseable> started) {
-        if (server.isAlive()) {
+        if (server != null && server.isAlive()) {
             server.destroy();
             try {
                 if (!server.waitFor(30, TimeUnit.SECONDS)) {
@@ -188,6 +190,19 @@ public final class Launcher {
                 System.err.println("could not stop " + resource + ": " + e.getMessage());
             }
         }
+    }
+
+    // ----------------------------------------------------------------- db
+
+    /** The embedded PostgreSQL alone, in the foreground (scripts that start several servers share it). */
+    private void database() throws Exception {
+        int dbPort = Integer.parseInt(env.getOrDefault("LOCKIN_DB_PORT", "54329"));
+        Path data = Path.of(env.getOrDefault("LOCKIN_DB_DIR", state.resolve("pgdata").toString()));
+        EmbeddedDatabase database = EmbeddedDatabase.start(data, dbPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(null, List.of(database)), "lockin-db-stop"));
+        System.out.println("DATABASE_URL=" + database.databaseUrl());
+        System.out.flush();
+        Thread.currentThread().join();
     }
 
     // ------------------------------------------------------------ migrate
@@ -225,10 +240,6 @@ public final class Launcher {
         if (names.size() != 1) {
             System.err.println("usage: ./lockin token NAME [--admin] [--id]");
             System.exit(2);
-        }
-        if (!Files.exists(devKey())) {
-            System.err.println("No development key yet: start the server once with ./lockin run.");
-            System.exit(1);
         }
         String name = names.get(0);
         RSAKey key = DevKeys.loadOrCreate(devKey(), devJwks());
