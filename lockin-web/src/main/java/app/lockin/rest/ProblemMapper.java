@@ -52,7 +52,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         Problem problem = problemFor(failure);
         if (problem == null) {
-            LOG.log(Level.SEVERE, "Unexpected failure", thrown);
+            LOG.log(Level.SEVERE, thrown, () -> "Unexpected failure (request " + RequestLog.currentId() + ")");
             problem = Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.");
         }
         return problem.toResponse().build();
@@ -102,7 +102,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             case "23514" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), "is out of the allowed range")));
             default -> {
                 if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.isEmpty()) {
-                    LOG.log(Level.WARNING, "Database unavailable: {0}", sql.getMessage());
+                    LOG.log(Level.WARNING, "Database unavailable (request {0}): {1}",
+                            new Object[] {RequestLog.currentId(), sql.getMessage()});
                     yield Problem.of(Response.Status.SERVICE_UNAVAILABLE,
                             "The service is temporarily unavailable. Please try again shortly.");
                 }

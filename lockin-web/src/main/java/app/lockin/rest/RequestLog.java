@@ -54,15 +54,26 @@ public class RequestLog implements ContainerRequestFilter, ContainerResponseFilt
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry metrics;
 
+    private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
+    /** The id of the request this thread is serving, for log lines about it ("-" outside a request). */
+    public static String currentId() {
+        String id = CURRENT.get();
+        return id == null ? "-" : id;
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
         String given = request.getHeaderString(HEADER);
-        request.setProperty(ID, given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString());
+        String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        request.setProperty(ID, id);
         request.setProperty(STARTED, System.nanoTime());
+        CURRENT.set(id);
     }
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        CURRENT.remove();
         Object id = request.getProperty(ID);
         Object started = request.getProperty(STARTED);
         if (id == null || started == null) {

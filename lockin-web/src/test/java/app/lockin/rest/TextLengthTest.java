@@ -13,7 +13,7 @@ class TextLengthTest {
             @Override public int max() { return max; }
             @Override public String message() { return ""; }
             @Override public Class<?>[] groups() { return new Class<?>[0]; }
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"})
             @Override public Class<? extends jakarta.validation.Payload>[] payload() { return new Class[0]; }
             @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return TextLength.class; }
         });
