@@ -1,6 +1,7 @@
 package app.lockin.groups;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.persistence.EntityManager;
@@ -13,23 +14,24 @@ import app.lockin.rules.NotFound;
  * Who may do what in a group, read from group_members. Someone who is not a
  * member gets the same answer as for a group that does not exist.
  */
-final class Access {
+public final class Access {
 
-    static final String GROUP_NOT_FOUND = "group not found";
+    public static final String GROUP_NOT_FOUND = "group not found";
 
     private Access() {
     }
 
-    /** The caller's membership of the group, or 404. */
-    static Membership member(EntityManager em, UUID groupId, UUID caller) {
-        List<Membership> found = em.createNamedQuery(Membership.ONE, Membership.class)
+    /** The person's membership of the group (with the group), if any. */
+    public static Optional<Membership> find(EntityManager em, UUID groupId, UUID userId) {
+        return em.createNamedQuery(Membership.ONE, Membership.class)
                 .setParameter("groupId", groupId)
-                .setParameter("userId", caller)
-                .getResultList();
-        if (found.isEmpty()) {
-            throw new NotFound(GROUP_NOT_FOUND);
-        }
-        return found.get(0);
+                .setParameter("userId", userId)
+                .getResultStream().findFirst();
+    }
+
+    /** The caller's membership of the group, or 404. */
+    public static Membership member(EntityManager em, UUID groupId, UUID caller) {
+        return find(em, groupId, caller).orElseThrow(() -> new NotFound(GROUP_NOT_FOUND));
     }
 
     /** The caller's membership, when their role manages members (owner, admin); 403 otherwise. */

@@ -8,8 +8,7 @@ import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
-import app.lockin.groups.Membership;
-import app.lockin.rules.NotFound;
+import app.lockin.groups.Access;
 
 /**
  * The live leaderboard: every member's progress in the group's current period,
@@ -24,13 +23,7 @@ public class Leaderboard {
 
     @SuppressWarnings("unchecked")
     public List<ProgressEntry> current(UUID caller, UUID groupId) {
-        boolean member = !em.createNamedQuery(Membership.ONE, Membership.class)
-                .setParameter("groupId", groupId)
-                .setParameter("userId", caller)
-                .getResultList().isEmpty();
-        if (!member) {
-            throw new NotFound("group not found");
-        }
+        Access.member(em, groupId, caller);
         List<Object[]> rows = em.createNativeQuery("""
                 select user_id, display_name, avatar_url, seconds_done, target_minutes, goal_met,
                        period_start, period_end, rank, is_focusing

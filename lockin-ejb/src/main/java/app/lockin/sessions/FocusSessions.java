@@ -16,7 +16,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.groups.Group;
-import app.lockin.groups.Membership;
+import app.lockin.groups.Access;
 import app.lockin.rules.Conflict;
 import app.lockin.rules.FieldError;
 import app.lockin.rules.Forbidden;
@@ -42,14 +42,7 @@ public class FocusSessions {
     /** A new scheduled session hosted by the caller; with a group, the caller must be a member of an active group. */
     public SessionView create(UUID caller, UUID groupId) {
         if (groupId != null) {
-            List<Membership> membership = em.createNamedQuery(Membership.ONE, Membership.class)
-                    .setParameter("groupId", groupId)
-                    .setParameter("userId", caller)
-                    .getResultList();
-            if (membership.isEmpty()) {
-                throw new NotFound("group not found");
-            }
-            Group group = membership.get(0).group();
+            Group group = Access.member(em, groupId, caller).group();
             group.requireWritable();
             if (group.startAt().isAfter(now())) {
                 throw new Conflict("The group has not started yet: sessions begin at its start_at.");
@@ -164,10 +157,7 @@ public class FocusSessions {
             throw new NotFound(SESSION_NOT_FOUND);
         }
         boolean sees = participant(session, caller).isPresent()
-                || session.groupId() != null && !em.createNamedQuery(Membership.ONE, Membership.class)
-                        .setParameter("groupId", session.groupId())
-                        .setParameter("userId", caller)
-                        .getResultList().isEmpty();
+                || session.groupId() != null && Access.find(em, session.groupId(), caller).isPresent();
         if (!sees) {
             throw new NotFound(SESSION_NOT_FOUND);
         }
