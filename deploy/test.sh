@@ -79,6 +79,7 @@ ensure_tool nginx nginx
 ensure_tool openssl openssl
 ensure_tool curl curl
 ensure_tool jq jq
+ensure_tool psql postgresql-client
 have_shellcheck=1
 ensure_tool shellcheck shellcheck optional || have_shellcheck=0
 # Debian's nginx package starts a system nginx on install; this test never uses it.
@@ -498,13 +499,17 @@ else
   else
     not_ok "deploy.sh --root with the real build"; sed 's/^/        /' "$WORK/smoke-deploy.out"
   fi
-  # the database: the embedded PostgreSQL of the dev launcher
+  # the database: the embedded PostgreSQL of the dev launcher, serving TLS as RDS
+  # does, and the application connecting with ?sslmode=require as on RDS
   DEV_CP="$dev_jar:lockin-dev/target/lib/*"
   db_port=$(free_port)
-  LOCKIN_DB_PORT=$db_port LOCKIN_DB_DIR=$WORK/pgdata java -cp "$DEV_CP" app.lockin.dev.Launcher db > "$WORK/db.log" 2>&1 &
+  openssl req -new -x509 -days 2 -nodes -subj "/CN=localhost" \
+    -keyout "$WORK/db-key.pem" -out "$WORK/db-cert.pem" >/dev/null 2>&1 && chmod 600 "$WORK/db-key.pem"
+  LOCKIN_DB_PORT=$db_port LOCKIN_DB_DIR=$WORK/pgdata LOCKIN_DB_TLS_CERT=$WORK/db-cert.pem LOCKIN_DB_TLS_KEY=$WORK/db-key.pem \
+    java -cp "$DEV_CP" app.lockin.dev.Launcher db > "$WORK/db.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 120); do grep -q '^DATABASE_URL=' "$WORK/db.log" && break; sleep 0.5; done
-  db_url=$(sed -n 's/^DATABASE_URL=//p' "$WORK/db.log")
+  db_url="$(sed -n 's/^DATABASE_URL=//p' "$WORK/db.log")?sslmode=require"
   mkdir -p "$WORK/devstate"
   token=$(java -Dlockin.home="$WORK/devstate" -cp "$DEV_CP" app.lockin.dev.Launcher token smoke-user 2>/dev/null || true)
   app_port=$(free_port)
@@ -597,6 +602,8 @@ EOF
     else
       not_ok "no development token (the dev launcher's token command failed)"
     fi
+    check "the application's database connections use TLS (sslmode=require)" bash -c \
+      "[[ \$(psql 'postgresql://postgres@localhost:$db_port/lockin' -tAX -c \"select count(*) from pg_stat_ssl s join pg_stat_activity a using (pid) where a.application_name = 'lockin' and s.ssl\") -gt 0 ]]"
     sleep 0.5
     check "the request id is the same in nginx's and the application's log" \
       bash -c "grep -q '\"request_id\":\"smoke-rid-1\"' '$WORK/smoke-nginx/logs/lockin.access.log' && grep -q 'smoke-rid-1' '$WORK/micro.log'"

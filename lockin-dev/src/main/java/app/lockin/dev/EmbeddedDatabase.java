@@ -27,14 +27,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts PostgreSQL on {@code port} with its data in {@code dataDirectory} and makes sure the database exists. */
     public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        return start(dataDirectory, port, null, null);
+    }
+
+    /** As {@link #start(Path, int)}, with TLS when a certificate and its key (PEM files) are given. */
+    public static EmbeddedDatabase start(Path dataDirectory, int port, Path tlsCertificate, Path tlsKey) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory.toFile())
                 .setCleanDataDirectory(false)
                 .setPort(port)
                 .setPGStartupWait(Duration.ofSeconds(30))
                 .setServerConfig("timezone", "UTC")
-                .setServerConfig("max_connections", "200")
-                .start();
+                .setServerConfig("max_connections", "200");
+        if (tlsCertificate != null && tlsKey != null) {
+            builder.setServerConfig("ssl", "on")
+                    .setServerConfig("ssl_cert_file", tlsCertificate.toAbsolutePath().toString())
+                    .setServerConfig("ssl_key_file", tlsKey.toAbsolutePath().toString());
+        }
+        EmbeddedPostgres postgres = builder.start();
         EmbeddedDatabase database = new EmbeddedDatabase(postgres);
         database.createDatabaseIfMissing();
         return database;

@@ -198,7 +198,10 @@ public final class Launcher {
     private void database() throws Exception {
         int dbPort = Integer.parseInt(env.getOrDefault("LOCKIN_DB_PORT", "54329"));
         Path data = Path.of(env.getOrDefault("LOCKIN_DB_DIR", state.resolve("pgdata").toString()));
-        EmbeddedDatabase database = EmbeddedDatabase.start(data, dbPort);
+        // LOCKIN_DB_TLS_CERT and LOCKIN_DB_TLS_KEY (PEM files): serve TLS, as RDS does
+        EmbeddedDatabase database = EmbeddedDatabase.start(data, dbPort,
+                present("LOCKIN_DB_TLS_CERT") ? Path.of(env.get("LOCKIN_DB_TLS_CERT")) : null,
+                present("LOCKIN_DB_TLS_KEY") ? Path.of(env.get("LOCKIN_DB_TLS_KEY")) : null);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(null, List.of(database)), "lockin-db-stop"));
         System.out.println("DATABASE_URL=" + database.databaseUrl());
         System.out.flush();
