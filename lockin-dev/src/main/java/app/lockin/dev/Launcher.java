@@ -29,6 +29,10 @@ import app.lockin.database.DatabaseUrl;
  * the foreground on {@code LOCKIN_PORT} (default 8080). Ctrl-C stops all of it.</li>
  * <li>{@code token NAME [--admin] [--id]}: prints a development token for the
  * person NAME, signed by the development key.</li>
+ * <li>{@code tokens N [PREFIX]}: prints N development access tokens, one a
+ * line, whose subjects are PREFIX1 .. PREFIXN (default prefix
+ * {@code bench-user-}), for load tests with many users; the development key
+ * is created when missing.</li>
  * <li>{@code migrate}: applies the schema migrations to {@code DATABASE_URL}
  * (the embedded database when unset) without starting the server.</li>
  * </ul>
@@ -55,6 +59,7 @@ public final class Launcher {
         switch (command) {
             case "run" -> launcher.run();
             case "token" -> launcher.token(List.of(args).subList(1, args.length));
+            case "tokens" -> launcher.tokens(List.of(args).subList(1, args.length));
             case "migrate" -> launcher.migrate();
             case "db" -> launcher.database();
             default -> {
@@ -62,6 +67,7 @@ public final class Launcher {
                         usage: ./lockin run                      run the API locally (embedded PostgreSQL, dev tokens)
                                ./lockin token NAME [--admin] [--id]
                                                                  print a development token for NAME
+                               ./lockin tokens N [PREFIX]        print N access tokens, for the subjects PREFIX1..PREFIXN
                                ./lockin migrate                  apply the schema migrations to DATABASE_URL
                                ./lockin db                       only the embedded PostgreSQL, in the foreground
                                ./lockin test                     run all the tests (mvn verify)""");
@@ -253,6 +259,26 @@ public final class Launcher {
                 ? mint.sign(mint.id(subject, name, name + "@example.com", name, lifetime).build())
                 : mint.accessToken(subject, name, lifetime, args.contains("--admin") ? List.of("admin") : List.of());
         System.out.println(token);
+    }
+
+    /**
+     * N access tokens in one JVM, line n for the subject PREFIXn (the benchmark
+     * creates auth_identities rows with the same subjects, so every simulated
+     * user has a profile with data).
+     */
+    private void tokens(List<String> args) throws IOException {
+        if (args.isEmpty() || args.size() > 2 || !args.get(0).matches("[1-9][0-9]{0,6}")) {
+            System.err.println("usage: ./lockin tokens N [PREFIX]   (N tokens for the subjects PREFIX1..PREFIXN, default PREFIX bench-user-)");
+            System.exit(2);
+        }
+        int count = Integer.parseInt(args.get(0));
+        String prefix = args.size() == 2 ? args.get(1) : "bench-user-";
+        TokenMint mint = new TokenMint(DevKeys.loadOrCreate(devKey(), devJwks()), DEV_ISSUER, DEV_CLIENT_ID);
+        StringBuilder out = new StringBuilder();
+        for (int n = 1; n <= count; n++) {
+            out.append(mint.accessToken(prefix + n, prefix + n, Duration.ofHours(12), List.of())).append('\n');
+        }
+        System.out.print(out);
     }
 
     // ------------------------------------------------------------ helpers

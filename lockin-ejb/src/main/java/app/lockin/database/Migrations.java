@@ -33,6 +33,9 @@ import org.flywaydb.core.api.output.MigrateResult;
                 "fish.payara.is-connection-validation-required=true",
                 "fish.payara.connection-validation-method=custom-validation",
                 "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+                // validate each connection at most once every 30 s rather than on every
+                // checkout: a validation is a round trip ("SELECT 1") before the request's SQL
+                "fish.payara.validate-atmost-once-period-in-seconds=30",
                 "fish.payara.fail-all-connections=true"
         })
 public class Migrations {

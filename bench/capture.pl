@@ -1,0 +1,211 @@
+#!/usr/bin/perl
+# Turns the PostgreSQL statement log of single requests into pgbench scripts that replay
+# exactly the statements those requests sent, with the same parameters, for the database-only
+# ceiling of each scenario.
+#
+#   capture.pl LOG_SLICE OUT_DIR [name=value ...]
+#
+# LOG_SLICE  the server log (log_statement = all, log_line_prefix '%m [%p] %a ') from before the
+#            first captured request; after each request bench/run.sh ran, from a connection named
+#            bench-marker, "select 'bench-capture-end:LABEL'". LABEL is the scenario, or
+#            "clock:N" for step N (0 create, 1 start, 2 pause, 3 resume, 4 stop) of a clock cycle.
+# name=value the values of the clock cycle the replay must vary (uid, gid, sid: the user, their
+#            group and the session created), named as bench.clock_users' prelude names them.
+#
+# Writes, for each scenario: OUT_DIR/SCENARIO.pgbench (the script), OUT_DIR/SCENARIO.defines
+# (pgbench -D options: the captured parameter values) and OUT_DIR/SCENARIO.txt (the statements
+# as logged, for reading); for the leaderboard's statement also SCENARIO.explain.sql (it,
+# prepared) and SCENARIO.explain.args (its parameters), for EXPLAIN ANALYZE. What the replay changes, and why:
+#   * every parameter stays a parameter (pgbench -M prepared binds :variables as $n), so the
+#     server plans as it does for the application; NULL parameters become the literal NULL;
+#   * read scenarios replay the captured request's values as they are;
+#   * a clock cycle cannot repeat its values (a new session each time, the user's time logs may
+#     not overlap), so: the user, group and session come from a prelude that picks the next
+#     user of this client from bench.clock_users; UUIDs first sent in an INSERT (participant,
+#     time log ids) are new gen_random_uuid() values from the same prelude; the timestamp a
+#     step binds is that step's own "select now()" (run with \gset); each pgbench transaction
+#     is one step, like one HTTP request;
+#   * the JDBC driver's one-off type lookups (pg_catalog, once per connection) are left out.
+use strict;
+use warnings;
+
+my ($log, $out, @vars) = @ARGV;
+die "usage: capture.pl LOG_SLICE OUT_DIR [name=value ...]\n" unless $log && $out;
+my %known;    # value -> variable name
+for (@vars) {
+    my ($name, $value) = split /=/, $_, 2;
+    $known{$value} = $name;
+}
+
+# ------------------------------------------------------------------ read the log
+my @records;    # {pid, app, level, text}
+open my $in, '<', $log or die "cannot read $log: $!\n";
+while (my $line = <$in>) {
+    chomp $line;
+    if ($line =~ /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[(\d+)\] (\S*) ([A-Z]+):  (.*)$/) {
+        push @records, { pid => $1, app => $2, level => $3, text => $4 };
+    } elsif (@records) {
+        $records[-1]{text} .= "\n$line";    # a statement spanning lines
+    }
+}
+close $in;
+
+my %requests;    # label -> [ {sql, params => [...]} ]
+my @current;
+my %last_of;     # pid -> last statement of that backend, for its DETAIL line
+for my $r (@records) {
+    if ($r->{app} eq 'bench-marker') {
+        if ($r->{level} eq 'LOG' && $r->{text} =~ /bench-capture-end:([\w:]+)/) {
+            $requests{$1} = [@current];
+            @current = ();
+        }
+        next;
+    }
+    next unless $r->{app} eq 'lockin';
+    if ($r->{level} eq 'ERROR') {
+        die "the application's statement failed while capturing: $r->{text}\n";
+    }
+    if ($r->{level} eq 'LOG' && $r->{text} =~ /^(?:execute [^:]+|statement): (.*)$/s) {
+        my $statement = { sql => $1, params => [] };
+        $last_of{$r->{pid}} = $statement;
+        next if $statement->{sql} =~ /pg_catalog\./;    # the driver's type cache, once per connection
+        if ($statement->{sql} =~ /archive_expired_groups/) {
+            die "the archival timer ran during the capture: capture again\n";
+        }
+        push @current, $statement;
+    } elsif ($r->{level} eq 'DETAIL' && $r->{text} =~ /^parameters: (.*)$/s && $last_of{$r->{pid}}) {
+        my $list = $1;
+        my @params;
+        while ($list =~ /\$(\d+) = (NULL|'((?:[^']|'')*)')/g) {
+            my $value = $2 eq 'NULL' ? undef : $3;
+            $value =~ s/''/'/g if defined $value;
+            $params[$1 - 1] = $value;
+        }
+        $last_of{$r->{pid}}{params} = \@params;
+    }
+}
+
+# ------------------------------------------------------------ write the scripts
+my $uuid = qr/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+my $timestamp = qr/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?[+-]\d\d(:\d\d)?$/;
+
+sub pgbench_sql {
+    my ($statement, $name_of) = @_;
+    my $sql = $statement->{sql};
+    $sql =~ s/\s+$//;
+    $sql =~ s/;$//;
+    $sql =~ s/\$(\d+)\b/$name_of->($1 - 1)/ge;
+    return "$sql;\n";
+}
+
+sub write_file {
+    my ($path, $text) = @_;
+    open my $fh, '>', $path or die "cannot write $path: $!\n";
+    print $fh $text;
+    close $fh;
+}
+
+sub listing {
+    my ($title, @statements) = @_;
+    my $text = "-- $title\n";
+    for my $s (@statements) {
+        $text .= $s->{sql} . "\n";
+        $text .= "--   parameters: " . join(', ', map { defined $_ ? "'$_'" : 'NULL' } @{ $s->{params} }) . "\n"
+            if @{ $s->{params} };
+    }
+    return $text;
+}
+
+# read scenarios: the request's own values, as -D constants
+for my $scenario (sort grep { !/:/ } keys %requests) {
+    my @statements = @{ $requests{$scenario} };
+    die "no statements captured for $scenario\n" unless @statements;
+    my (%constant, @defines);
+    my $script = "-- $scenario: the " . scalar(@statements) . " statements one request sent (bench/capture.pl)\n";
+    for my $s (@statements) {
+        $script .= pgbench_sql($s, sub {
+            my $value = $s->{params}[$_[0]];
+            return 'NULL' unless defined $value;
+            unless ($constant{$value}) {
+                $constant{$value} = 'c' . (keys(%constant) + 1);
+                push @defines, "-D", "$constant{$value}=$value";
+            }
+            return ":$constant{$value}";
+        });
+    }
+    write_file("$out/$scenario.pgbench", $script);
+    write_file("$out/$scenario.defines", join("\n", @defines) . "\n");
+    # the leaderboard's statement, for EXPLAIN ANALYZE: prepared as the driver prepares it
+    for my $s (grep { $_->{sql} =~ /group_member_period_progress/ } @statements) {
+        (my $sql = $s->{sql}) =~ s/\s*;?\s*$//;
+        write_file("$out/$scenario.explain.sql", "prepare bench_$scenario as $sql;\n");
+        write_file("$out/$scenario.explain.args",
+                   join(', ', map { defined $_ ? "'" . s/'/''/gr . "'" : 'NULL' } @{ $s->{params} }) . "\n");
+    }
+    write_file("$out/$scenario.txt", listing("$scenario: one request", @statements));
+    printf "%-14s %3d statements\n", $scenario, scalar @statements;
+}
+
+# the clock cycle: five steps, one pgbench transaction each
+my @steps = map { $requests{"clock:$_"} } 0 .. 4;
+if (grep { defined } @steps) {
+    die "the clock cycle was not captured whole\n" if grep { !defined || !@$_ } @steps;
+    my %name = %known;    # value -> variable
+    my (%constant, @defines, @new_ids);
+    my $body = '';
+    my $count = 0;
+    for my $step (0 .. 4) {
+        my $new_timestamp;
+        my $gset_done = 0;
+        $body .= $step == 0 ? "\\if :step = 0\n" : "\\elif :step = $step\n";
+        $body .= "__PRELUDE__" if $step == 0;
+        for my $s (@{ $steps[$step] }) {
+            $count++;
+            my $is_insert = $s->{sql} =~ /^\s*insert\b/i;
+            if ($s->{sql} =~ /^\s*select now\(\)\s*$/i && !$gset_done) {
+                $body .= "select now() as now_$step \\gset\n";
+                $gset_done = 1;
+                next;
+            }
+            $body .= pgbench_sql($s, sub {
+                my $value = $s->{params}[$_[0]];
+                return 'NULL' unless defined $value;
+                return ":$name{$value}" if $name{$value};
+                if ($value =~ $timestamp) {
+                    die "step $step binds two new timestamps: cannot tell which is now()\n" if $new_timestamp;
+                    die "step $step binds a timestamp but never asked for now()\n" unless $gset_done;
+                    $new_timestamp = $value;
+                    $name{$value} = "now_$step";
+                    return ":now_$step";
+                }
+                if ($value =~ $uuid && $is_insert) {
+                    my $id = 'id' . (@new_ids + 1);
+                    push @new_ids, $id;
+                    $name{$value} = $id;
+                    return ":$id";
+                }
+                unless ($constant{$value}) {
+                    $constant{$value} = 'c' . (keys(%constant) + 1);
+                    push @defines, "-D", "$constant{$value}=$value";
+                }
+                return ":$constant{$value}";
+            });
+        }
+    }
+    my %used = map { $_ => 1 } values %name;
+    my $prelude = "-- the next user of this client (clients never share users): their group, new ids\n"
+        . "\\set k 1 + :client_id % :clients + :clients * random(0, :users / :clients - 1)\n"
+        . "select profile_id as uid, group_id as gid"
+        . join('', map { ", gen_random_uuid() as $_" } 'sid', @new_ids)
+        . " from bench.clock_users where k = :k \\gset\n";
+    die "the clock capture did not name the user, group and session (uid, gid, sid)\n"
+        unless $used{uid} && $used{gid} && $used{sid};
+    $body =~ s/__PRELUDE__/$prelude/;
+    my $script = "-- clock: one step of a clock cycle per transaction (0 create, 1 start, 2 pause, 3 resume, 4 stop),\n"
+        . "-- the $count statements the five requests sent (bench/capture.pl)\n"
+        . $body . "\\endif\n\\set step (:step + 1) % 5\n";
+    write_file("$out/clock.pgbench", $script);
+    write_file("$out/clock.defines", join("\n", @defines, "-D", "step=0") . "\n");
+    write_file("$out/clock.txt", join("\n", map { listing("clock step $_", @{ $steps[$_] }) } 0 .. 4));
+    printf "%-14s %3d statements in 5 requests\n", 'clock', $count;
+}
