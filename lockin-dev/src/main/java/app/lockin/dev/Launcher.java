@@ -118,6 +118,9 @@ public final class Launcher {
                 throw new IllegalStateException(required + " is missing: build with `mvn -DskipTests package`");
             }
         }
+        // a fresh runtime folder: Payara Micro keeps a deployed application's pool and
+        // persistence settings there, which a rebuilt WAR would otherwise not replace
+        deleteRecursively(state.resolve("micro"));
         Files.createDirectories(state.resolve("micro"));
         List<String> command = new ArrayList<>(List.of(
                 javaExecutable(), "-Xmx512m", "-XX:+UseSerialGC", "-Duser.timezone=UTC",
@@ -294,6 +297,17 @@ public final class Launcher {
     private boolean present(String name) {
         String value = env.get(name);
         return value != null && !value.isBlank();
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (var paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static String javaExecutable() {
