@@ -375,8 +375,12 @@ for scale in "${SCALES[@]}"; do
   "${PSQL[@]}" -d postgres -qc "drop database if exists lockin" -c "create database lockin"
   DATABASE_URL=$DATABASE_URL ./lockin migrate >"$RESULTS/migrate-$scale.log" 2>&1 || die "migration failed: $RESULTS/migrate-$scale.log"
   t0=$(date +%s.%N)
+  # the load only: no fsync and no full-page images (a crash would mean generating again);
+  # switched back before anything is measured
+  db -c "alter system set fsync = off" -c "alter system set full_page_writes = off" -c "select pg_reload_conf()" >/dev/null
   db -v logs="$scale" -f bench/generate.sql >"$RESULTS/generate-$scale.log"
-  db -c "vacuum analyze" -c "checkpoint"
+  db -c "vacuum analyze"
+  db -c "alter system reset fsync" -c "alter system reset full_page_writes" -c "select pg_reload_conf()" -c "checkpoint" >/dev/null
   GEN_S[$scale]=$(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.0f')
   LOGS[$scale]=$(db -c "select count(*) from time_logs")
   SIZE[$scale]=$(db -c "select pg_size_pretty(pg_database_size('lockin'))")
@@ -525,7 +529,7 @@ if $DOCS; then
     echo
     echo "Machine: $CORES cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(free -g | awk '/^Mem:/ {print $2}') GiB memory;"
     echo "$(java -version 2>&1 | head -n 1); PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'); $(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}');"
-    echo "Payara Micro $(unzip -p "$MICRO" META-INF/maven/fish.payara.extras/payara-micro/pom.properties 2>/dev/null | sed -n 's/^version=//p')."
+    echo "$(grep -o -m 1 'Payara Micro [0-9.]* (build [0-9]*)' "$RESULTS/server-$MAIN_SCALE.log" || echo 'Payara Micro'), \`-Xmx512m -XX:+UseSerialGC\`."
     echo "One run; CPU used by other processes during the measured loads: at most ${DISTURBANCE} % of the machine."
     echo
     cat "$RESULTS/table.md"
