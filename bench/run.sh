@@ -160,7 +160,13 @@ EOF
 DATABASE_URL=postgresql://postgres:bench@127.0.0.1:$PG_PORT/lockin
 db() { "${PSQL[@]}" -d lockin -v ON_ERROR_STOP=1 -Atq "$@"; }
 
-# Payara Micro the production way: the launcher's JVM flags and environment (development key).
+# Payara Micro the production way: the JVM options, malloc arenas and HTTP worker threads of
+# the systemd unit (read from deploy/lockin.service), the launcher's environment (development key).
+UNIT_JAVA_OPTS=$(sed -n 's/^Environment="LOCKIN_JAVA_OPTS=\(.*\)"$/\1/p' deploy/lockin.service)
+UNIT_HTTP_THREADS=$(sed -n 's/^Environment=LOCKIN_HTTP_THREADS=\([0-9]*\)$/\1/p' deploy/lockin.service)
+UNIT_MALLOC_ARENA_MAX=$(sed -n 's/^Environment=MALLOC_ARENA_MAX=\([0-9]*\)$/\1/p' deploy/lockin.service)
+[[ -n $UNIT_JAVA_OPTS && -n $UNIT_HTTP_THREADS && -n $UNIT_MALLOC_ARENA_MAX ]] \
+  || die "deploy/lockin.service lacks LOCKIN_JAVA_OPTS, LOCKIN_HTTP_THREADS or MALLOC_ARENA_MAX"
 # Sets SERVER_PID, and READY_S: the seconds from launch to ready.
 start_server() {
   local label=$1 jfr=()
@@ -174,9 +180,11 @@ start_server() {
       LOCKIN_JWT_ISSUER=https://lockin.localhost/dev \
       LOCKIN_JWKS_LOCATION="$ROOT/.lockin/dev-jwks.json" \
       COGNITO_CLIENT_ID=lockin-dev-client \
-      java -Xmx512m -XX:+UseSerialGC -Duser.timezone=UTC \
+      MALLOC_ARENA_MAX=$UNIT_MALLOC_ARENA_MAX \
+      java $UNIT_JAVA_OPTS -Duser.timezone=UTC \
            -Dmp.health.default.readiness.empty.response=DOWN "${jfr[@]}" \
-           -jar "$MICRO" --deploy "$WAR" --contextroot / --port "$HTTP_PORT" --nocluster \
+           -jar "$MICRO" --deploy "$WAR" --contextroot / --port "$HTTP_PORT" \
+           --maxhttpthreads "$UNIT_HTTP_THREADS" --nocluster \
            --rootdir "$STATE/micro" >"$RESULTS/server-$label.log" 2>&1 &
   SERVER_PID=$!
   # ready = 200 from /health/ready with the application's database check in it
@@ -529,7 +537,7 @@ if $DOCS; then
     echo
     echo "Machine: $CORES cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(free -g | awk '/^Mem:/ {print $2}') GiB memory;"
     echo "$(java -version 2>&1 | head -n 1); PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'); $(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}');"
-    echo "$(grep -o -m 1 'Payara Micro [0-9.]* (build [0-9]*)' "$RESULTS/server-$MAIN_SCALE.log" || echo 'Payara Micro'), \`-Xmx512m -XX:+UseSerialGC\`."
+    echo "$(grep -o -m 1 'Payara Micro [0-9.]* (build [0-9]*)' "$RESULTS/server-$MAIN_SCALE.log" || echo 'Payara Micro'), \`$UNIT_JAVA_OPTS\`, \`--maxhttpthreads $UNIT_HTTP_THREADS\` (deploy/lockin.service)."
     echo "One run; CPU used by other processes during the measured loads: at most ${DISTURBANCE} % of the machine."
     echo
     cat "$RESULTS/table.md"

@@ -129,11 +129,12 @@ check "unit: MemoryDenyWriteExecute is not set (the JIT needs it off)" lacks "$u
 exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$u" | sed 's/^ExecStart=//; s/[[:space:]]*\\$//' | tr -s '\n ' ' ')
 for arg in '/usr/bin/java $LOCKIN_JAVA_OPTS' '-XX:+ExitOnOutOfMemoryError' '-Duser.timezone=UTC' \
            '-Dmp.health.default.readiness.empty.response=DOWN' '-jar /opt/lockin/payara-micro.jar' \
-           '--deploy /opt/lockin/lockin.war' '--contextroot /' '--port ${LOCKIN_PORT}' '--nocluster' \
+           '--deploy /opt/lockin/lockin.war' '--contextroot /' '--port ${LOCKIN_PORT}' '--maxhttpthreads ${LOCKIN_HTTP_THREADS}' '--nocluster' \
            '--rootdir /var/lib/lockin/micro' '--logproperties /opt/lockin/logging.properties'; do
   check "ExecStart has: $arg" grep -qF -- "$arg" <<<"$exec_start"
 done
-check "JVM memory sized to the instance (MaxRAMPercentage default)" contains "$u" 'LOCKIN_JAVA_OPTS=-XX:MaxRAMPercentage='
+check "JVM heap capped by default (-Xmx in LOCKIN_JAVA_OPTS)" contains "$u" 'LOCKIN_JAVA_OPTS=-Xmx[0-9]'
+check "HTTP worker threads set by default (LOCKIN_HTTP_THREADS)" contains "$u" '^Environment=LOCKIN_HTTP_THREADS=[0-9]'
 security_out=$WORK/unit/security.out
 if systemd-analyze security --offline=true --threshold=30 "$u" >"$security_out" 2>&1; then
   ok "systemd-analyze security: $(grep -o 'Overall exposure level.*' "$security_out" | sed 's/ *[^ ]*$//') (threshold 3.0)"
@@ -541,6 +542,7 @@ EOF
   done < "$S/etc/lockin/lockin.env"
   cmd=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$S/etc/systemd/system/lockin.service" | sed 's/^ExecStart=//; s/[[:space:]]*\\$//' | tr -s '\n ' ' ')
   cmd=${cmd//'${LOCKIN_PORT}'/${envv[LOCKIN_PORT]}}
+  cmd=${cmd//'${LOCKIN_HTTP_THREADS}'/${envv[LOCKIN_HTTP_THREADS]}}
   cmd=${cmd//'$LOCKIN_JAVA_OPTS'/${envv[LOCKIN_JAVA_OPTS]}}
   cmd=${cmd//%H/$(hostname)}
   cmd=${cmd//\/opt\/lockin/$S/opt/lockin}

@@ -122,16 +122,20 @@ public final class Launcher {
         // persistence settings there, which a rebuilt WAR would otherwise not replace
         deleteRecursively(state.resolve("micro"));
         Files.createDirectories(state.resolve("micro"));
+        // the JVM options and worker threads of production (deploy/lockin.service)
         List<String> command = new ArrayList<>(List.of(
-                javaExecutable(), "-Xmx512m", "-XX:+UseSerialGC", "-Duser.timezone=UTC",
+                javaExecutable(), "-Xmx256m", "-XX:MetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m",
+                "-XX:+UseSerialGC", "-Duser.timezone=UTC",
                 // not ready while the application's own checks are not deployed yet
                 "-Dmp.health.default.readiness.empty.response=DOWN",
                 "-jar", micro.toString(),
                 "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port),
+                "--maxhttpthreads", "8",
                 "--nocluster",
                 "--rootdir", state.resolve("micro").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
         builder.environment().putAll(serverEnv);
         long launched = System.nanoTime();
         Process server = builder.start();

@@ -5,15 +5,24 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.groups.Access;
+import app.lockin.rules.NotFound;
 
 /**
  * The live leaderboard: every member's progress in the group's current period,
- * highest first, read from the database view group_member_period_progress
- * (DST-correct periods, logs clipped to the period, running segments up to now).
+ * highest first, read through the database function group_leaderboard (the view
+ * group_member_period_progress for one group: DST-correct periods, logs clipped
+ * to the period, running segments up to now; its plan is made once per connection).
+ * <p>
+ * One statement, no transaction: the leaderboard lists every member of the
+ * group, so it also answers whether the caller may see it (a separate
+ * membership query was most of this read's cost in the server,
+ * BENCHMARKS.md).
  */
 @Stateless
 public class Leaderboard {
@@ -22,20 +31,23 @@ public class Leaderboard {
     EntityManager em;
 
     @SuppressWarnings("unchecked")
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProgressEntry> current(UUID caller, UUID groupId) {
-        Access.member(em, groupId, caller);
         List<Object[]> rows = em.createNativeQuery("""
                 select user_id, display_name, avatar_url, seconds_done, target_minutes, goal_met,
                        period_start, period_end, rank, is_focusing
-                  from group_member_period_progress
-                 where group_id = ?1
+                  from group_leaderboard(?1)
                  order by rank, display_name, user_id
                 """)
                 .setParameter(1, groupId)
                 .getResultList();
-        return rows.stream().map(r -> new ProgressEntry((UUID) r[0], (String) r[1], (String) r[2],
+        List<ProgressEntry> entries = rows.stream().map(r -> new ProgressEntry((UUID) r[0], (String) r[1], (String) r[2],
                 ((Number) r[3]).longValue(), ((Number) r[4]).intValue(), (Boolean) r[5],
                 ((Timestamp) r[6]).toInstant(), ((Timestamp) r[7]).toInstant(), ((Number) r[8]).longValue(),
                 (Boolean) r[9])).toList();
+        if (entries.stream().noneMatch(entry -> entry.userId().equals(caller))) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        return entries;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.BadRequestException;
@@ -32,6 +33,7 @@ import app.lockin.security.Caller;
  * ({@code POST /api/groups/{id}:clone}); the id template excludes the colon so
  * that {@code GET /api/groups/{id}} and the custom methods route side by side.
  */
+@ApplicationScoped
 @Path("groups")
 @Produces(MediaType.APPLICATION_JSON)
 public class GroupsResource {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -24,6 +25,7 @@ import app.lockin.rules.Invalid;
 import app.lockin.security.Caller;
 
 /** The members of a group: {@code /api/groups/{id}/members}. */
+@ApplicationScoped
 @Path("groups/" + GroupsResource.ID + "/members")
 @Produces(MediaType.APPLICATION_JSON)
 public class MembersResource {

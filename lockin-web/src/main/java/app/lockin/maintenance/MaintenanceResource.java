@@ -1,5 +1,6 @@
 package app.lockin.maintenance;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,7 @@ import app.lockin.rules.Forbidden;
 import app.lockin.security.Caller;
 
 /** Operations for the people in the Cognito group {@code LOCKIN_ADMIN_GROUP} (default {@code admin}). */
+@ApplicationScoped
 @Path("maintenance")
 @Produces(MediaType.APPLICATION_JSON)
 public class MaintenanceResource {

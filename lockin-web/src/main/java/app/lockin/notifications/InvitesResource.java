@@ -2,6 +2,7 @@ package app.lockin.notifications;
 
 import java.util.UUID;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +15,7 @@ import app.lockin.groups.MemberResponse;
 import app.lockin.security.Caller;
 
 /** Answering an invite of one's inbox: {@code /api/invites/{id}:accept} and {@code :decline}. */
+@ApplicationScoped
 @Path("invites")
 @Produces(MediaType.APPLICATION_JSON)
 public class InvitesResource {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
@@ -30,6 +31,7 @@ import app.lockin.security.Caller;
  * ({@code cursor_created_at} + {@code cursor_id}, keyset) and its address is
  * in the {@code Link: <...>; rel="next"} header while more remain.
  */
+@ApplicationScoped
 @Path("notifications")
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationsResource {

@@ -2,6 +2,7 @@ package app.lockin.profiles;
 
 import java.util.Set;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -15,6 +16,7 @@ import app.lockin.rest.Validation;
 import app.lockin.security.Caller;
 
 /** Avatar uploads: a presigned PUT straight to storage, always under the caller's own key prefix. */
+@ApplicationScoped
 @Path("profiles/avatar")
 @Produces(MediaType.APPLICATION_JSON)
 public class AvatarUploadsResource {

@@ -1,5 +1,6 @@
 package app.lockin.profiles;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -13,6 +14,7 @@ import app.lockin.rest.JsonFields;
 import app.lockin.rest.Validation;
 import app.lockin.security.Caller;
 
+@ApplicationScoped
 @Path("me")
 @Produces(MediaType.APPLICATION_JSON)
 public class MeResource {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import app.lockin.security.Caller;
 
 /** The live leaderboard of a group: {@code /api/groups/{id}/progress/current}. */
+@ApplicationScoped
 @Path("groups/{id: [^/:]+}/progress")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProgressResource {

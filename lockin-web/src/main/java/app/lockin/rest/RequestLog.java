@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -46,6 +47,9 @@ public class RequestLog implements ContainerRequestFilter, ContainerResponseFilt
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Logger ACCESS = Logger.getLogger("lockin.access");
     private static final Map<Method, String> ROUTES = new ConcurrentHashMap<>();
+    // made once: each Json.createObjectBuilder() looks the JSON provider up again (a class-path
+    // scan that was 7 % of the server's CPU under load, BENCHMARKS.md)
+    private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
     @Context
     ResourceInfo resource;
@@ -96,7 +100,7 @@ public class RequestLog implements ContainerRequestFilter, ContainerResponseFilt
     /** One access-log line: a JSON object. */
     static String accessLine(Instant time, String requestId, String method, String path, String route, int status,
             Duration took) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("time", time.toString())
                 .add("request_id", requestId)
                 .add("method", method)

@@ -1,11 +1,12 @@
 package app.lockin.security;
 
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import app.lockin.profiles.Identity;
 import app.lockin.profiles.Profiles;
@@ -13,29 +14,27 @@ import app.lockin.profiles.Profiles;
 /**
  * The profile id of each identity seen, so that only the first request of
  * a person goes to the database to provision them. Identities are never
- * re-pointed to another profile, so the cache needs no invalidation; it is
- * bounded by starting over when full.
+ * re-pointed to another profile, so the cache needs no invalidation; it keeps
+ * the {@value #CAPACITY} most recently used.
  */
 @ApplicationScoped
 public class KnownProfiles {
 
-    private static final int CAPACITY = 100_000;
+    static final int CAPACITY = 100_000;
 
-    private final Map<String, UUID> bySubject = new ConcurrentHashMap<>();
+    private final Cache<String, UUID> bySubject = Caffeine.newBuilder().maximumSize(CAPACITY).build();
 
     @Inject
     Profiles profiles;
 
     public UUID profileOf(Identity identity) {
         String key = identity.provider() + '\u0000' + identity.subject();
-        UUID known = bySubject.get(key);
+        UUID known = bySubject.getIfPresent(key);
         if (known != null) {
             return known;
         }
+        // provisioned outside the cache's lock: a database round trip, safe to race (provision is idempotent)
         UUID provisioned = profiles.provision(identity);
-        if (bySubject.size() >= CAPACITY) {
-            bySubject.clear();
-        }
         bySubject.put(key, provisioned);
         return provisioned;
     }

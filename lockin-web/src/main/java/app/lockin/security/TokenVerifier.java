@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +19,9 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -42,11 +47,23 @@ import app.lockin.profiles.Identity;
  * and Cognito's {@code token_use} with the app's client id ({@code client_id}
  * on access tokens, {@code aud} on id tokens). {@code alg: none}, HS256 and
  * other keys are refused by the algorithm-bound key selector.
+ * <p>
+ * A client sends the same token with every request until it expires, so a
+ * token that passed is remembered (the exact string, at most
+ * {@value #REMEMBERED_TOKENS} of them) until it would no longer pass: its
+ * expiry plus the clock skew. Checking it again (Base64, JSON, the RSA
+ * signature) was ~6 % of the server's CPU per request (BENCHMARKS.md). A token
+ * that failed is never remembered.
  */
 @ApplicationScoped
 public class TokenVerifier {
 
     private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
+
+    /** Clock skew allowed on exp (and nbf): the default of Nimbus's claims verifier, stated here. */
+    static final int CLOCK_SKEW_SECONDS = 60;
+
+    static final int REMEMBERED_TOKENS = 10_000;
 
     @Inject
     @ConfigProperty(name = "COGNITO_REGION")
@@ -72,6 +89,12 @@ public class TokenVerifier {
     private DefaultJWTProcessor<SecurityContext> processor;
     private String misconfiguration;
 
+    private final Cache<String, VerifiedToken> remembered = Caffeine.newBuilder()
+            .maximumSize(REMEMBERED_TOKENS)
+            .expireAfter(Expiry.creating((String token, VerifiedToken verified) ->
+                    Duration.between(Instant.now(), verified.validUntil())))
+            .build();
+
     @PostConstruct
     void configure() {
         try {
@@ -90,6 +113,16 @@ public class TokenVerifier {
         if (processor == null) {
             throw new InvalidToken("token verification is not configured on this server");
         }
+        VerifiedToken known = remembered.getIfPresent(token);
+        if (known != null) {
+            return known;
+        }
+        VerifiedToken verified = check(token);
+        remembered.put(token, verified);
+        return verified;
+    }
+
+    private VerifiedToken check(String token) throws InvalidToken {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -105,7 +138,8 @@ public class TokenVerifier {
             throw new InvalidToken("the token could not be verified", e);
         }
         checkClient(claims);
-        return new VerifiedToken(identity(claims), Set.copyOf(strings(claims, "cognito:groups")));
+        return new VerifiedToken(identity(claims), Set.copyOf(strings(claims, "cognito:groups")),
+                claims.getExpirationTime().toInstant().plusSeconds(CLOCK_SKEW_SECONDS));
     }
 
     /** Cognito's token_use, and the app client the token was issued to. */
@@ -162,9 +196,11 @@ public class TokenVerifier {
                 .build();
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
-                Set.of("sub", "exp", "iat", "token_use")));
+                Set.of("sub", "exp", "iat", "token_use"));
+        claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
+        processor.setJWTClaimsSetVerifier(claims);
         return processor;
     }
 

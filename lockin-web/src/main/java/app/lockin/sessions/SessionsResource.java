@@ -1,14 +1,16 @@
 package app.lockin.sessions;
 
+import java.io.StringReader;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import java.io.StringReader;
-
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -25,9 +27,12 @@ import app.lockin.rules.Invalid;
 import app.lockin.security.Caller;
 
 /** Focus sessions: {@code /api/sessions}, their state changes ({@code :start} ...) and time logs. */
+@ApplicationScoped
 @Path("sessions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionsResource {
+
+    private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
     static final String ID = "{id: [^/:]+}";
 
@@ -41,7 +46,7 @@ public class SessionsResource {
     @POST
     public Response create(String body) {
         JsonValue request = body == null || body.isBlank() ? JsonValue.EMPTY_JSON_OBJECT
-                : Json.createReader(new StringReader(body)).readValue();
+                : JSON.createReader(new StringReader(body)).readValue();
         JsonFields fields = JsonFields.of(request, Set.of("group_id"), Set.of("id", "creator_id", "status", "started_at",
                 "ended_at", "created_at", "focused_seconds"));
         var groupId = fields.nullableUuid("group_id").flatMap(id -> id);

@@ -17,7 +17,10 @@ import jakarta.json.JsonValue;
 
 import org.junit.jupiter.api.Test;
 
-/** The leaderboard stays an index lookup when a group has a long history (~100 k logs), never a scan of every log. */
+/**
+ * The leaderboard stays an index lookup when a group has a long history (~100 k logs), never a scan
+ * of every log: planned for one group and as the generic plan that group_leaderboard keeps.
+ */
 abstract class PlanSpec {
 
     @Test
@@ -47,18 +50,30 @@ abstract class PlanSpec {
             assertThat(Sql.count("select count(*) from time_logs where group_id = ?", group)).isEqualTo(100_000);
 
             s.execute("set jit = off");
-            JsonObject plan;
-            try (ResultSet rs = s.executeQuery("explain (format json) select * from group_member_period_progress "
-                    + "where group_id = '" + group + "'")) {
-                rs.next();
-                plan = Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0).getJsonObject("Plan");
-            }
-            List<String> logAccess = new ArrayList<>();
-            collect(plan, logAccess);
-            assertThat(logAccess).as("how time_logs is read").isNotEmpty()
-                    .noneMatch(node -> node.startsWith("Seq Scan"))
-                    .anyMatch(node -> node.contains("time_logs_group_period_idx"));
+            // as planned for one group's id, and the generic plan group_leaderboard keeps per connection
+            assertReadsLogsThroughTheIndex(plan(s, "explain (format json) select * from group_member_period_progress "
+                    + "where group_id = '" + group + "'"));
+            s.execute("set plan_cache_mode = force_generic_plan");
+            s.execute("prepare leaderboard(uuid) as select * from group_member_period_progress where group_id = $1");
+            assertReadsLogsThroughTheIndex(plan(s, "explain (format json) execute leaderboard('" + group + "')"));
+            assertThat(Sql.count("select count(*) from pg_proc where proname = 'group_leaderboard' "
+                    + "and 'plan_cache_mode=force_generic_plan' = any(proconfig)")).isEqualTo(1);
         }
+    }
+
+    private static JsonObject plan(Statement s, String explain) throws Exception {
+        try (ResultSet rs = s.executeQuery(explain)) {
+            rs.next();
+            return Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0).getJsonObject("Plan");
+        }
+    }
+
+    private static void assertReadsLogsThroughTheIndex(JsonObject plan) {
+        List<String> logAccess = new ArrayList<>();
+        collect(plan, logAccess);
+        assertThat(logAccess).as("how time_logs is read").isNotEmpty()
+                .noneMatch(node -> node.startsWith("Seq Scan"))
+                .anyMatch(node -> node.contains("time_logs_group_period_idx"));
     }
 
     /** Every plan node that reads time_logs, as "node type on index". */

@@ -89,6 +89,20 @@ abstract class TokenSpec {
     }
 
     @Test
+    void aRememberedTokenIsRefusedOnceItExpires() {
+        // expired 57 s ago: still within the 60 s of clock skew, so accepted (and remembered) now
+        Instant expiry = Instant.now().minusSeconds(57);
+        String token = mint.sign(access(User.random())
+                .issueTime(Date.from(expiry.minusSeconds(3600)))
+                .expirationTime(Date.from(expiry))
+                .build());
+        assertThat(me(token).status()).isEqualTo(200);
+        assertThat(me(token).status()).as("the second request (the remembered token)").isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertRefused(me(token)));
+    }
+
+    @Test
     void tokenOfAnotherIssuerIsRefused() {
         assertRefused(me(mint.sign(access(User.random()).issuer("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other").build())));
     }
