@@ -131,7 +131,7 @@ public final class Launcher {
                 "-jar", micro.toString(),
                 "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port),
-                "--maxhttpthreads", "8",
+                "--maxhttpthreads", "4",
                 "--nocluster",
                 "--rootdir", state.resolve("micro").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
