@@ -88,6 +88,24 @@ abstract class ProgressSpec {
     }
 
     @Test
+    void onlyCurrentMembersSeeTheLeaderboard() {
+        User owner = User.random();
+        User member = User.random();
+        String id = Fixtures.group(owner).getString("id");
+        Fixtures.member(owner, id, member, "member");
+        assertThat(board(member, id)).hasSize(2);
+
+        // who left, who never joined, and a group that does not exist: the same 404
+        Reply left = member.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(member));
+        assertThat(left.status()).as(left.toString()).isIn(200, 204);
+        assertProblem(member.api().get("/api/groups/" + id + "/progress/current"), 404);
+        assertProblem(User.random().api().get("/api/groups/" + id + "/progress/current"), 404);
+        assertProblem(owner.api().get("/api/groups/" + java.util.UUID.randomUUID() + "/progress/current"), 404);
+        assertThat(board(owner, id)).hasSize(1);
+        assertProblem(Api.anonymous().get("/api/groups/" + id + "/progress/current"), 401);
+    }
+
+    @Test
     void aLogCrossingThePeriodStartCountsOnlyItsPartInside() throws Exception {
         User owner = User.random();
         // a zone where today began at least an hour ago, so the crossing log fits before now
