@@ -122,20 +122,22 @@ public final class Launcher {
         // persistence settings there, which a rebuilt WAR would otherwise not replace
         deleteRecursively(state.resolve("micro"));
         Files.createDirectories(state.resolve("micro"));
-        // the JVM options and worker threads of production (deploy/lockin.service)
-        List<String> command = new ArrayList<>(List.of(
-                javaExecutable(), "-Xmx256m", "-XX:MetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m",
-                "-XX:+UseSerialGC", "-Duser.timezone=UTC",
+        // the JVM options, malloc arenas and worker threads production runs with
+        Map<String, String> unit = unitDefaults();
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(List.of(unit.get("LOCKIN_JAVA_OPTS").split("\\s+")));
+        command.addAll(List.of("-Duser.timezone=UTC",
                 // not ready while the application's own checks are not deployed yet
                 "-Dmp.health.default.readiness.empty.response=DOWN",
                 "-jar", micro.toString(),
                 "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port),
-                "--maxhttpthreads", "4",
+                "--maxhttpthreads", unit.get("LOCKIN_HTTP_THREADS"),
                 "--nocluster",
                 "--rootdir", state.resolve("micro").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().put("MALLOC_ARENA_MAX", "2");
+        builder.environment().put("MALLOC_ARENA_MAX", unit.get("MALLOC_ARENA_MAX"));
         builder.environment().putAll(serverEnv);
         long launched = System.nanoTime();
         Process server = builder.start();
@@ -301,6 +303,28 @@ public final class Launcher {
     private boolean present(String name) {
         String value = env.get(name);
         return value != null && !value.isBlank();
+    }
+
+    /**
+     * The defaults the systemd unit sets ({@code Environment=} lines of
+     * deploy/lockin.service), so that {@code ./lockin run} and the benchmark run
+     * the server as production does, from one place.
+     */
+    private Map<String, String> unitDefaults() throws IOException {
+        Map<String, String> defaults = new HashMap<>();
+        for (String line : Files.readAllLines(home.resolve("deploy/lockin.service"))) {
+            if (line.startsWith("Environment=")) {
+                String setting = line.substring("Environment=".length()).replaceAll("^\"|\"$", "");
+                int equals = setting.indexOf('=');
+                defaults.put(setting.substring(0, equals), setting.substring(equals + 1));
+            }
+        }
+        for (String name : List.of("LOCKIN_JAVA_OPTS", "LOCKIN_HTTP_THREADS", "MALLOC_ARENA_MAX")) {
+            if (!defaults.containsKey(name)) {
+                throw new IllegalStateException("deploy/lockin.service sets no " + name);
+            }
+        }
+        return defaults;
     }
 
     private static void deleteRecursively(Path folder) throws IOException {
