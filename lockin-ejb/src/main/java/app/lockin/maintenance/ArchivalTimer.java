@@ -1,8 +1,6 @@
 package app.lockin.maintenance;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,8 +17,11 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import app.lockin.config.Durations;
+import app.lockin.sessions.RunawayGuard;
+
 /**
- * Runs the archival every {@code LOCKIN_ARCHIVE_SCHEDULE} (an ISO-8601
+ * Runs the runaway guard and the archival every {@code LOCKIN_ARCHIVE_SCHEDULE} (an ISO-8601
  * duration such as {@code PT5M}, or {@code 30s}, {@code 5m}, {@code 1h};
  * default five minutes; {@code off} disables it). A non-persistent EJB
  * interval timer per instance: several instances each tick, and the
@@ -39,6 +40,9 @@ public class ArchivalTimer {
     @EJB
     Archival archival;
 
+    @EJB
+    RunawayGuard runaways;
+
     @Inject
     @ConfigProperty(name = "LOCKIN_ARCHIVE_SCHEDULE", defaultValue = "PT5M")
     String schedule;
@@ -54,43 +58,34 @@ public class ArchivalTimer {
         LOG.info(() -> "Archiving expired groups every " + every);
     }
 
+    /**
+     * Pauses runaway segments first (so a forgotten session in a group that
+     * has just ended is closed where the guard says, not at the archival),
+     * then archives. Each step fails alone; the next tick tries again, and a
+     * failed run never cancels the timer.
+     */
     @Timeout
     void tick() {
         try {
-            int archived = archival.archiveExpiredGroups();
-            if (archived > 0) {
-                LOG.info(() -> "Archived " + archived + " expired group(s)");
+            int paused = runaways.pauseRunaways();
+            if (paused > 0) {
+                LOG.info(() -> "Paused " + paused + " runaway session(s)");
             }
         } catch (RuntimeException e) {
-            // the next tick tries again; a failed run must not cancel the timer
+            LOG.log(Level.WARNING, "Runaway guard failed: {0}", e.getMessage());
+        }
+        try {
+            Archival.Run run = archival.archiveExpiredGroups();
+            if (run.archived() > 0) {
+                LOG.info(() -> "Archived " + run.archived() + " expired group(s)");
+            }
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Archival run failed: {0}", e.getMessage());
         }
     }
 
     /** {@code PT5M}, {@code 5m}, {@code 30s}, {@code 1h} or plain seconds; at least one second. */
     static Duration interval(String value) {
-        String text = value.strip().toLowerCase(Locale.ROOT);
-        try {
-            Duration duration;
-            if (text.startsWith("p")) {
-                duration = Duration.parse(text.toUpperCase(Locale.ROOT));
-            } else if (text.endsWith("ms")) {
-                duration = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-            } else if (text.endsWith("s")) {
-                duration = Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-            } else if (text.endsWith("m")) {
-                duration = Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
-            } else if (text.endsWith("h")) {
-                duration = Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1)));
-            } else {
-                duration = Duration.ofSeconds(Long.parseLong(text));
-            }
-            if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("LOCKIN_ARCHIVE_SCHEDULE must be at least one second: " + value);
-            }
-            return duration;
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("LOCKIN_ARCHIVE_SCHEDULE is not a duration (PT5M, 5m, 30s): " + value, e);
-        }
+        return Durations.parse("LOCKIN_ARCHIVE_SCHEDULE", value, Duration.ofSeconds(1));
     }
 }

@@ -1,43 +1,45 @@
 package app.lockin.sessions;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
-import app.lockin.groups.Group;
 import app.lockin.groups.Access;
+import app.lockin.groups.Group;
 import app.lockin.rules.Conflict;
-import app.lockin.rules.FieldError;
 import app.lockin.rules.Forbidden;
-import app.lockin.rules.Invalid;
 import app.lockin.rules.NotFound;
 
 /**
  * Focus sessions: creating them, their state machine, and the time logged in
  * them. A state change locks the session's row first, so two clients racing
  * on one session are served one after the other: one succeeds, the other
- * finds the new state (409). Times come from the database's clock, the one
- * its rules about logs check against.
+ * finds the new state (409). Times come from the database's clock, or from
+ * the device ({@code at}) within {@link DeviceTime}'s bounds. The segments'
+ * time logs are written by the database as the session changes state, which
+ * is also where "one place at a time" is enforced: starting or resuming while
+ * another session of the host runs is refused there, naming it.
  */
 @Stateless
 public class FocusSessions {
 
     private static final String SESSION_NOT_FOUND = "session not found";
-    private static final Duration LONGEST_MANUAL_LOG = Duration.ofHours(24);
 
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
+
+    @Inject
+    TimelineSettings settings;
 
     /** A new scheduled session hosted by the caller; with a group, the caller must be a member of an active group. */
     public SessionView create(UUID caller, UUID groupId) {
@@ -57,32 +59,29 @@ public class FocusSessions {
         return new SessionView(session, 0);
     }
 
-    public SessionView start(UUID caller, UUID sessionId) {
+    /** Starts the session at the device's {@code at} (null: now). */
+    public SessionView start(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
-        session.start(now());
-        em.flush();
-        return view(session);
+        session.start(when(at, session));
+        return flushed(session);
     }
 
-    public SessionView pause(UUID caller, UUID sessionId) {
+    public SessionView pause(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
-        Instant now = now();
-        logSegment(session, session.pause(now), now);
-        return view(session);
+        session.pause(when(at, session));
+        return flushed(session);
     }
 
-    public SessionView resume(UUID caller, UUID sessionId) {
+    public SessionView resume(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
-        session.resume(now());
-        em.flush();
-        return view(session);
+        session.resume(when(at, session));
+        return flushed(session);
     }
 
-    public SessionView stop(UUID caller, UUID sessionId) {
+    public SessionView stop(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
-        Instant now = now();
-        logSegment(session, session.stop(now), now);
-        return view(session);
+        session.stop(when(at, session));
+        return flushed(session);
     }
 
     /** A time log the caller measured offline, for their own part in the session. */
@@ -90,28 +89,7 @@ public class FocusSessions {
         FocusSession session = visible(caller, sessionId, LockModeType.PESSIMISTIC_READ);
         Participant participant = participant(session, caller)
                 .orElseThrow(() -> new Forbidden("Only the session's participants log time in it."));
-        if (!session.hasStarted()) {
-            throw new Conflict("The session is " + session.status().name().toLowerCase(java.util.Locale.ROOT)
-                    + ": it has no time to log yet.");
-        }
-        Instant now = now();
-        List<FieldError> errors = new ArrayList<>();
-        if (!endedAt.isAfter(startedAt)) {
-            errors.add(new FieldError("ended_at", "must be after started_at"));
-        } else if (Duration.between(startedAt, endedAt).compareTo(LONGEST_MANUAL_LOG) > 0) {
-            errors.add(new FieldError("ended_at", "a log lasts at most 24 hours"));
-        }
-        if (endedAt.isAfter(now)) {
-            errors.add(new FieldError("ended_at", "cannot be in the future"));
-        }
-        if (startedAt.isBefore(session.startedAt())) {
-            errors.add(new FieldError("started_at", "cannot be before the session started (" + session.startedAt() + ")"));
-        }
-        if (session.endedAt() != null && endedAt.isAfter(session.endedAt())) {
-            errors.add(new FieldError("ended_at", "cannot be after the session ended (" + session.endedAt() + ")"));
-        }
-        Invalid.throwIfAny(errors);
-        TimeLog log = TimeLog.manual(participant, startedAt, endedAt);
+        TimeLog log = TimeLog.manual(participant, session, startedAt, endedAt, now(), settings.offlineGrace());
         em.persist(log);
         em.flush();
         em.refresh(log);
@@ -130,15 +108,23 @@ public class FocusSessions {
                 .toList();
     }
 
-    /** Logs the closed segment for every participant, from when they were there. */
-    private void logSegment(FocusSession session, Instant segmentStart, Instant end) {
-        if (segmentStart != null) {
-            participants(session).stream()
-                    .map(p -> p.clockLog(segmentStart, end))
-                    .filter(Objects::nonNull)
-                    .forEach(em::persist);
-        }
+    /**
+     * The device's time of an action within the bounds, or the database's now.
+     * The server's own time is never before the session's previous change: a
+     * transaction that waited for the session's lock began before the change
+     * it waited for.
+     */
+    private Instant when(Instant at, FocusSession session) {
+        Instant now = now();
+        Instant resolved = DeviceTime.resolve(at, now, settings.offlineGrace());
+        boolean serverTime = at == null || at.isAfter(now);
+        return serverTime && resolved.isBefore(session.transitionedAt()) ? session.transitionedAt() : resolved;
+    }
+
+    /** Writes the change (the database opens or closes the segment's logs) and reads the result. */
+    private SessionView flushed(FocusSession session) {
         em.flush();
+        return view(session);
     }
 
     /** The session, locked, when the caller hosts it; 403 for others who can see it, 404 for the rest. */
@@ -164,7 +150,7 @@ public class FocusSessions {
         return session;
     }
 
-    private java.util.Optional<Participant> participant(FocusSession session, UUID userId) {
+    private Optional<Participant> participant(FocusSession session, UUID userId) {
         return em.createQuery("select p from Participant p where p.sessionId = :sessionId and p.userId = :userId",
                         Participant.class)
                 .setParameter("sessionId", session.id())
@@ -180,22 +166,24 @@ public class FocusSessions {
     }
 
     private SessionView view(FocusSession session) {
-        Participant host = participant(session, session.creatorId()).orElseThrow();
-        return new SessionView(session, focusedSeconds(session).getOrDefault(host.id(), 0L));
+        return new SessionView(session, focusedSeconds(session).getOrDefault(hostParticipantId(session), 0L));
     }
 
-    /** Each participant's logged seconds in the session plus, while it runs, the open segment's. */
+    private UUID hostParticipantId(FocusSession session) {
+        return participant(session, session.creatorId()).map(Participant::id).orElse(null);
+    }
+
+    /** Each participant's seconds in the session: their logs, an open one counted up to now. */
     @SuppressWarnings("unchecked")
     private Map<UUID, Long> focusedSeconds(FocusSession session) {
         List<Object[]> rows = em.createNativeQuery("""
                 select p.id,
-                       floor(coalesce((select sum(extract(epoch from l.ended_at - l.started_at))
-                                         from time_logs l where l.participant_id = p.id), 0)
-                             + case when s.status = 'running'
-                                    then greatest(0, extract(epoch from now() - greatest(s.segment_started_at, p.joined_at)))
-                                    else 0 end)::bigint
-                  from session_participants p join sessions s on s.id = p.session_id
+                       floor(coalesce(sum(extract(epoch from
+                           coalesce(l.ended_at, greatest(now(), l.started_at)) - l.started_at)), 0))::bigint
+                  from session_participants p
+                  left join time_logs l on l.participant_id = p.id
                  where p.session_id = ?1
+                 group by p.id
                 """)
                 .setParameter(1, session.id())
                 .getResultList();

@@ -23,7 +23,7 @@ class ArchivalTimerTest {
     @Test
     void nonsenseAndTooShortAreRefusedWithTheVariableName() {
         assertThatThrownBy(() -> ArchivalTimer.interval("often")).hasMessageContaining("LOCKIN_ARCHIVE_SCHEDULE");
-        assertThatThrownBy(() -> ArchivalTimer.interval("10ms")).hasMessageContaining("at least one second");
-        assertThatThrownBy(() -> ArchivalTimer.interval("PT0S")).hasMessageContaining("at least one second");
+        assertThatThrownBy(() -> ArchivalTimer.interval("10ms")).hasMessageContaining("at least 1000 ms");
+        assertThatThrownBy(() -> ArchivalTimer.interval("PT0S")).hasMessageContaining("at least 1000 ms");
     }
 }

@@ -10,12 +10,16 @@ import jakarta.persistence.Table;
 
 import app.lockin.database.Labels;
 import app.lockin.rules.Conflict;
+import app.lockin.rules.Invalid;
 
 /**
  * A focus session and its state machine. Only the host (its creator)
  * changes it; a change that does not fit the current status is a 409 that
- * names the status. Closing a running segment (pause, stop) is the caller's
- * cue to log it for every participant.
+ * names the status. Each change happens at an instant (the server's now, or
+ * the device's time within {@link DeviceTime}'s bounds) that may not be
+ * before the previous change. The time logs of the segments are the
+ * database's part: triggers open one per participant when the session runs
+ * and close them when it stops running.
  */
 @Entity
 @Table(name = "sessions")
@@ -43,6 +47,10 @@ public class FocusSession {
     @Column(name = "segment_started_at")
     private Instant segmentStartedAt;
 
+    /** When it last changed state; the database sets it on insert. */
+    @Column(name = "transitioned_at", insertable = false)
+    private Instant transitionedAt;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     private Instant createdAt;
 
@@ -62,40 +70,55 @@ public class FocusSession {
         return creatorId.equals(profileId);
     }
 
-    public void start(Instant now) {
+    /** Starts at {@code at}: the first segment opens (the database opens its time log for every participant). */
+    public void start(Instant at) {
         require(SessionStatus.SCHEDULED, "start");
-        startedAt = now;
-        segmentStartedAt = now;
-        status = Labels.of(SessionStatus.RUNNING);
+        startedAt = at;
+        segmentStartedAt = at;
+        changeAt(at, SessionStatus.RUNNING);
     }
 
-    /** Pauses; returns where the closed segment began, to log it. */
-    public Instant pause(Instant now) {
+    /** Pauses at {@code at}: the open segment closes there (the database closes its time logs). */
+    public void pause(Instant at) {
         require(SessionStatus.RUNNING, "pause");
-        Instant segment = segmentStartedAt;
+        notBeforePreviousChange(at);
         segmentStartedAt = null;
-        status = Labels.of(SessionStatus.PAUSED);
-        return segment;
+        changeAt(at, SessionStatus.PAUSED);
     }
 
-    public void resume(Instant now) {
+    /** Resumes at {@code at}: a new segment opens. */
+    public void resume(Instant at) {
         require(SessionStatus.PAUSED, "resume");
-        segmentStartedAt = now;
-        status = Labels.of(SessionStatus.RUNNING);
+        notBeforePreviousChange(at);
+        segmentStartedAt = at;
+        changeAt(at, SessionStatus.RUNNING);
     }
 
-    /** Stops: a running or paused session ends, a scheduled one is cancelled. Returns the open segment's start, if any. */
-    public Instant stop(Instant now) {
-        SessionStatus current = status();
-        Instant segment = segmentStartedAt;
-        switch (current) {
-            case RUNNING, PAUSED -> status = Labels.of(SessionStatus.ENDED);
-            case SCHEDULED -> status = Labels.of(SessionStatus.CANCELLED);
+    /** Stops at {@code at}: a running or paused session ends (an open segment closes there), a scheduled one is cancelled. */
+    public void stop(Instant at) {
+        SessionStatus next = switch (status()) {
+            case RUNNING, PAUSED -> SessionStatus.ENDED;
+            case SCHEDULED -> SessionStatus.CANCELLED;
             default -> throw conflict("stop");
+        };
+        if (next == SessionStatus.ENDED) {
+            notBeforePreviousChange(at);
         }
         segmentStartedAt = null;
-        endedAt = now;
-        return segment;
+        endedAt = at;
+        changeAt(at, next);
+    }
+
+    private void changeAt(Instant at, SessionStatus next) {
+        transitionedAt = at;
+        status = Labels.of(next);
+    }
+
+    /** A device time may not reorder what already happened. */
+    private void notBeforePreviousChange(Instant at) {
+        if (at.isBefore(transitionedAt)) {
+            throw new Invalid("at", "cannot be before the session's previous change (" + transitionedAt + ")");
+        }
     }
 
     /** A session has time to log once started (not while scheduled, nor when cancelled). */
@@ -139,6 +162,14 @@ public class FocusSession {
 
     public Instant segmentStartedAt() {
         return segmentStartedAt;
+    }
+
+    public Instant transitionedAt() {
+        return transitionedAt;
+    }
+
+    public boolean isRunning() {
+        return status() == SessionStatus.RUNNING;
     }
 
     public Instant createdAt() {

@@ -55,12 +55,6 @@ public class Participant {
         return host;
     }
 
-    /** The part of a segment [start, end) this participant was there for, or null when none. */
-    public TimeLog clockLog(Instant segmentStart, Instant end) {
-        Instant from = segmentStart.isAfter(joinedAt) ? segmentStart : joinedAt;
-        return from.isBefore(end) ? TimeLog.of(this, from, end, TimeLog.Source.CLOCK) : null;
-    }
-
     public UUID id() {
         return id;
     }

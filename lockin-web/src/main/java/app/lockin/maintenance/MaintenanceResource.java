@@ -28,7 +28,8 @@ public class MaintenanceResource {
     @ConfigProperty(name = "LOCKIN_ADMIN_GROUP", defaultValue = "admin")
     String adminGroup;
 
-    public record Archived(int archived) {
+    /** How many groups the run archived, and how many it could not (each logged with its id). */
+    public record Archived(int archived, int failed) {
     }
 
     /** Runs the archival now, as the timer does; answers how many groups it archived. */
@@ -38,6 +39,7 @@ public class MaintenanceResource {
         if (!caller.inGroup(adminGroup)) {
             throw new Forbidden("Only LockIN administrators can run maintenance.");
         }
-        return new Archived(archival.archiveExpiredGroups());
+        Archival.Run run = archival.archiveExpiredGroups();
+        return new Archived(run.archived(), run.failed().size());
     }
 }

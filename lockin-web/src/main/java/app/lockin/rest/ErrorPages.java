@@ -35,7 +35,7 @@ public class ErrorPages extends HttpServlet {
             default -> status >= 500 ? "Something went wrong on our side. Please try again." : type == null ? "Error" : type.getReasonPhrase();
         };
         Problem problem = type == null
-                ? new Problem("about:blank", "Error", status, detail, null)
+                ? new Problem("about:blank", "Error", status, detail, null, null)
                 : Problem.of(type, detail);
         response.setStatus(status);
         response.setContentType(Problem.MEDIA_TYPE);

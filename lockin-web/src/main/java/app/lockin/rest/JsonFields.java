@@ -61,9 +61,33 @@ public final class JsonFields {
         return body.containsKey(name);
     }
 
-    /** A string that may not be null. */
+    /** A string that may not be null, holding only characters the database can store. */
     public Optional<String> string(String name) {
-        return nonNull(name).flatMap(value -> typed(name, value, JsonString.class, "a string").map(JsonString::getString));
+        return nonNull(name).flatMap(value -> typed(name, value, JsonString.class, "a string").map(JsonString::getString))
+                .flatMap(text -> storable(text) ? Optional.of(text)
+                        : fail(name, "must not contain NUL (\\u0000) or unpaired surrogate characters"));
+    }
+
+    /**
+     * False for text PostgreSQL cannot store: NUL, and UTF-16 surrogates that
+     * do not pair up (JSON can spell both, {@code "\\u0000"}, {@code "\\ud800"}).
+     */
+    public static boolean storable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0') {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A string that may be null (to clear it). */

@@ -1,14 +1,20 @@
 package app.lockin.rest;
 
+import java.io.StringReader;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.ejb.EJBException;
+import jakarta.json.Json;
 import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.bind.JsonbException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -43,6 +49,7 @@ import app.lockin.rules.Unavailable;
 public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+    private static final JsonReaderFactory JSON = Json.createReaderFactory(java.util.Map.of());
 
     @Override
     public Response toResponse(Throwable thrown) {
@@ -93,7 +100,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         String message = serverMessage(sql);
         return switch (state) {
             case "LI404" -> Problem.of(Response.Status.NOT_FOUND, message);
-            case "LI409" -> Problem.of(Response.Status.CONFLICT, message);
+            case "LI409" -> withDetails(Problem.of(Response.Status.CONFLICT, message), sql);
             case "LI422" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), message)));
             case "23505" -> Problem.of(Response.Status.CONFLICT, "This already exists.");
             case "23P01" -> Problem.of(Response.Status.CONFLICT, "time_logs_no_overlap".equals(constraintOf(sql))
@@ -110,6 +117,28 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                 yield null;
             }
         };
+    }
+
+    /**
+     * A rule of the database may add machine-readable members to its problem as
+     * a JSON object in the error's DETAIL ({@code {"running_session_id": "..."}}).
+     */
+    private static Problem withDetails(Problem problem, SQLException sql) {
+        if (!(sql instanceof PSQLException psql) || psql.getServerErrorMessage() == null) {
+            return problem;
+        }
+        String detail = psql.getServerErrorMessage().getDetail();
+        if (detail == null || !detail.startsWith("{")) {
+            return problem;
+        }
+        try (JsonReader reader = JSON.createReader(new StringReader(detail))) {
+            JsonObject members = reader.readObject();
+            String running = members.getString("running_session_id", null);
+            return running == null ? problem : problem.withRunningSession(UUID.fromString(running));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Unreadable details of a database error: {0}", detail);
+            return problem;
+        }
     }
 
     private static String serverMessage(SQLException sql) {

@@ -1,16 +1,14 @@
 package app.lockin.sessions;
 
-import java.io.StringReader;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -21,6 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import app.lockin.rest.JsonBody;
 import app.lockin.rest.JsonFields;
 import app.lockin.rules.FieldError;
 import app.lockin.rules.Invalid;
@@ -31,8 +30,6 @@ import app.lockin.security.Caller;
 @Path("sessions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionsResource {
-
-    private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
     static final String ID = "{id: [^/:]+}";
 
@@ -45,8 +42,8 @@ public class SessionsResource {
     /** The body is optional (a session of one's own): no body, or an empty one, is {@code {}}. */
     @POST
     public Response create(String body) {
-        JsonValue request = body == null || body.isBlank() ? JsonValue.EMPTY_JSON_OBJECT
-                : JSON.createReader(new StringReader(body)).readValue();
+        JsonValue parsed = JsonBody.parseOptional(body);
+        JsonValue request = parsed == null ? JsonValue.EMPTY_JSON_OBJECT : parsed;
         JsonFields fields = JsonFields.of(request, Set.of("group_id"), Set.of("id", "creator_id", "status", "started_at",
                 "ended_at", "created_at", "focused_seconds"));
         var groupId = fields.nullableUuid("group_id").flatMap(id -> id);
@@ -71,26 +68,38 @@ public class SessionsResource {
 
     @POST
     @Path(ID + ":start")
-    public SessionResponse start(@PathParam("id") UUID id) {
-        return SessionResponse.of(sessions.start(caller.profileId(), id));
+    public SessionResponse start(@PathParam("id") UUID id, String body) {
+        return SessionResponse.of(sessions.start(caller.profileId(), id, deviceTime(body)));
     }
 
     @POST
     @Path(ID + ":pause")
-    public SessionResponse pause(@PathParam("id") UUID id) {
-        return SessionResponse.of(sessions.pause(caller.profileId(), id));
+    public SessionResponse pause(@PathParam("id") UUID id, String body) {
+        return SessionResponse.of(sessions.pause(caller.profileId(), id, deviceTime(body)));
     }
 
     @POST
     @Path(ID + ":resume")
-    public SessionResponse resume(@PathParam("id") UUID id) {
-        return SessionResponse.of(sessions.resume(caller.profileId(), id));
+    public SessionResponse resume(@PathParam("id") UUID id, String body) {
+        return SessionResponse.of(sessions.resume(caller.profileId(), id, deviceTime(body)));
     }
 
     @POST
     @Path(ID + ":stop")
-    public SessionResponse stop(@PathParam("id") UUID id) {
-        return SessionResponse.of(sessions.stop(caller.profileId(), id));
+    public SessionResponse stop(@PathParam("id") UUID id, String body) {
+        return SessionResponse.of(sessions.stop(caller.profileId(), id, deviceTime(body)));
+    }
+
+    /** The optional body of a state change: {@code {"at": "2026-11-24T09:30:00Z"}}, when the device did it. */
+    private static Instant deviceTime(String body) {
+        JsonValue value = JsonBody.parseOptional(body);
+        if (value == null) {
+            return null;
+        }
+        JsonFields fields = JsonFields.of(value, Set.of("at"), Set.of());
+        Optional<Instant> at = fields.instant("at");
+        fields.check();
+        return at.orElse(null);
     }
 
     @POST

@@ -18,8 +18,11 @@ abstract class ArchivalSpec {
 
     /** A group whose end has just passed, with a running session of its owner; committed as one. */
     static UUID expiredGroupWithRunningSession(User owner) throws Exception {
+        return expiredGroupWithRunningSession(owner, UUID.randomUUID());
+    }
+
+    static UUID expiredGroupWithRunningSession(User owner, UUID group) throws Exception {
         UUID ownerId = UUID.fromString(Fixtures.profileOf(owner));
-        UUID group = UUID.randomUUID();
         UUID session = UUID.randomUUID();
         Instant started = Instant.now().minus(Duration.ofHours(2));
         try (Connection c = Sql.connect()) {
@@ -88,5 +91,39 @@ abstract class ArchivalSpec {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(status(group)).isEqualTo("archived"));
         assertThat(Sql.value("select status::text from sessions where group_id = ?", group)).isEqualTo("ended");
+    }
+
+    /** Reproduction 3: one group that could not be archived used to stop the archival of every group. */
+    @Test
+    void aGroupThatCannotBeArchivedNeverStopsTheOthers() throws Exception {
+        User admin = User.randomIn("admin");
+        UUID broken = UUID.randomUUID();
+        String refuse = "test_refuse_archival_" + broken.toString().replace("-", "");
+        // a test-only trigger makes this one group's archival fail, whoever runs it
+        Sql.update("create function " + refuse + "() returns trigger language plpgsql as $$ begin "
+                + "raise exception 'refused by the test'; end $$");
+        Sql.update("create trigger " + refuse + " before update of status on groups for each row "
+                + "when (new.id = '" + broken + "' and new.status = 'archived') execute function " + refuse + "()");
+        try {
+            expiredGroupWithRunningSession(User.random(), broken);
+            UUID fine = expiredGroupWithRunningSession(User.random());
+
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                Reply reply = admin.api().post("/api/maintenance/archive-expired-groups", null);
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+                assertThat(reply.json().keySet()).containsExactlyInAnyOrder("archived", "failed");
+                assertThat(reply.json().getInt("failed")).as("the broken group, every run").isGreaterThanOrEqualTo(1);
+                assertThat(status(fine)).isEqualTo("archived");
+            });
+            assertThat(status(broken)).isEqualTo("active");
+            assertThat(Sql.value("select status::text from sessions where group_id = ?", broken))
+                    .as("its sessions were not stopped either: all or nothing per group").isIn("running", "paused");
+            Reply metrics = Api.anonymous().get("/metrics?scope=application", "text/plain");
+            assertThat(metrics.body()).containsPattern("lockin_archival_failures_total\\S* [1-9]");
+        } finally {
+            Sql.update("drop trigger " + refuse + " on groups");
+            Sql.update("drop function " + refuse + "()");
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(status(broken)).isEqualTo("archived"));
     }
 }

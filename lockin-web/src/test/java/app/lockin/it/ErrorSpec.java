@@ -54,4 +54,35 @@ abstract class ErrorSpec {
         assertProblem(Api.anonymous().get("/no-such-page"), 404);
         assertProblem(Api.anonymous().get("/WEB-INF/web.xml"), 404);
     }
+
+    /** Reproduction 5: a NUL in a text field used to answer 500. */
+    @Test
+    void textTheDatabaseCannotStoreIs422OnTheField() {
+        User user = User.random();
+        MeSpec.assertInvalid(user.api().patch("/api/me", "{\"display_name\": \"Alice\\u0000\"}"), "display_name");
+        MeSpec.assertInvalid(user.api().patch("/api/me", "{\"display_name\": \"Alice\\ud800\"}"), "display_name");
+        MeSpec.assertInvalid(user.api().post("/api/groups", "{\"name\": \"G\\u0000\", \"end_at\": \"2099-01-01T00:00:00Z\", "
+                + "\"period_target_minutes\": 30}"), "name");
+        assertThat(user.api().get("/api/me").json().getString("display_name")).doesNotContain("Alice");
+    }
+
+    /** Reproduction 6: content after the JSON value used to be ignored. */
+    @Test
+    void jsonWithTrailingContentIsMalformed() {
+        User user = User.random();
+        assertProblem(user.api().patch("/api/me", "{\"name\": \"x\"} trailing"), 400);
+        assertProblem(user.api().patch("/api/me", "{\"display_name\": \"x\"} {}"), 400);
+        assertProblem(user.api().post("/api/sessions", "{} []"), 400);
+        assertProblem(user.api().patch("/api/me", "[".repeat(5_000)), 400);
+        assertThat(user.api().get("/api/me").json().getString("display_name")).isNotEqualTo("x");
+    }
+
+    /** Reproduction 7: hostile path segments answer a problem, never an empty body. */
+    @Test
+    void hostilePathSegmentsAreProblems() {
+        User user = User.random();
+        assertProblem(user.api().post("/api/sessions/%22x:start", null), 404);
+        assertProblem(user.api().get("/api/sessions/%22%3Cscript%3E"), 404);
+        assertProblem(user.api().get("/api/groups/" + "a".repeat(2_000)), 404);
+    }
 }

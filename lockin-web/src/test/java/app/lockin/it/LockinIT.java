@@ -63,6 +63,10 @@ class LockinIT {
     }
 
     @Nested
+    class Timeline extends TimelineSpec {
+    }
+
+    @Nested
     class Archival extends ArchivalSpec {
     }
 
