@@ -248,6 +248,16 @@ if serve_site "$tls_conf"; then
   check "a 2 MB body is refused (413, client_max_body_size 1m): $code" test "$code" = 413
   code=$(curl -sk -o /dev/null -w '%{http_code}' -X POST --data '{"name":"x"}' -H 'Content-Type: application/json' "https://127.0.0.1:$P443/api/groups")
   check "a small body passes: $code" test "$code" = 200
+  body=$(curl -sk -D "$headers" "https://127.0.0.1:$P443/api/sessions/a%00b")
+  check "a NUL in the path: nginx's 400 as problem+json" \
+    bash -c "grep -qi '^content-type: application/problem+json' '$headers' && jq -e '.status == 400' <<<'$body' >/dev/null"
+  body=$(curl -sk -D "$headers" "https://127.0.0.1:$P443/api/sessions/a%5Cb")
+  check "an encoded backslash in the path: 400 problem+json" \
+    bash -c "grep -q '^HTTP/[0-9.]* 400' '$headers' && jq -e '.status == 400' <<<'$body' >/dev/null"
+  body=$(curl -sk -D "$headers" -X POST --data-binary "@$WORK/2mb.bin" -H 'Content-Type: application/json' "https://127.0.0.1:$P443/api/groups")
+  check "the 413 is problem+json" jq -e '.status == 413' <<<"$body"
+  code=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$P443/api/groups/$(head -c 20000 /dev/zero | tr '\0' a)")
+  check "a 20,000-character path reaches the upstream (large_client_header_buffers 64k): $code" test "$code" = 200
   check "/health/ready proxied" grep -q 'uri=/health/ready' <<<"$(curl -sk "https://127.0.0.1:$P443/health/ready")"
   check "/metrics from this host: proxied (200)" test "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$P443/metrics")" = 200
   check "/metrics through a load balancer (X-Forwarded-For): 403" \

@@ -135,7 +135,9 @@ public final class Launcher {
                 "--port", String.valueOf(port),
                 "--maxhttpthreads", unit.get("LOCKIN_HTTP_THREADS"),
                 "--nocluster",
-                "--rootdir", state.resolve("micro").toString()));
+                "--rootdir", state.resolve("micro").toString(),
+                // the listener as production has it (loopback only, request lines up to 64 KiB)
+                "--prebootcommandfile", home.resolve("deploy/payara-preboot.asadmin").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put("MALLOC_ARENA_MAX", unit.get("MALLOC_ARENA_MAX"));
         builder.environment().putAll(serverEnv);

@@ -18,10 +18,11 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import app.lockin.config.Durations;
+import app.lockin.idempotency.IdempotencyKeys;
 import app.lockin.sessions.RunawayGuard;
 
 /**
- * Runs the runaway guard and the archival every {@code LOCKIN_ARCHIVE_SCHEDULE} (an ISO-8601
+ * Runs the runaway guard, the archival and the purge of expired idempotency keys every {@code LOCKIN_ARCHIVE_SCHEDULE} (an ISO-8601
  * duration such as {@code PT5M}, or {@code 30s}, {@code 5m}, {@code 1h};
  * default five minutes; {@code off} disables it). A non-persistent EJB
  * interval timer per instance: several instances each tick, and the
@@ -42,6 +43,9 @@ public class ArchivalTimer {
 
     @EJB
     RunawayGuard runaways;
+
+    @EJB
+    IdempotencyKeys idempotencyKeys;
 
     @Inject
     @ConfigProperty(name = "LOCKIN_ARCHIVE_SCHEDULE", defaultValue = "PT5M")
@@ -81,6 +85,11 @@ public class ArchivalTimer {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Archival run failed: {0}", e.getMessage());
+        }
+        try {
+            idempotencyKeys.purgeExpired();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Purging expired idempotency keys failed: {0}", e.getMessage());
         }
     }
 

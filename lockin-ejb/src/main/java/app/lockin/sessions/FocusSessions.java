@@ -14,6 +14,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Labels;
 import app.lockin.groups.Access;
 import app.lockin.groups.Group;
 import app.lockin.rules.Conflict;
@@ -107,6 +108,42 @@ public class FocusSessions {
                 .map(p -> new ParticipantView(p, seconds.getOrDefault(p.id(), 0L)))
                 .toList();
     }
+
+    /** The position after which a page of sessions starts: the last item seen. */
+    public record Cursor(Instant createdAt, UUID id) {
+    }
+
+    /**
+     * Up to {@code limit + 1} sessions the caller hosts or takes part in, newest
+     * first, after the cursor and of the status when given (one more than asked
+     * tells that more remain): a second device finds the running session here.
+     */
+    @SuppressWarnings("unchecked")
+    public List<SessionView> mine(UUID caller, SessionStatus status, Optional<Cursor> after, int limit) {
+        String sql = "select s.*, (" + HOST_SECONDS + ") as focused_seconds from sessions s"
+                + " where s.id in (select session_id from session_participants where user_id = ?1)"
+                + (status != null ? " and s.status = cast(?2 as session_status)" : "")
+                + (after.isPresent() ? " and (s.created_at, s.id) < (?3, ?4)" : "")
+                + " order by s.created_at desc, s.id desc limit ?5";
+        var query = em.createNativeQuery(sql, FocusSession.WITH_FOCUSED_SECONDS)
+                .setParameter(1, caller)
+                .setParameter(5, limit + 1);
+        if (status != null) {
+            query.setParameter(2, Labels.of(status));
+        }
+        after.ifPresent(cursor -> query
+                .setParameter(3, Timestamp.from(cursor.createdAt()))
+                .setParameter(4, cursor.id()));
+        List<Object[]> rows = query.getResultList();
+        return rows.stream().map(row -> new SessionView((FocusSession) row[0], ((Number) row[1]).longValue())).toList();
+    }
+
+    /** The host's seconds in session s: their logs, an open one counted up to now. */
+    private static final String HOST_SECONDS = """
+            select floor(coalesce(sum(extract(epoch from
+                       coalesce(l.ended_at, greatest(now(), l.started_at)) - l.started_at)), 0))::bigint
+              from session_participants h join time_logs l on l.participant_id = h.id
+             where h.session_id = s.id and h.user_id = s.creator_id""";
 
     /**
      * The device's time of an action within the bounds, or the database's now.

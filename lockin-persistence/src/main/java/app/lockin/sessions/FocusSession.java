@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.ColumnResult;
+import jakarta.persistence.EntityResult;
+import jakarta.persistence.SqlResultSetMapping;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -23,7 +26,13 @@ import app.lockin.rules.Invalid;
  */
 @Entity
 @Table(name = "sessions")
+@SqlResultSetMapping(name = FocusSession.WITH_FOCUSED_SECONDS,
+        entities = @EntityResult(entityClass = FocusSession.class),
+        columns = @ColumnResult(name = "focused_seconds", type = Long.class))
 public class FocusSession {
+
+    /** A native query's rows: the session, and its host's focused seconds (column focused_seconds). */
+    public static final String WITH_FOCUSED_SECONDS = "FocusSession.withFocusedSeconds";
 
     @Id
     private UUID id;

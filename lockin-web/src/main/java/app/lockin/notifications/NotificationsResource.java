@@ -1,10 +1,7 @@
 package app.lockin.notifications;
 
 import java.net.URI;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,7 +9,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
+import app.lockin.rest.Paging;
 import app.lockin.security.Caller;
 
 /**
@@ -46,12 +43,13 @@ public class NotificationsResource {
 
     @GET
     public Response list(@QueryParam("unread") String unread,
-            @QueryParam("limit") @DefaultValue("20") String limit,
+            @QueryParam("limit") String limit,
             @QueryParam("cursor_created_at") String cursorCreatedAt,
             @QueryParam("cursor_id") String cursorId) {
         boolean unreadOnly = flag(unread);
-        int size = limit(limit);
-        Optional<Notifications.Cursor> after = cursor(cursorCreatedAt, cursorId);
+        int size = Paging.limit(limit, 20, 100);
+        Optional<Notifications.Cursor> after = Paging.after(cursorCreatedAt, cursorId)
+                .map(cursor -> new Notifications.Cursor(cursor.createdAt(), cursor.id()));
 
         List<Notification> page = notifications.page(caller.profileId(), unreadOnly, after, size);
         boolean more = page.size() > size;
@@ -92,32 +90,5 @@ public class NotificationsResource {
             return true;
         }
         throw new BadRequestException("unread must be true or false");
-    }
-
-    private static int limit(String value) {
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= 100) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new BadRequestException("limit must be a whole number from 1 to 100");
-    }
-
-    private static Optional<Notifications.Cursor> cursor(String createdAt, String id) {
-        if (createdAt == null && id == null) {
-            return Optional.empty();
-        }
-        if (createdAt == null || id == null) {
-            throw new BadRequestException("cursor_created_at and cursor_id go together: the last item seen");
-        }
-        try {
-            Instant at = OffsetDateTime.parse(createdAt).toInstant();
-            return Optional.of(new Notifications.Cursor(at, UUID.fromString(id)));
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            throw new BadRequestException("cursor_created_at must be an RFC 3339 timestamp and cursor_id a UUID");
-        }
     }
 }

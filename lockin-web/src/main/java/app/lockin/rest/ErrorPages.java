@@ -25,6 +25,11 @@ public class ErrorPages extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i && i >= 400 ? i : 500;
+        if (status == 501) {
+            // the default servlet's answer to a method it does not know (PATCH on a path
+            // outside the API): nothing is there, and nothing failed on our side
+            status = 404;
+        }
         Response.StatusType type = Response.Status.fromStatusCode(status);
         String detail = switch (status) {
             case 400 -> "The request is malformed.";

@@ -2,6 +2,7 @@ package app.lockin.sessions;
 
 import java.net.URI;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,15 +13,20 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import app.lockin.rest.JsonBody;
 import app.lockin.rest.JsonFields;
+import app.lockin.rest.Paging;
+import app.lockin.rest.Wire;
 import app.lockin.rules.FieldError;
 import app.lockin.rules.Invalid;
 import app.lockin.security.Caller;
@@ -52,6 +58,37 @@ public class SessionsResource {
         return Response.created(URI.create("/api/sessions/" + created.session().id()))
                 .entity(SessionResponse.of(created))
                 .build();
+    }
+
+    /**
+     * The sessions the caller hosts or takes part in, newest first, in pages
+     * (keyset, {@code Link: rel="next"}); {@code status} narrows them (a second
+     * device asks for {@code status=running}).
+     */
+    @GET
+    public Response list(@QueryParam("status") String status, @QueryParam("limit") String limit,
+            @QueryParam("cursor_created_at") String cursorCreatedAt, @QueryParam("cursor_id") String cursorId) {
+        SessionStatus only = status == null ? null : Wire.constant(SessionStatus.class, status)
+                .orElseThrow(() -> new BadRequestException("status must be one of " + Wire.names(SessionStatus.class)));
+        int size = Paging.limit(limit, 20, 100);
+        var after = Paging.after(cursorCreatedAt, cursorId).map(c -> new FocusSessions.Cursor(c.createdAt(), c.id()));
+
+        List<SessionView> page = sessions.mine(caller.profileId(), only, after, size);
+        boolean more = page.size() > size;
+        List<SessionView> shown = more ? page.subList(0, size) : page;
+        Response.ResponseBuilder answer = Response.ok(shown.stream().map(SessionResponse::of).toList());
+        if (more) {
+            FocusSession last = shown.get(shown.size() - 1).session();
+            UriBuilder next = UriBuilder.fromPath("/api/sessions")
+                    .queryParam("limit", size)
+                    .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
+                    .queryParam("cursor_id", last.id());
+            if (only != null) {
+                next.queryParam("status", status);
+            }
+            answer.link(next.build(), "next");
+        }
+        return answer.build();
     }
 
     @GET

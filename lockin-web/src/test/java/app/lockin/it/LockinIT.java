@@ -67,6 +67,14 @@ class LockinIT {
     }
 
     @Nested
+    class Retries extends RetriesSpec {
+    }
+
+    @Nested
+    class Robustness extends RobustnessSpec {
+    }
+
+    @Nested
     class Archival extends ArchivalSpec {
     }
 

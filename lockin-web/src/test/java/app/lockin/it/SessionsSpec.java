@@ -255,9 +255,11 @@ abstract class SessionsSpec {
         ok(act(host, id, "start"));
 
         List<CompletableFuture<Reply>> pauses = new ArrayList<>();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(10);
         for (int i = 0; i < 10; i++) {
-            pauses.add(CompletableFuture.supplyAsync(() -> act(host, id, "pause")));
+            pauses.add(CompletableFuture.supplyAsync(() -> act(host, id, "pause"), clients));
         }
+        clients.shutdown();
         List<Integer> statuses = pauses.stream().map(CompletableFuture::join).map(Reply::status).toList();
 
         assertThat(statuses).containsOnlyOnce(200).containsOnly(200, 409);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import jakarta.json.JsonObject;
 
@@ -89,12 +91,13 @@ abstract class TimelineSpec {
     @Test
     void twoDevicesStartingAtTheSameInstantNeverBothRun() throws Exception {
         User host = User.random();
+        ExecutorService devices = Executors.newFixedThreadPool(2);
         for (int round = 0; round < 20; round++) {
             String a = Focus.session(host, null);
             String b = Focus.session(host, null);
             CountDownLatch go = new CountDownLatch(1);
-            CompletableFuture<Reply> startA = CompletableFuture.supplyAsync(() -> awaitThen(go, () -> Focus.act(host, a, "start")));
-            CompletableFuture<Reply> startB = CompletableFuture.supplyAsync(() -> awaitThen(go, () -> Focus.act(host, b, "start")));
+            CompletableFuture<Reply> startA = CompletableFuture.supplyAsync(() -> awaitThen(go, () -> Focus.act(host, a, "start")), devices);
+            CompletableFuture<Reply> startB = CompletableFuture.supplyAsync(() -> awaitThen(go, () -> Focus.act(host, b, "start")), devices);
             go.countDown();
             List<Reply> replies = List.of(startA.join(), startB.join());
 
@@ -105,6 +108,7 @@ abstract class TimelineSpec {
             assertThat(openSegments(host)).isEqualTo(1);
             Focus.ok(Focus.act(host, winner, "stop"));
         }
+        devices.shutdown();
     }
 
     private static Reply awaitThen(CountDownLatch go, java.util.function.Supplier<Reply> action) {

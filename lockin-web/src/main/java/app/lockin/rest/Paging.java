@@ -1,0 +1,66 @@
+package app.lockin.rest;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.ws.rs.BadRequestException;
+
+/**
+ * The query parameters of long lists (API.md "Lists"): {@code limit}, and a
+ * keyset cursor naming the last item seen ({@code cursor_created_at} +
+ * {@code cursor_id}). A bad value is a 400 that says what is expected.
+ */
+public final class Paging {
+
+    private Paging() {
+    }
+
+    /** The last item seen: its created_at and id. */
+    public record After(Instant createdAt, UUID id) {
+    }
+
+    /** {@code limit}: a whole number from 1 to {@code max}; {@code fallback} when absent. */
+    public static int limit(String value, int fallback, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new BadRequestException("limit must be a whole number from 1 to " + max);
+    }
+
+    public static Optional<After> after(String createdAt, String id) {
+        if (createdAt == null && id == null) {
+            return Optional.empty();
+        }
+        if (createdAt == null || id == null) {
+            throw new BadRequestException("cursor_created_at and cursor_id go together: the last item seen");
+        }
+        try {
+            return Optional.of(new After(OffsetDateTime.parse(createdAt).toInstant(), UUID.fromString(id)));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            throw new BadRequestException("cursor_created_at must be an RFC 3339 timestamp and cursor_id a UUID");
+        }
+    }
+
+    /** An RFC 3339 timestamp query parameter, required. */
+    public static Instant instant(String name, String value) {
+        if (value == null) {
+            throw new BadRequestException(name + " is required: an RFC 3339 timestamp such as 2026-11-24T09:30:00Z");
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException(name + " must be an RFC 3339 timestamp such as 2026-11-24T09:30:00Z");
+        }
+    }
+}
