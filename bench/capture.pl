@@ -10,7 +10,8 @@
 #            bench-marker, "select 'bench-capture-end:LABEL'". LABEL is the scenario, or
 #            "clock:N" for step N (0 create, 1 start, 2 pause, 3 resume, 4 stop) of a clock cycle.
 # name=value the values of the clock cycle the replay must vary (uid, gid, sid: the user, their
-#            group and the session created), named as bench.clock_users' prelude names them.
+#            group and the session created; key0..key4: the Idempotency-Key of each step,
+#            new in every cycle), named as the prelude names them.
 #
 # Writes, for each scenario: OUT_DIR/SCENARIO.pgbench (the script), OUT_DIR/SCENARIO.defines
 # (pgbench -D options: the captured parameter values) and OUT_DIR/SCENARIO.txt (the statements
@@ -200,10 +201,13 @@ if (grep { defined } @steps) {
         }
     }
     my %used = map { $_ => 1 } values %name;
+    # the Idempotency-Keys of the five requests (key0 .. key4): new ones each cycle, as the app sends
+    my @keys = sort grep { /^key\d+$/ } values %known;
     my $prelude = "-- the next user of this client (clients never share users): their group, new ids\n"
         . "\\set k 1 + :client_id % :clients + :clients * random(0, :users / :clients - 1)\n"
         . "select profile_id as uid, group_id as gid"
         . join('', map { ", gen_random_uuid() as $_" } 'sid', @new_ids)
+        . join('', map { ", gen_random_uuid()::text as $_" } @keys)
         . " from bench.clock_users where k = :k \\gset\n";
     die "the clock capture did not name the user, group and session (uid, gid, sid)\n"
         unless $used{uid} && $used{gid} && $used{sid};

@@ -155,8 +155,8 @@ select s.id as session_id, s.participant_id, s.user_id, s.group_id,
   from s, generate_series(0, s.segments - 1) k, p
  where s.started_at + k * interval '75 minutes' + interval '65 minutes' < p.t_to;
 
-insert into sessions (id, group_id, creator_id, status, started_at, ended_at, segment_started_at, created_at)
-select s.id, s.group_id, s.user_id, 'ended', min(l.started_at), max(l.ended_at), null,
+insert into sessions (id, group_id, creator_id, status, started_at, ended_at, segment_started_at, transitioned_at, created_at)
+select s.id, s.group_id, s.user_id, 'ended', min(l.started_at), max(l.ended_at), null, max(l.ended_at),
        min(l.started_at) - interval '2 minutes'
   from s join l on l.session_id = s.id
  group by s.id, s.group_id, s.user_id;
@@ -173,13 +173,20 @@ select participant_id, user_id, group_id, started_at, ended_at, source, ended_at
 
 -- three hot-group members are focusing right now (a running session, segment opened 30 minutes ago)
 with running as (
-    insert into sessions (id, group_id, creator_id, status, started_at, segment_started_at, created_at)
+    insert into sessions (id, group_id, creator_id, status, started_at, segment_started_at, transitioned_at, created_at)
     select md5('bench-running-' || u)::uuid, md5('bench-group-1')::uuid, md5('bench-user-' || u)::uuid,
-           'running', p.t_now - interval '30 minutes', p.t_now - interval '30 minutes', p.t_now - interval '31 minutes'
+           'running', p.t_now - interval '30 minutes', p.t_now - interval '30 minutes', p.t_now - interval '30 minutes',
+           p.t_now - interval '31 minutes'
       from p, generate_series(1, 3) u
-    returning id, creator_id, started_at)
-insert into session_participants (session_id, user_id, role, joined_at)
-select id, creator_id, 'host', started_at from running;
+    returning id, creator_id, group_id, started_at)
+, host as (
+    insert into session_participants (session_id, user_id, role, joined_at)
+    select id, creator_id, 'host', started_at from running
+    returning id, session_id, user_id, joined_at)
+-- the open segment of each: a time log without an end, as the sessions trigger writes it
+insert into time_logs (participant_id, user_id, group_id, started_at, ended_at, source, created_at)
+select host.id, host.user_id, running.group_id, host.joined_at, null, 'clock', host.joined_at
+  from host join running on running.id = host.session_id;
 
 -- ----------------------------------------------------------- notifications
 -- about 60 per user over the year: even ones a milestone of one of the user's groups, odd ones generic

@@ -13,7 +13,8 @@
 -- clock: one clock cycle after another, each by the thread's next user: POST /api/sessions
 -- (in the user's group), then :start, :pause, :resume, :stop of that session. A cycle needs
 -- the answer of the step before, so this scenario must run with one connection per thread
--- (-t C -c C): wrk does not tell a script which connection an answer came on.
+-- (-t C -c C): wrk does not tell a script which connection an answer came on. Each of its
+-- requests carries an Idempotency-Key of its own, as the app sends them, so its cost is measured.
 --
 -- An answer other than 2xx counts as an error (wrk itself counts only >= 400). done() prints
 -- one line, "RESULT key=value ...", that bench/run.sh reads.
@@ -26,6 +27,7 @@ function setup(thread)
 end
 
 function init(args)
+   math.randomseed(os.time() + tid)
    scenario = args[1]
    local thread_count = tonumber(args[3])
    hot_group = args[4]
@@ -44,6 +46,8 @@ function init(args)
       error("no users for thread " .. tid)
    end
    current = 0        -- index of the user sending now
+   cleanup = nil      -- clock: a session of the current user to stop before the next cycle
+   cleaning = false   -- clock: the request in flight is that stop
    step = 0           -- clock: 0 create, 1 start, 2 pause, 3 resume, 4 stop
    session = nil      -- clock: the session of the current cycle
    non2xx = 0
@@ -57,17 +61,30 @@ end
 
 local actions = { ":start", ":pause", ":resume", ":stop" }
 
+sent = 0
+local function idempotency_key()
+   sent = sent + 1
+   return string.format("bench-%d-%d-%d", tid, sent, math.random(1, 1000000000))
+end
+
 function request()
    if scenario == "clock" then
+      if cleanup then
+         local id = cleanup
+         cleanup, cleaning = nil, true
+         return wrk.format("POST", "/api/sessions/" .. id .. ":stop",
+                           { ["Authorization"] = users[current].auth, ["Idempotency-Key"] = idempotency_key() })
+      end
       if step == 0 or session == nil then
          step = 0
          local user = next_user()
          local body = user.group ~= "-" and ('{"group_id":"' .. user.group .. '"}') or "{}"
          return wrk.format("POST", "/api/sessions",
-                           { ["Authorization"] = user.auth, ["Content-Type"] = "application/json" }, body)
+                           { ["Authorization"] = user.auth, ["Content-Type"] = "application/json",
+                             ["Idempotency-Key"] = idempotency_key() }, body)
       end
       return wrk.format("POST", "/api/sessions/" .. session .. actions[step],
-                        { ["Authorization"] = users[current].auth })
+                        { ["Authorization"] = users[current].auth, ["Idempotency-Key"] = idempotency_key() })
    end
    local user = next_user()
    local path
@@ -92,8 +109,20 @@ function response(status, headers, body)
       end
    end
    if scenario == "clock" then
+      if cleaning then
+         cleaning = false                -- the leftover session is stopped (or was): on with the cycle
+         return
+      end
       if not ok then
-         step, session = 0, nil          -- give up this cycle; the next user starts a new one
+         -- give up this cycle, stopping what it leaves running (one session at a time per person):
+         -- this one, or the one the 409 names; the next user starts a new cycle
+         local running = string.match(body or "", '"running_session_id":"([%w%-]+)"')
+         if running then
+            cleanup = running
+         elseif session and step >= 1 and step <= 3 then
+            cleanup = session
+         end
+         step, session = 0, nil
       elseif step == 0 then
          session = string.match(headers["Location"] or headers["location"] or "", "/api/sessions/([%w%-]+)")
          step = session and 1 or 0

@@ -29,6 +29,13 @@ create index idempotency_keys_created_idx on idempotency_keys (created_at);
 -- went with another request), 'in_progress' (the first has no answer yet),
 -- or 'replay' with the stored answer. Concurrent claims of one key queue on
 -- its row: exactly one is 'claimed'.
+--
+-- The claim and the answer commit without waiting for the WAL flush
+-- (synchronous_commit off, for their own transactions only): the request's
+-- work commits synchronously in between, which flushes the claim with it,
+-- so a claim is never lost once its work is durable. A crash right after
+-- the work may lose the stored answer: the key then answers 409 (in
+-- progress) until it expires, and never does the work twice.
 create function claim_idempotency_key(
     p_caller uuid, p_key text, p_request_hash bytea, p_ttl interval,
     out outcome text, out status integer, out content_type text, out location text, out body bytea)
@@ -37,6 +44,7 @@ as $$
 declare
     v_row idempotency_keys%rowtype;
 begin
+    perform set_config('synchronous_commit', 'off', true);
     insert into idempotency_keys as k (caller_id, key, request_hash)
     values (p_caller, p_key, p_request_hash)
     on conflict (caller_id, key) do update
@@ -61,6 +69,22 @@ begin
         location := v_row.location;
         body := v_row.body;
     end if;
+end;
+$$;
+
+-- Keeps the first request's answer for its repeats (see above for why it
+-- does not wait for the WAL flush).
+create function complete_idempotency_key(
+    p_caller uuid, p_key text, p_status integer, p_content_type text, p_location text, p_body bytea)
+    returns void
+    language plpgsql
+as $$
+begin
+    perform set_config('synchronous_commit', 'off', true);
+    update idempotency_keys
+       set status = p_status, content_type = p_content_type, location = p_location, body = p_body,
+           completed_at = now()
+     where caller_id = p_caller and key = p_key and status is null;
 end;
 $$;
 

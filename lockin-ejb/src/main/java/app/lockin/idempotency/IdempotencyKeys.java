@@ -57,15 +57,14 @@ public class IdempotencyKeys {
 
     /** Keeps the first request's answer for its repeats. */
     public void complete(UUID caller, String key, int status, String contentType, String location, byte[] body) {
-        em.createNativeQuery("update idempotency_keys set status = ?3, content_type = ?4, location = ?5, body = ?6, "
-                        + "completed_at = now() where caller_id = ?1 and key = ?2 and status is null")
+        em.createNativeQuery("select complete_idempotency_key(?1, ?2, ?3, ?4, ?5, ?6)")
                 .setParameter(1, caller)
                 .setParameter(2, key)
                 .setParameter(3, status)
                 .setParameter(4, contentType)
                 .setParameter(5, location)
-                .setParameter(6, body)
-                .executeUpdate();
+                .setParameter(6, body == null ? new byte[0] : body)
+                .getSingleResult();
     }
 
     /** Gives the key back when the request failed on the server's side: a retry may do the work. */

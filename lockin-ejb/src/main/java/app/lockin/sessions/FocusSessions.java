@@ -44,14 +44,14 @@ public class FocusSessions {
 
     /** A new scheduled session hosted by the caller; with a group, the caller must be a member of an active group. */
     public SessionView create(UUID caller, UUID groupId) {
+        Instant now = now();
         if (groupId != null) {
             Group group = Access.member(em, groupId, caller).group();
             group.requireWritable();
-            if (group.startAt().isAfter(now())) {
+            if (group.startAt().isAfter(now)) {
                 throw new Conflict("The group has not started yet: sessions begin at its start_at.");
             }
         }
-        Instant now = now();
         FocusSession session = FocusSession.schedule(caller, groupId);
         em.persist(session);
         em.persist(Participant.host(session, now));
@@ -164,13 +164,17 @@ public class FocusSessions {
         return view(session);
     }
 
-    /** The session, locked, when the caller hosts it; 403 for others who can see it, 404 for the rest. */
+    /**
+     * The session, locked, when the caller hosts it; 403 for others who can see it, 404 for the rest.
+     * The host always sees their session: only someone else's call needs the visibility check.
+     */
     private FocusSession hosted(UUID caller, UUID sessionId) {
-        FocusSession session = visible(caller, sessionId, LockModeType.PESSIMISTIC_WRITE);
-        if (!session.isHostedBy(caller)) {
-            throw new Forbidden("Only the session's host can start, pause, resume or stop it.");
+        FocusSession session = em.find(FocusSession.class, sessionId, LockModeType.PESSIMISTIC_WRITE);
+        if (session != null && session.isHostedBy(caller)) {
+            return session;
         }
-        return session;
+        visible(caller, sessionId, LockModeType.NONE);
+        throw new Forbidden("Only the session's host can start, pause, resume or stop it.");
     }
 
     /** The session when the caller takes part in it or is a member of its group; 404 otherwise. */
@@ -203,11 +207,10 @@ public class FocusSessions {
     }
 
     private SessionView view(FocusSession session) {
-        return new SessionView(session, focusedSeconds(session).getOrDefault(hostParticipantId(session), 0L));
-    }
-
-    private UUID hostParticipantId(FocusSession session) {
-        return participant(session, session.creatorId()).map(Participant::id).orElse(null);
+        Number seconds = (Number) em.createNativeQuery("select (" + HOST_SECONDS + ") from sessions s where s.id = ?1")
+                .setParameter(1, session.id())
+                .getSingleResult();
+        return new SessionView(session, seconds == null ? 0 : seconds.longValue());
     }
 
     /** Each participant's seconds in the session: their logs, an open one counted up to now. */
