@@ -2,6 +2,7 @@ package app.lockin.it;
 
 import static app.lockin.it.ErrorSpec.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,6 +95,40 @@ abstract class RetriesSpec {
         assertProblem(post(user, "/api/sessions", "with space", "{}"), 400);
         assertThat(post(user, "/api/sessions", "x".repeat(255), "{}").status()).isEqualTo(201);
         TokenSpec.assertRefused(Api.anonymous().send("POST", "/api/sessions", "application/json", "{}"));
+    }
+
+    /**
+     * A repeat that arrives while the first request is still running waits for its answer, up to
+     * 5 s, then answers 409; once the first has answered, a repeat gets that answer.
+     */
+    @Test
+    void aRepeatOfARequestStillRunningIs409() throws Exception {
+        User host = User.random();
+        // a scheduled session: the suite's runaway guard leaves it alone (it pauses running ones)
+        String session = Focus.session(host, null);
+        String token = host.accessToken();
+        CompletableFuture<Reply> first;
+        try (var lock = Sql.connect()) {
+            // the session's row held by another transaction: the first :start waits for it
+            lock.setAutoCommit(false);
+            Sql.prepare(lock, "select 1 from sessions where id = ?::uuid for update", session).executeQuery();
+            first = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "slow-start", null));
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    Sql.count("select count(*) from idempotency_keys where key = 'slow-start' and status is null") == 1);
+
+            Reply repeat = post(token, "/api/sessions/" + session + ":start", "slow-start", null);
+
+            assertProblem(repeat, 409);
+            assertThat(repeat.json().getString("detail")).contains("still in progress");
+            assertThat(first).isNotDone();
+            lock.rollback();
+        }
+        Reply answered = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+        Reply replayed = post(token, "/api/sessions/" + session + ":start", "slow-start", null);
+        assertThat(replayed.status()).isEqualTo(200);
+        assertThat(replayed.header("Idempotency-Replayed")).hasValue("true");
+        assertThat(replayed.body()).isEqualTo(answered.body());
     }
 
     /** 20 identical POSTs at once with one key: one resource, every answer the same. */
