@@ -1,6 +1,5 @@
 package app.lockin.sessions;
 
-import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -162,5 +161,4 @@ public class MyTimeLogsResource {
         }
         throw new BadRequestException("since must be a next_cursor this API gave");
     }
-
 }
