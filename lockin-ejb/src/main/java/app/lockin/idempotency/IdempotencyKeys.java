@@ -1,6 +1,7 @@
 package app.lockin.idempotency;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.ejb.Stateless;
@@ -50,7 +51,7 @@ public class IdempotencyKeys {
                 .setParameter(3, requestHash)
                 .setParameter(4, (double) TTL.toSeconds())
                 .getSingleResult();
-        Outcome outcome = Outcome.valueOf(((String) row[0]).toUpperCase(java.util.Locale.ROOT));
+        Outcome outcome = Outcome.valueOf(((String) row[0]).toUpperCase(Locale.ROOT));
         return new Claim(outcome, row[1] == null ? 0 : ((Number) row[1]).intValue(), (String) row[2], (String) row[3],
                 (byte[]) row[4]);
     }

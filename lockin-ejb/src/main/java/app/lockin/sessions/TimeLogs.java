@@ -1,8 +1,10 @@
 package app.lockin.sessions;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.ejb.Stateless;
@@ -33,7 +35,7 @@ public class TimeLogs {
             Instant endedAt, TimeLog.Source source, SyncPosition position) {
 
         public long durationSeconds() {
-            return java.time.Duration.between(startedAt, endedAt).toSeconds();
+            return Duration.between(startedAt, endedAt).toSeconds();
         }
     }
 
@@ -87,7 +89,7 @@ public class TimeLogs {
     private static Entry entry(Object[] row) {
         return new Entry((UUID) row[0], (UUID) row[1], (UUID) row[2], (UUID) row[3], (String) row[4],
                 instant(row[5]), instant(row[6]),
-                TimeLog.Source.valueOf(((String) row[7]).toUpperCase(java.util.Locale.ROOT)),
+                TimeLog.Source.valueOf(((String) row[7]).toUpperCase(Locale.ROOT)),
                 new SyncPosition((String) row[8], (UUID) row[0]));
     }
 
