@@ -12,14 +12,14 @@ import jakarta.persistence.PersistenceContext;
 
 /**
  * The idempotency keys of API.md "Retries, several devices, offline
- * clients", kept in PostgreSQL (table idempotency_keys, function
- * claim_idempotency_key) so every instance honours them and a restart loses
- * none. Each step is a transaction of its own: a claim is visible to a
- * concurrent repeat at once, and the answer is kept whatever became of the
- * request's own transaction.
+ * clients", kept in PostgreSQL (table idempotency_keys, functions
+ * claim_idempotency_key and keep_idempotent_answer) so every instance
+ * honours them and a restart loses none. A key is claimed, its request's
+ * work done and its answer kept in one transaction, the caller's: the answer
+ * exists exactly when the work does.
  */
 @Stateless
-@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+@TransactionAttribute(TransactionAttributeType.MANDATORY)
 public class IdempotencyKeys {
 
     /** How long a key is remembered. */
@@ -29,54 +29,61 @@ public class IdempotencyKeys {
     EntityManager em;
 
     public enum Outcome {
-        /** The key is the request's: do the work. */
+        /** The key is the request's: do the work in this transaction. */
         CLAIMED,
         /** The key went with another request (method, path or body). */
         MISMATCH,
-        /** The first request with the key has no answer yet. */
+        /** The first request with the key did not end within the wait. */
         IN_PROGRESS,
         /** The first request's answer, to send again. */
         REPLAY
     }
 
-    /** What a claim found; the stored answer when it is a replay. */
+    /** What a claim found; the kept answer when it is a replay. */
     public record Claim(Outcome outcome, int status, String contentType, String location, byte[] body) {
     }
 
-    public Claim claim(UUID caller, String key, byte[] requestHash) {
+    /** A request's answer, kept for its repeats. */
+    public record Answer(int status, String contentType, String location, byte[] body) {
+    }
+
+    /**
+     * Claims the key in the caller's transaction; a repeat of a request that
+     * is still running waits for it up to {@code wait}.
+     */
+    public Claim claim(UUID caller, String key, byte[] requestHash, Duration wait) {
         Object[] row = (Object[]) em.createNativeQuery("select outcome, status, content_type, location, body "
-                        + "from claim_idempotency_key(?1, ?2, ?3, make_interval(secs => ?4))")
+                        + "from claim_idempotency_key(?1, ?2, ?3, make_interval(secs => ?4), make_interval(secs => ?5))")
                 .setParameter(1, caller)
                 .setParameter(2, key)
                 .setParameter(3, requestHash)
                 .setParameter(4, (double) TTL.toSeconds())
+                .setParameter(5, wait.toMillis() / 1000.0)
                 .getSingleResult();
         Outcome outcome = Outcome.valueOf(((String) row[0]).toUpperCase(Locale.ROOT));
         return new Claim(outcome, row[1] == null ? 0 : ((Number) row[1]).intValue(), (String) row[2], (String) row[3],
                 (byte[]) row[4]);
     }
 
-    /** Keeps the first request's answer for its repeats. */
-    public void complete(UUID caller, String key, int status, String contentType, String location, byte[] body) {
-        em.createNativeQuery("select complete_idempotency_key(?1, ?2, ?3, ?4, ?5, ?6)")
+    /**
+     * Keeps the answer in the caller's transaction: the request's own (after
+     * checking its deferred constraints), or a new one when the request's
+     * work rolled back.
+     */
+    public void keep(UUID caller, String key, byte[] requestHash, Answer answer) {
+        em.createNativeQuery("select keep_idempotent_answer(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
                 .setParameter(1, caller)
                 .setParameter(2, key)
-                .setParameter(3, status)
-                .setParameter(4, contentType)
-                .setParameter(5, location)
-                .setParameter(6, body == null ? new byte[0] : body)
+                .setParameter(3, requestHash)
+                .setParameter(4, answer.status())
+                .setParameter(5, answer.contentType())
+                .setParameter(6, answer.location())
+                .setParameter(7, answer.body() == null ? new byte[0] : answer.body())
                 .getSingleResult();
     }
 
-    /** Gives the key back when the request failed on the server's side: a retry may do the work. */
-    public void release(UUID caller, String key) {
-        em.createNativeQuery("delete from idempotency_keys where caller_id = ?1 and key = ?2 and status is null")
-                .setParameter(1, caller)
-                .setParameter(2, key)
-                .executeUpdate();
-    }
-
     /** Forgets keys older than the TTL; returns how many. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public int purgeExpired() {
         return em.createNativeQuery("delete from idempotency_keys where created_at < now() - make_interval(secs => ?1)")
                 .setParameter(1, (double) TTL.toSeconds())

@@ -2,7 +2,6 @@ package app.lockin.idempotency;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +15,13 @@ import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
+import jakarta.transaction.HeuristicMixedException;
+import jakarta.transaction.HeuristicRollbackException;
+import jakarta.transaction.NotSupportedException;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.UserTransaction;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -36,11 +42,17 @@ import app.lockin.security.Caller;
  * retry after a lost answer gets the first answer again (same status, body
  * and Location, with {@code Idempotency-Replayed: true}) and the work is
  * done once. The key is the caller's (1..255 visible ASCII characters) and
- * lives 24 hours in PostgreSQL ({@link IdempotencyKeys}). The same key with
- * another method, path or body answers 422. A repeat that arrives while the
- * first is still running waits up to {@link #WAIT} for its answer and then
- * answers 409. A first request that fails on the server's side (5xx) keeps
- * no answer: its key is free for the retry.
+ * lives 24 hours in PostgreSQL ({@link IdempotencyKeys}); the same key with
+ * another method, path or body answers 422.
+ *
+ * <p>A request with a key runs in one transaction, begun here: the claim of
+ * the key, the resource's work (the EJBs join it) and the answer, kept
+ * before the commit and sent after it. So the answer is kept exactly when
+ * the work commits; a 5xx rolls both back and frees the key for the retry;
+ * a 4xx whose work rolled back keeps its answer in a transaction of its own.
+ * A repeat that arrives while the first is still running waits on the
+ * database's lock of the claimed key, up to {@link #WAIT}, then gets the
+ * first answer (or does the work, if the first rolled back), or 409.
  */
 @Provider
 @Priority(Priorities.USER)
@@ -49,7 +61,7 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED = "Idempotency-Replayed";
 
-    /** How long a repeat waits for the first request's answer. */
+    /** How long a repeat waits for the first request to end. */
     static final Duration WAIT = Duration.ofSeconds(5);
 
     private static final Pattern KEY = Pattern.compile("[!-~]{1,255}");
@@ -62,17 +74,24 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
     @Inject
     IdempotencyKeys keys;
 
-    /** A request that holds its key until its answer is kept. */
-    private static final class Pending {
-        final UUID caller;
-        final String key;
-        int status;
-        String contentType;
-        String location;
+    @Inject
+    UserTransaction transaction;
 
-        Pending(UUID caller, String key) {
-            this.caller = caller;
-            this.key = key;
+    /** A request that claimed its key in the transaction it runs in, and its answer once made. */
+    private record Pending(UUID caller, String key, byte[] requestHash, int status, String contentType, String location) {
+
+        Pending(UUID caller, String key, byte[] requestHash) {
+            this(caller, key, requestHash, 0, null, null);
+        }
+
+        Pending answered(ContainerResponseContext response) {
+            return new Pending(caller, key, requestHash, response.getStatus(),
+                    response.getMediaType() == null ? null : response.getMediaType().toString(),
+                    response.getHeaderString(HttpHeaders.LOCATION));
+        }
+
+        IdempotencyKeys.Answer answer(byte[] body) {
+            return new IdempotencyKeys.Answer(status, contentType, location, body);
         }
     }
 
@@ -94,36 +113,28 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
             return;
         }
         request.setEntityStream(new ByteArrayInputStream(body));
-        UUID profile = caller.profileId();
-        IdempotencyKeys.Claim claim = awaitClaim(profile, key, hash(request, body));
-        switch (claim.outcome()) {
-            case CLAIMED -> request.setProperty(PENDING, new Pending(profile, key));
-            case MISMATCH -> request.abortWith(Problem.invalid(List.of(new FieldError(HEADER,
-                    "was used for another request in the last 24 hours: a new request needs a new key"))).toResponse().build());
-            case IN_PROGRESS -> request.abortWith(Problem.of(Response.Status.CONFLICT,
+        Pending pending = new Pending(caller.profileId(), key, hash(request, body));
+        begin();
+        IdempotencyKeys.Claim claim;
+        try {
+            claim = keys.claim(pending.caller(), key, pending.requestHash(), WAIT);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+        if (claim.outcome() == IdempotencyKeys.Outcome.CLAIMED) {
+            request.setProperty(PENDING, pending);
+            return;
+        }
+        rollback();
+        request.abortWith(switch (claim.outcome()) {
+            case MISMATCH -> Problem.invalid(List.of(new FieldError(HEADER,
+                    "was used for another request in the last 24 hours: a new request needs a new key"))).toResponse().build();
+            case IN_PROGRESS -> Problem.of(Response.Status.CONFLICT,
                     "The first request with this Idempotency-Key is still in progress: try again shortly.")
-                    .toResponse().build());
-            case REPLAY -> request.abortWith(replay(claim));
-        }
-    }
-
-    /** Claims the key; a repeat of a request in progress polls for its answer for up to {@link #WAIT}. */
-    private IdempotencyKeys.Claim awaitClaim(UUID profile, String key, byte[] hash) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        long pause = 10;
-        while (true) {
-            IdempotencyKeys.Claim claim = keys.claim(profile, key, hash);
-            if (claim.outcome() != IdempotencyKeys.Outcome.IN_PROGRESS || System.nanoTime() > deadline) {
-                return claim;
-            }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return claim;
-            }
-            pause = Math.min(pause * 2, 200);
-        }
+                    .toResponse().build();
+            default -> replay(claim);
+        });
     }
 
     private static Response replay(IdempotencyKeys.Claim claim) {
@@ -137,6 +148,7 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
         return answer.build();
     }
 
+    /** Ends the transaction of an answer without a body here; one with a body ends as it is written. */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (!(request.getProperty(PENDING) instanceof Pending pending)) {
@@ -144,19 +156,21 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
         }
         if (response.getStatus() >= 500) {
             request.removeProperty(PENDING);
-            keys.release(pending.caller, pending.key);
-            return;
-        }
-        pending.status = response.getStatus();
-        pending.contentType = response.getMediaType() == null ? null : response.getMediaType().toString();
-        pending.location = response.getHeaderString(HttpHeaders.LOCATION);
-        if (!response.hasEntity()) {
+            rollback();
+        } else if (response.hasEntity()) {
+            request.setProperty(PENDING, pending.answered(response));
+        } else {
             request.removeProperty(PENDING);
-            keys.complete(pending.caller, pending.key, pending.status, null, pending.location, null);
+            keepAndCommit(pending, pending.answered(response).answer(null));
         }
     }
 
-    /** Keeps the bytes of the first answer as they are written. */
+    /**
+     * Writes the answer into memory, keeps it and commits, and only then
+     * sends it: a client never sees an answer whose work did not commit. A
+     * failure to keep or commit is thrown before anything is sent, so it
+     * becomes the answer (a problem) instead.
+     */
     @Override
     public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
         if (!(context.getProperty(PENDING) instanceof Pending pending)) {
@@ -164,32 +178,57 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
             return;
         }
         context.removeProperty(PENDING);
-        ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        OutputStream original = context.getOutputStream();
-        context.setOutputStream(new FilterOutputStream(original) {
-            @Override
-            public void write(int b) throws IOException {
-                original.write(b);
-                copy.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                original.write(b, off, len);
-                copy.write(b, off, len);
-            }
-        });
-        boolean written = false;
+        OutputStream client = context.getOutputStream();
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        context.setOutputStream(written);
         try {
             context.proceed();
-            written = true;
-        } finally {
-            if (written) {
-                keys.complete(pending.caller, pending.key, pending.status, pending.contentType, pending.location,
-                        copy.toByteArray());
+        } catch (IOException | RuntimeException e) {
+            rollback();
+            throw e;
+        }
+        keepAndCommit(pending, pending.answer(written.toByteArray()));
+        context.setOutputStream(client);
+        client.write(written.toByteArray());
+    }
+
+    private void keepAndCommit(Pending pending, IdempotencyKeys.Answer answer) {
+        try {
+            if (transaction.getStatus() == Status.STATUS_ACTIVE) {
+                keys.keep(pending.caller(), pending.key(), pending.requestHash(), answer);
+                transaction.commit();
             } else {
-                keys.release(pending.caller, pending.key);
+                // the work failed and rolled back (a 4xx): keep its answer on its own
+                rollback();
+                begin();
+                keys.keep(pending.caller(), pending.key(), pending.requestHash(), answer);
+                transaction.commit();
             }
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        } catch (RollbackException | HeuristicMixedException | HeuristicRollbackException | SystemException e) {
+            rollback();
+            throw new IllegalStateException("The transaction of an idempotent request did not commit", e);
+        }
+    }
+
+    private void begin() {
+        try {
+            transaction.begin();
+        } catch (NotSupportedException | SystemException e) {
+            throw new IllegalStateException("No transaction for an idempotent request", e);
+        }
+    }
+
+    /** Rolls back the request's transaction, if it still has one. */
+    private void rollback() {
+        try {
+            if (transaction.getStatus() != Status.STATUS_NO_TRANSACTION) {
+                transaction.rollback();
+            }
+        } catch (SystemException | IllegalStateException e) {
+            throw new IllegalStateException("The transaction of an idempotent request did not roll back", e);
         }
     }
 

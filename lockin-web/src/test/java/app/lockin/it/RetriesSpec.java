@@ -113,8 +113,9 @@ abstract class RetriesSpec {
             lock.setAutoCommit(false);
             Sql.prepare(lock, "select 1 from sessions where id = ?::uuid for update", session).executeQuery();
             first = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "slow-start", null));
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    Sql.count("select count(*) from idempotency_keys where key = 'slow-start' and status is null") == 1);
+            // the first has claimed its key (uncommitted, in its own transaction) and waits for the row
+            await().atMost(Duration.ofSeconds(10)).until(() -> Sql.count("select count(*) from pg_stat_activity "
+                    + "where wait_event_type = 'Lock' and query ilike '%from sessions where (id = %for update%'") == 1);
 
             Reply repeat = post(token, "/api/sessions/" + session + ":start", "slow-start", null);
 
