@@ -87,6 +87,62 @@ abstract class RetriesSpec {
         assertThat(again.contentType()).startsWith("application/problem+json");
     }
 
+    /**
+     * The database refuses the work (a second running session: 409) and rolls it back; the answer
+     * is still kept for the key, and nothing of the work is.
+     */
+    @Test
+    void theAnswerOfRefusedWorkIsKeptWithoutTheWork() throws Exception {
+        User host = User.random();
+        String running = Focus.session(host, null);
+        Focus.ok(Focus.act(host, running, "start"));
+        String second = Focus.session(host, null);
+
+        Reply first = post(host, "/api/sessions/" + second + ":start", "second-start", null);
+        Reply again = post(host, "/api/sessions/" + second + ":start", "second-start", null);
+
+        assertProblem(first, 409);
+        assertThat(first.json().getString("running_session_id")).isEqualTo(running);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.header("Idempotency-Replayed")).hasValue("true");
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(Focus.get(host, second).getString("status")).isEqualTo("scheduled");
+        Focus.ok(Focus.act(host, running, "stop"));
+    }
+
+    /** A repeat that arrives while the first request runs waits and gets its answer once it commits. */
+    @Test
+    void aRepeatWaitsForTheFirstAnswer() throws Exception {
+        User host = User.random();
+        String session = Focus.session(host, null);
+        String token = host.accessToken();
+        CompletableFuture<Reply> first;
+        CompletableFuture<Reply> repeat;
+        try (var lock = Sql.connect()) {
+            lock.setAutoCommit(false);
+            Sql.prepare(lock, "select 1 from sessions where id = ?::uuid for update", session).executeQuery();
+            first = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "waited", null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 1);
+            repeat = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "waited", null));
+            // the repeat waits on the first one's claim of the key
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 2);
+            lock.rollback();
+        }
+        Reply answered = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Reply replayed = repeat.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+        assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
+        assertThat(replayed.header("Idempotency-Replayed")).hasValue("true");
+        assertThat(replayed.body()).isEqualTo(answered.body());
+        Focus.ok(Focus.act(host, session, "stop"));
+    }
+
+    private static long waitingOnLocks() throws Exception {
+        return Sql.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                + "and datname = current_database() and (query ilike '%from sessions where (id = %for update%' "
+                + "or query ilike '%claim_idempotency_key%')");
+    }
+
     @Test
     void aKeyMustBeVisibleAscii() {
         User user = User.random();
@@ -114,8 +170,7 @@ abstract class RetriesSpec {
             Sql.prepare(lock, "select 1 from sessions where id = ?::uuid for update", session).executeQuery();
             first = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "slow-start", null));
             // the first has claimed its key (uncommitted, in its own transaction) and waits for the row
-            await().atMost(Duration.ofSeconds(10)).until(() -> Sql.count("select count(*) from pg_stat_activity "
-                    + "where wait_event_type = 'Lock' and query ilike '%from sessions where (id = %for update%'") == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 1);
 
             Reply repeat = post(token, "/api/sessions/" + session + ":start", "slow-start", null);
 
