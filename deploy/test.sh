@@ -254,6 +254,11 @@ if serve_site "$tls_conf"; then
   body=$(curl -sk -D "$headers" "https://127.0.0.1:$P443/api/sessions/a%5Cb")
   check "an encoded backslash in the path: 400 problem+json" \
     bash -c "grep -q '^HTTP/[0-9.]* 400' '$headers' && jq -e '.status == 400' <<<'$body' >/dev/null"
+  code=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$P443/api/groups/caf%C3%A9%F0%9F%98%80%e2%82%ac?q=%FF%00")
+  check "a path of valid percent-encoded UTF-8 (query not checked) reaches the upstream: $code" test "$code" = 200
+  body=$(curl -sk -D "$headers" "https://127.0.0.1:$P443/api/sessions/%ED%A0%80")
+  check "an encoded UTF-16 surrogate (invalid UTF-8) in the path: 400 problem+json" \
+    bash -c "grep -q '^HTTP/[0-9.]* 400' '$headers' && jq -e '.status == 400' <<<'$body' >/dev/null"
   body=$(curl -sk -D "$headers" -X POST --data-binary "@$WORK/2mb.bin" -H 'Content-Type: application/json' "https://127.0.0.1:$P443/api/groups")
   check "the 413 is problem+json" jq -e '.status == 413' <<<"$body"
   code=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$P443/api/groups/$(head -c 20000 /dev/zero | tr '\0' a)")
@@ -614,6 +619,14 @@ EOF
     else
       not_ok "no development token (the dev launcher's token command failed)"
     fi
+    # paths Payara's connector refuses without a body (or answers 200 without one: %zz);
+    # through nginx each must be a problem+json 4xx
+    for hostile in 'a%00b' 'a%5Cb' '%zz' 'a%FFb' '%C0%AF' '..%2F..%2Fetc' '%2e%2e/x' 'a%2'; do
+      code=$(curl -s -o "$WORK/hostile.json" -D "$WORK/hostile-h.txt" -w '%{http_code}' --path-as-is \
+        -H "Authorization: Bearer $token" "http://127.0.0.1:$sp/api/sessions/$hostile")
+      check "through nginx: /api/sessions/$hostile answers $code with a problem" bash -c \
+        "[[ $code == 4* ]] && grep -qi '^content-type: application/problem+json' '$WORK/hostile-h.txt' && jq -e '.status == $code' '$WORK/hostile.json' >/dev/null"
+    done
     check "the application's database connections use TLS (sslmode=require)" bash -c \
       "[[ \$(psql 'postgresql://postgres@localhost:$db_port/lockin' -tAX -c \"select count(*) from pg_stat_ssl s join pg_stat_activity a using (pid) where a.application_name = 'lockin' and s.ssl\") -gt 0 ]]"
     sleep 0.5
