@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.json.JsonObject;
 
@@ -116,25 +119,43 @@ abstract class RetriesSpec {
         User host = User.random();
         String session = Focus.session(host, null);
         String token = host.accessToken();
-        CompletableFuture<Reply> first;
+        HeldStart held = HeldStart.of(token, session, "waited");
         CompletableFuture<Reply> repeat;
-        try (var lock = Sql.connect()) {
-            lock.setAutoCommit(false);
-            Sql.prepare(lock, "select 1 from sessions where id = ?::uuid for update", session).executeQuery();
-            first = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "waited", null));
-            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 1);
+        try (held) {
             repeat = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "waited", null));
             // the repeat waits on the first one's claim of the key
             await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 2);
-            lock.rollback();
         }
-        Reply answered = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Reply answered = held.first().get(30, TimeUnit.SECONDS);
         Reply replayed = repeat.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
         assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
         assertThat(replayed.header("Idempotency-Replayed")).hasValue("true");
         assertThat(replayed.body()).isEqualTo(answered.body());
         Focus.ok(Focus.act(host, session, "stop"));
+    }
+
+    /**
+     * A {@code :start} held up by another transaction's lock on the session's row: the request
+     * has claimed its key (uncommitted, in its own transaction) and waits; closing lets it go on.
+     */
+    private record HeldStart(Connection lock, CompletableFuture<Reply> first) implements AutoCloseable {
+
+        static HeldStart of(String token, String session, String key) throws Exception {
+            Connection lock = Sql.connect();
+            lock.setAutoCommit(false);
+            Sql.prepare(lock, "select 1 from sessions where id = ?::uuid for update", session).executeQuery();
+            CompletableFuture<Reply> first = CompletableFuture.supplyAsync(
+                    () -> post(token, "/api/sessions/" + session + ":start", key, null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 1);
+            return new HeldStart(lock, first);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            lock.rollback();
+            lock.close();
+        }
     }
 
     private static long waitingOnLocks() throws Exception {
@@ -163,23 +184,15 @@ abstract class RetriesSpec {
         // a scheduled session: the suite's runaway guard leaves it alone (it pauses running ones)
         String session = Focus.session(host, null);
         String token = host.accessToken();
-        CompletableFuture<Reply> first;
-        try (var lock = Sql.connect()) {
-            // the session's row held by another transaction: the first :start waits for it
-            lock.setAutoCommit(false);
-            Sql.prepare(lock, "select 1 from sessions where id = ?::uuid for update", session).executeQuery();
-            first = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "slow-start", null));
-            // the first has claimed its key (uncommitted, in its own transaction) and waits for the row
-            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 1);
-
+        HeldStart held = HeldStart.of(token, session, "slow-start");
+        try (held) {
             Reply repeat = post(token, "/api/sessions/" + session + ":start", "slow-start", null);
 
             assertProblem(repeat, 409);
             assertThat(repeat.json().getString("detail")).contains("still in progress");
-            assertThat(first).isNotDone();
-            lock.rollback();
+            assertThat(held.first()).isNotDone();
         }
-        Reply answered = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Reply answered = held.first().get(30, TimeUnit.SECONDS);
         assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
         Reply replayed = post(token, "/api/sessions/" + session + ":start", "slow-start", null);
         assertThat(replayed.status()).isEqualTo(200);
