@@ -21,6 +21,12 @@ class ArchivalTimerTest {
     }
 
     @Test
+    void offTurnsTheArchivalOff() {
+        assertThat(ArchivalTimer.archivalInterval(" OFF ")).isEmpty();
+        assertThat(ArchivalTimer.archivalInterval("2s")).contains(Duration.ofSeconds(2));
+    }
+
+    @Test
     void nonsenseAndTooShortAreRefusedWithTheVariableName() {
         assertThatThrownBy(() -> ArchivalTimer.interval("often")).hasMessageContaining("LOCKIN_ARCHIVE_SCHEDULE");
         assertThatThrownBy(() -> ArchivalTimer.interval("10ms")).hasMessageContaining("at least 1000 ms");

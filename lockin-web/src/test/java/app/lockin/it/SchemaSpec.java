@@ -10,9 +10,13 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +90,30 @@ abstract class SchemaSpec {
     }
 
     // ------------------------------------------------------------ time logs
+
+    /** A periodic job is due by the database's clock, and one caller of all that tick has each due run. */
+    @Test
+    void eachDueRunOfAJobIsClaimedOnce() throws Exception {
+        String job = "test-job-" + UUID.randomUUID();
+        ExecutorService instances = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Object>> ticks = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ticks.add(instances.submit(() -> Sql.value("select claim_due_job(?, interval '1 hour')", job)));
+            }
+            long claimed = 0;
+            for (Future<Object> tick : ticks) {
+                claimed += Boolean.TRUE.equals(tick.get()) ? 1 : 0;
+            }
+            assertThat(claimed).as("claims of a new job's first run").isEqualTo(1);
+        } finally {
+            instances.shutdown();
+        }
+        assertThat(Sql.value("select claim_due_job(?, interval '1 hour')", job)).as("not due again yet").isNull();
+        Sql.update("update maintenance_jobs set last_run_at = now() - interval '61 minutes' where job = ?", job);
+        assertThat(Sql.value("select claim_due_job(?, interval '1 hour')", job)).as("due after its interval").isEqualTo(true);
+        Sql.update("delete from maintenance_jobs where job = ?", job);
+    }
 
     @Test
     void logsOfOnePersonCannotOverlapAcrossSessions() throws SQLException {
