@@ -185,8 +185,26 @@ class PayaraServerEarIT {
         assertThat(reply.header("Content-Type")).as("%s", reply).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
     }
 
+    /** @RolesAllowed holds on the first deploy: no token 401, a member of another group 403, an administrator 200. */
     @Test
     @Order(5)
+    void maintenanceIsForAdministratorsOnTheFirstDeploy() {
+        String path = "/api/maintenance/archive-expired-groups";
+        Reply anonymous = send("POST", path, null);
+        assertThat(anonymous.status()).as("%s", anonymous).isEqualTo(401);
+        Reply member = send("POST", path, mint.accessToken(UUID.randomUUID().toString(), "ear-check", Duration.ofMinutes(10),
+                List.of("editors")));
+        assertThat(member.status()).as("%s", member).isEqualTo(403);
+        assertThat(member.header("Content-Type")).as("%s", member)
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        Reply admin = send("POST", path, mint.accessToken(UUID.randomUUID().toString(), "ear-check", Duration.ofMinutes(10),
+                List.of("admin")));
+        assertThat(admin.status()).as("%s", admin).isEqualTo(200);
+        assertThat(admin.json()).containsKeys("archived", "failed");
+    }
+
+    @Test
+    @Order(6)
     void tokenSignedByAnotherKeyIsRefused() {
         String forged = TokenMint.sign(mint.access(UUID.randomUUID().toString(), "ear-check", Duration.ofMinutes(10), List.of()).build(),
                 DevKeys.generate());
@@ -196,7 +214,7 @@ class PayaraServerEarIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void tokenOfAnotherClientIsRefused() {
         // proves COGNITO_CLIENT_ID reached the application: without it, any client's tokens are taken
         String otherClient = mint.sign(mint.access(UUID.randomUUID().toString(), "ear-check", Duration.ofMinutes(10), List.of())
@@ -206,7 +224,7 @@ class PayaraServerEarIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void meWithTokenAnswersTheProfile() {
         String token = mint.accessToken(UUID.randomUUID().toString(), "ear-check", Duration.ofMinutes(10), List.of());
         Reply reply = get("/api/me", token);
@@ -215,7 +233,7 @@ class PayaraServerEarIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void openApiIsServed() {
         Reply reply = get("/openapi", null);
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
@@ -249,16 +267,21 @@ class PayaraServerEarIT {
     }
 
     private static Reply get(String path, String bearerToken) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET();
+        return send("GET", path, bearerToken);
+    }
+
+    private static Reply send(String method, String path, String bearerToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (bearerToken != null) {
             request.header("Authorization", "Bearer " + bearerToken);
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply("GET " + path + (bearerToken == null ? "" : " (with a token)"), response.statusCode(),
+            return new Reply(method + " " + path + (bearerToken == null ? "" : " (with a token)"), response.statusCode(),
                     response.headers().map(), response.body());
         } catch (IOException e) {
-            throw new UncheckedIOException("GET " + base.resolve(path) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(method + " " + base.resolve(path) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

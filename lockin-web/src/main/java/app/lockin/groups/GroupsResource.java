@@ -19,14 +19,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import app.lockin.notifications.NotificationResponse;
 import app.lockin.rest.JsonFields;
 import app.lockin.rest.Validation;
 import app.lockin.rest.Wire;
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 /**
  * Groups: {@code /api/groups}. Custom methods use a colon
@@ -42,8 +44,8 @@ public class GroupsResource {
 
     private static final Set<String> PATCHABLE = Set.of("name", "description", "end_at", "period_target_minutes");
 
-    @Inject
-    Caller caller;
+    @Context
+    SecurityContext security;
 
     @Inject
     Groups groups;
@@ -58,19 +60,19 @@ public class GroupsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(JsonValue body) {
         GroupCreate request = validation.check(GroupCreate.from(JsonFields.of(body, GroupCreate.FIELDS, GroupCreate.READ_ONLY)));
-        return created(groups.create(caller.profileId(), request.toNewGroup()));
+        return created(groups.create(CallerToken.of(security).profileId(), request.toNewGroup()));
     }
 
     @GET
     public List<GroupResponse> mine(@QueryParam("status") String status) {
         Optional<GroupStatus> filter = Optional.ofNullable(status).map(GroupsResource::status);
-        return groups.mine(caller.profileId(), filter).stream().map(GroupResponse::of).toList();
+        return groups.mine(CallerToken.of(security).profileId(), filter).stream().map(GroupResponse::of).toList();
     }
 
     @GET
     @Path(ID)
     public GroupResponse get(@PathParam("id") UUID id) {
-        return GroupResponse.of(groups.get(caller.profileId(), id));
+        return GroupResponse.of(groups.get(CallerToken.of(security).profileId(), id));
     }
 
     @PATCH
@@ -81,19 +83,19 @@ public class GroupsResource {
         GroupChanges changes = new GroupChanges(fields.string("name"), fields.nullableString("description"),
                 fields.instant("end_at"), fields.integer("period_target_minutes"));
         fields.check();
-        return GroupResponse.of(groups.update(caller.profileId(), id, changes));
+        return GroupResponse.of(groups.update(CallerToken.of(security).profileId(), id, changes));
     }
 
     @POST
     @Path(ID + ":archive")
     public GroupResponse archive(@PathParam("id") UUID id) {
-        return GroupResponse.of(groups.archive(caller.profileId(), id));
+        return GroupResponse.of(groups.archive(CallerToken.of(security).profileId(), id));
     }
 
     @POST
     @Path(ID + ":clone")
     public Response cloneGroup(@PathParam("id") UUID id) {
-        return created(groups.cloneGroup(caller.profileId(), id));
+        return created(groups.cloneGroup(CallerToken.of(security).profileId(), id));
     }
 
     @POST
@@ -101,7 +103,7 @@ public class GroupsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response invite(@PathParam("id") UUID id, JsonValue body) {
         InviteRequest request = InviteRequest.from(JsonFields.of(body, InviteRequest.FIELDS, Set.of()));
-        var invite = invites.invite(caller.profileId(), id, request.recipientId(), request.email());
+        var invite = invites.invite(CallerToken.of(security).profileId(), id, request.recipientId(), request.email());
         return Response.created(URI.create("/api/notifications/" + invite.id()))
                 .entity(NotificationResponse.of(invite))
                 .build();

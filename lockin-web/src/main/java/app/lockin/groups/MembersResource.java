@@ -17,12 +17,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import app.lockin.rest.JsonFields;
 import app.lockin.rules.Invalid;
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 /** The members of a group: {@code /api/groups/{id}/members}. */
 @ApplicationScoped
@@ -32,15 +34,15 @@ public class MembersResource {
 
     private static final Set<String> READ_ONLY = Set.of("display_name", "avatar_url", "joined_at");
 
-    @Inject
-    Caller caller;
+    @Context
+    SecurityContext security;
 
     @Inject
     Members members;
 
     @GET
     public List<MemberResponse> list(@PathParam("id") UUID groupId) {
-        return members.list(caller.profileId(), groupId).stream().map(MemberResponse::of).toList();
+        return members.list(CallerToken.of(security).profileId(), groupId).stream().map(MemberResponse::of).toList();
     }
 
     @POST
@@ -50,7 +52,7 @@ public class MembersResource {
         var userId = fields.uuid("user_id");
         var role = fields.constant("role", EnumSet.allOf(MemberRole.class));
         fields.check();
-        Membership added = members.add(caller.profileId(), groupId,
+        Membership added = members.add(CallerToken.of(security).profileId(), groupId,
                 userId.orElseThrow(() -> new Invalid("user_id", "is required")), role.orElse(MemberRole.MEMBER));
         return Response.created(URI.create("/api/groups/" + groupId + "/members/" + added.userId()))
                 .entity(MemberResponse.of(added))
@@ -65,13 +67,13 @@ public class MembersResource {
         var target = fields.nullableInteger("override_period_target_minutes");
         var role = fields.constant("role", EnumSet.allOf(MemberRole.class));
         fields.check();
-        return MemberResponse.of(members.update(caller.profileId(), groupId, userId, target, role));
+        return MemberResponse.of(members.update(CallerToken.of(security).profileId(), groupId, userId, target, role));
     }
 
     @DELETE
     @Path("{user_id}")
     public Response remove(@PathParam("id") UUID groupId, @PathParam("user_id") UUID userId) {
-        members.remove(caller.profileId(), groupId, userId);
+        members.remove(CallerToken.of(security).profileId(), groupId, userId);
         return Response.noContent().build();
     }
 }

@@ -35,7 +35,7 @@ import jakarta.ws.rs.ext.WriterInterceptorContext;
 
 import app.lockin.rest.Problem;
 import app.lockin.rules.FieldError;
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 /**
  * {@code Idempotency-Key} on every POST, one mechanism for all of them: a
@@ -67,9 +67,6 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
     private static final Pattern KEY = Pattern.compile("[!-~]{1,255}");
     private static final int LARGEST_BODY = 1 << 20;
     private static final String PENDING = IdempotentRetries.class.getName() + ".pending";
-
-    @Inject
-    Caller caller;
 
     @Inject
     IdempotencyKeys keys;
@@ -113,7 +110,7 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
             return;
         }
         request.setEntityStream(new ByteArrayInputStream(body));
-        Pending pending = new Pending(caller.profileId(), key, hash(request, body));
+        Pending pending = new Pending(CallerToken.of(request.getSecurityContext()).profileId(), key, hash(request, body));
         begin();
         IdempotencyKeys.Claim claim;
         try {

@@ -8,11 +8,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
 import app.lockin.groups.Invites;
 import app.lockin.groups.MemberResponse;
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 /** Answering an invite of one's inbox: {@code /api/invites/{id}:accept} and {@code :decline}. */
 @ApplicationScoped
@@ -20,8 +22,8 @@ import app.lockin.security.Caller;
 @Produces(MediaType.APPLICATION_JSON)
 public class InvitesResource {
 
-    @Inject
-    Caller caller;
+    @Context
+    SecurityContext security;
 
     @Inject
     Invites invites;
@@ -29,12 +31,12 @@ public class InvitesResource {
     @POST
     @Path(NotificationsResource.ID + ":accept")
     public MemberResponse accept(@PathParam("id") UUID id) {
-        return MemberResponse.of(invites.accept(caller.profileId(), id));
+        return MemberResponse.of(invites.accept(CallerToken.of(security).profileId(), id));
     }
 
     @POST
     @Path(NotificationsResource.ID + ":decline")
     public NotificationResponse decline(@PathParam("id") UUID id) {
-        return NotificationResponse.of(invites.decline(caller.profileId(), id));
+        return NotificationResponse.of(invites.decline(CallerToken.of(security).profileId(), id));
     }
 }

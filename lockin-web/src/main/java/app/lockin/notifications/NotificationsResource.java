@@ -15,12 +15,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriBuilder;
 
 import app.lockin.rest.Paging;
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 /**
  * The caller's inbox: {@code /api/notifications}, newest first, in pages
@@ -35,8 +37,8 @@ public class NotificationsResource {
 
     static final String ID = "{id: [^/:]+}";
 
-    @Inject
-    Caller caller;
+    @Context
+    SecurityContext security;
 
     @Inject
     Notifications notifications;
@@ -51,7 +53,7 @@ public class NotificationsResource {
         Optional<Notifications.Cursor> after = Paging.after(cursorCreatedAt, cursorId)
                 .map(cursor -> new Notifications.Cursor(cursor.createdAt(), cursor.id()));
 
-        List<Notification> page = notifications.page(caller.profileId(), unreadOnly, after, size);
+        List<Notification> page = notifications.page(CallerToken.of(security).profileId(), unreadOnly, after, size);
         boolean more = page.size() > size;
         List<Notification> shown = more ? page.subList(0, size) : page;
         Response.ResponseBuilder answer = Response.ok(shown.stream().map(NotificationResponse::of).toList());
@@ -73,13 +75,13 @@ public class NotificationsResource {
     @GET
     @Path(ID)
     public NotificationResponse get(@PathParam("id") UUID id) {
-        return NotificationResponse.of(notifications.get(caller.profileId(), id));
+        return NotificationResponse.of(notifications.get(CallerToken.of(security).profileId(), id));
     }
 
     @POST
     @Path(ID + ":read")
     public NotificationResponse read(@PathParam("id") UUID id) {
-        return NotificationResponse.of(notifications.read(caller.profileId(), id));
+        return NotificationResponse.of(notifications.read(CallerToken.of(security).profileId(), id));
     }
 
     private static boolean flag(String value) {

@@ -9,11 +9,13 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
 import app.lockin.rest.JsonFields;
 import app.lockin.rest.Validation;
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 /** Avatar uploads: a presigned PUT straight to storage, always under the caller's own key prefix. */
 @ApplicationScoped
@@ -21,8 +23,8 @@ import app.lockin.security.Caller;
 @Produces(MediaType.APPLICATION_JSON)
 public class AvatarUploadsResource {
 
-    @Inject
-    Caller caller;
+    @Context
+    SecurityContext security;
 
     @Inject
     AvatarUploads uploads;
@@ -36,6 +38,6 @@ public class AvatarUploadsResource {
     public AvatarUploadResponse uploadUrl(JsonValue body) {
         AvatarUploadRequest request = validation.check(
                 AvatarUploadRequest.from(JsonFields.of(body, AvatarUploadRequest.FIELDS, Set.of())));
-        return AvatarUploadResponse.of(uploads.issue(caller.profileId(), request.format(), request.contentLength()));
+        return AvatarUploadResponse.of(uploads.issue(CallerToken.of(security).profileId(), request.format(), request.contentLength()));
     }
 }

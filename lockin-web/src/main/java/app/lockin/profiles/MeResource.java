@@ -8,19 +8,21 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
 import app.lockin.rest.JsonFields;
 import app.lockin.rest.Validation;
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 @ApplicationScoped
 @Path("me")
 @Produces(MediaType.APPLICATION_JSON)
 public class MeResource {
 
-    @Inject
-    Caller caller;
+    @Context
+    SecurityContext security;
 
     @Inject
     Profiles profiles;
@@ -30,7 +32,7 @@ public class MeResource {
 
     @GET
     public ProfileResponse me() {
-        return ProfileResponse.of(profiles.me(caller.profileId()));
+        return ProfileResponse.of(profiles.me(CallerToken.of(security).profileId()));
     }
 
     @PATCH
@@ -38,6 +40,6 @@ public class MeResource {
     public ProfileResponse update(JsonValue body) {
         ProfilePatch.Read read = ProfilePatch.from(JsonFields.of(body, ProfilePatch.WRITABLE, ProfilePatch.READ_ONLY));
         validation.check(read.patch());
-        return ProfileResponse.of(profiles.update(caller.profileId(), read.changes()));
+        return ProfileResponse.of(profiles.update(CallerToken.of(security).profileId(), read.changes()));
     }
 }

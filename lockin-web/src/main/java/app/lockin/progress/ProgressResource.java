@@ -10,9 +10,11 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 /** The live leaderboard of a group: {@code /api/groups/{id}/progress/current}. */
 @ApplicationScoped
@@ -20,8 +22,8 @@ import app.lockin.security.Caller;
 @Produces(MediaType.APPLICATION_JSON)
 public class ProgressResource {
 
-    @Inject
-    Caller caller;
+    @Context
+    SecurityContext security;
 
     @Inject
     Leaderboard leaderboard;
@@ -39,6 +41,6 @@ public class ProgressResource {
     @GET
     @Path("current")
     public List<Entry> current(@PathParam("id") UUID groupId) {
-        return leaderboard.current(caller.profileId(), groupId).stream().map(Entry::of).toList();
+        return leaderboard.current(CallerToken.of(security).profileId(), groupId).stream().map(Entry::of).toList();
     }
 }

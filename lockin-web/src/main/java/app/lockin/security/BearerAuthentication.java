@@ -1,8 +1,5 @@
 package app.lockin.security;
 
-import java.security.Principal;
-import java.util.Set;
-
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -11,17 +8,22 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import app.lockin.rest.Problem;
 
 /**
  * Authentication for every path of the API, enforced by the application
  * itself and failing closed: a request reaches a resource (or learns whether
- * a path exists) only with a valid bearer token. It does not rely on the
- * server's security annotations, which Payara Server was seen to skip on a
- * first deploy. The first request of a person provisions their profile.
+ * a path exists) only with a valid bearer token (Payara's own MicroProfile
+ * JWT verifier lacks Cognito's checks and key rotation, and Payara Server was
+ * seen to skip security annotations on a first deploy: STACK.md). The
+ * verified caller becomes the request's SecurityContext ({@link CallerContext}): its
+ * principal is a MicroProfile {@code JsonWebToken} ({@link CallerToken}),
+ * and {@link Roles#ADMIN} is the Cognito group {@code LOCKIN_ADMIN_GROUP}.
+ * The first request of a person provisions their profile.
  */
 @Provider
 @PreMatching
@@ -37,7 +39,8 @@ public class BearerAuthentication implements ContainerRequestFilter {
     KnownProfiles profiles;
 
     @Inject
-    Caller caller;
+    @ConfigProperty(name = "LOCKIN_ADMIN_GROUP", defaultValue = "admin")
+    String adminGroup;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -57,31 +60,8 @@ public class BearerAuthentication implements ContainerRequestFilter {
             refuse(request, "invalid_token", "Sign in again: " + e.getMessage() + ".");
             return;
         }
-        caller.authenticate(profiles.profileOf(token.identity()), token.groups());
-        boolean secure = request.getSecurityContext().isSecure();
-        String subject = token.identity().subject();
-        Set<String> groups = token.groups();
-        request.setSecurityContext(new SecurityContext() {
-            @Override
-            public Principal getUserPrincipal() {
-                return () -> subject;
-            }
-
-            @Override
-            public boolean isUserInRole(String role) {
-                return groups.contains(role);
-            }
-
-            @Override
-            public boolean isSecure() {
-                return secure;
-            }
-
-            @Override
-            public String getAuthenticationScheme() {
-                return "Bearer";
-            }
-        });
+        CallerToken caller = new CallerToken(token, profiles.profileOf(token.identity()));
+        request.setSecurityContext(new CallerContext(caller, adminGroup, request.getSecurityContext().isSecure()));
     }
 
     private static void refuse(ContainerRequestContext request, String error, String detail) {

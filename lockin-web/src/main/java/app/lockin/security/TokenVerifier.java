@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -138,7 +141,9 @@ public class TokenVerifier {
             throw new InvalidToken("the token could not be verified", e);
         }
         checkClient(claims);
-        return new VerifiedToken(identity(claims), Set.copyOf(strings(claims, "cognito:groups")),
+        Map<String, Object> json = new HashMap<>(claims.toJSONObject());
+        json.values().removeIf(Objects::isNull);
+        return new VerifiedToken(identity(claims), Set.copyOf(strings(claims, "cognito:groups")), json, token,
                 claims.getExpirationTime().toInstant().plusSeconds(CLOCK_SKEW_SECONDS));
     }
 

@@ -19,8 +19,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.apache.commons.csv.CSVFormat;
@@ -32,7 +34,7 @@ import biweekly.component.VEvent;
 
 import app.lockin.rest.Paging;
 import app.lockin.rest.Wire;
-import app.lockin.security.Caller;
+import app.lockin.security.CallerToken;
 
 /**
  * The caller's own time logs across all sessions: {@code /api/me/time-logs}
@@ -48,8 +50,8 @@ public class MyTimeLogsResource {
     static final Duration LONGEST_EXPORT = Duration.ofDays(366);
     private static final String CURSOR_VERSION = "v1";
 
-    @Inject
-    Caller caller;
+    @Context
+    SecurityContext security;
 
     @Inject
     TimeLogs timeLogs;
@@ -63,7 +65,7 @@ public class MyTimeLogsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public SyncPage sync(@QueryParam("since") String since, @QueryParam("limit") String limit) {
         TimeLogs.SyncPosition from = since == null ? TimeLogs.SyncPosition.START : position(since);
-        List<TimeLogs.Entry> logs = timeLogs.writtenSince(caller.profileId(), from, Paging.limit(limit, 100, 1000));
+        List<TimeLogs.Entry> logs = timeLogs.writtenSince(CallerToken.of(security).profileId(), from, Paging.limit(limit, 100, 1000));
         TimeLogs.SyncPosition next = logs.isEmpty() ? from : logs.get(logs.size() - 1).position();
         return new SyncPage(logs.stream().map(TimeLogResponse::of).toList(), cursor(next));
     }
@@ -120,7 +122,7 @@ public class MyTimeLogsResource {
         if (Duration.between(from, to).compareTo(LONGEST_EXPORT) > 0) {
             throw new BadRequestException("from and to may be at most 366 days apart");
         }
-        return timeLogs.between(caller.profileId(), from, to);
+        return timeLogs.between(CallerToken.of(security).profileId(), from, to);
     }
 
     private static Response attachment(StreamingOutput body, String type, String filename) {
