@@ -48,6 +48,9 @@ abstract class HealthAndDocsSpec {
         JsonObject json = Api.anonymous().get("/openapi?format=JSON").json();
         assertThat(json.getJsonObject("info").getString("title")).isEqualTo("LockIN API");
         assertThat(json.getJsonObject("components").getJsonObject("securitySchemes")).containsKey("cognito");
+        // relative: clients and /docs/ call the host they read the document from, not localhost
+        assertThat(json.getJsonArray("servers").getValuesAs(JsonObject.class))
+                .extracting(server -> server.getString("url")).containsExactly("/");
     }
 
     /** Every resource method of the application is in the document, under a plain path template. */
