@@ -116,39 +116,45 @@ abstract class RetriesSpec {
     /** A repeat that arrives while the first request runs waits and gets its answer once it commits. */
     @Test
     void aRepeatWaitsForTheFirstAnswer() throws Exception {
-        User host = User.random();
-        String session = Focus.session(host, null);
-        String token = host.accessToken();
-        HeldStart held = HeldStart.of(token, session, "waited");
+        HeldStart held = HeldStart.of(User.random(), "waited");
         CompletableFuture<Reply> repeat;
         try (held) {
-            repeat = CompletableFuture.supplyAsync(() -> post(token, "/api/sessions/" + session + ":start", "waited", null));
+            repeat = CompletableFuture.supplyAsync(held::repeat);
             // the repeat waits on the first one's claim of the key
             await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 2);
         }
         Reply answered = held.first().get(30, TimeUnit.SECONDS);
-        Reply replayed = repeat.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Reply replayed = repeat.get(30, TimeUnit.SECONDS);
         assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
         assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
         assertThat(replayed.header("Idempotency-Replayed")).hasValue("true");
         assertThat(replayed.body()).isEqualTo(answered.body());
-        Focus.ok(Focus.act(host, session, "stop"));
+        Focus.ok(Focus.act(held.host(), held.session(), "stop"));
     }
 
     /**
-     * A {@code :start} held up by another transaction's lock on the session's row: the request
-     * has claimed its key (uncommitted, in its own transaction) and waits; closing lets it go on.
+     * A {@code :start} of a new scheduled session (the suite's runaway guard leaves it alone), held
+     * up by another transaction's lock on the session's row: the request has claimed its key
+     * (uncommitted, in its own transaction) and waits; closing lets it go on.
      */
-    private record HeldStart(Connection lock, CompletableFuture<Reply> first) implements AutoCloseable {
+    private record HeldStart(User host, String session, String key, Connection lock, CompletableFuture<Reply> first)
+            implements AutoCloseable {
 
-        static HeldStart of(String token, String session, String key) throws Exception {
+        static HeldStart of(User host, String key) throws Exception {
+            String session = Focus.session(host, null);
             Connection lock = Sql.connect();
             lock.setAutoCommit(false);
             Sql.prepare(lock, "select 1 from sessions where id = ?::uuid for update", session).executeQuery();
+            String token = host.accessToken();
             CompletableFuture<Reply> first = CompletableFuture.supplyAsync(
                     () -> post(token, "/api/sessions/" + session + ":start", key, null));
             await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLocks() == 1);
-            return new HeldStart(lock, first);
+            return new HeldStart(host, session, key, lock, first);
+        }
+
+        /** The same request again, with the same key. */
+        Reply repeat() {
+            return post(host, "/api/sessions/" + session + ":start", key, null);
         }
 
         @Override
@@ -180,13 +186,9 @@ abstract class RetriesSpec {
      */
     @Test
     void aRepeatOfARequestStillRunningIs409() throws Exception {
-        User host = User.random();
-        // a scheduled session: the suite's runaway guard leaves it alone (it pauses running ones)
-        String session = Focus.session(host, null);
-        String token = host.accessToken();
-        HeldStart held = HeldStart.of(token, session, "slow-start");
+        HeldStart held = HeldStart.of(User.random(), "slow-start");
         try (held) {
-            Reply repeat = post(token, "/api/sessions/" + session + ":start", "slow-start", null);
+            Reply repeat = held.repeat();
 
             assertProblem(repeat, 409);
             assertThat(repeat.json().getString("detail")).contains("still in progress");
@@ -194,7 +196,7 @@ abstract class RetriesSpec {
         }
         Reply answered = held.first().get(30, TimeUnit.SECONDS);
         assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
-        Reply replayed = post(token, "/api/sessions/" + session + ":start", "slow-start", null);
+        Reply replayed = held.repeat();
         assertThat(replayed.status()).isEqualTo(200);
         assertThat(replayed.header("Idempotency-Replayed")).hasValue("true");
         assertThat(replayed.body()).isEqualTo(answered.body());
