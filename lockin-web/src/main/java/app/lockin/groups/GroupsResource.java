@@ -60,19 +60,19 @@ public class GroupsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(JsonValue body) {
         GroupCreate request = validation.check(GroupCreate.from(JsonFields.of(body, GroupCreate.FIELDS, GroupCreate.READ_ONLY)));
-        return created(groups.create(CallerToken.of(security).profileId(), request.toNewGroup()));
+        return created(groups.create(CallerToken.profileOf(security), request.toNewGroup()));
     }
 
     @GET
     public List<GroupResponse> mine(@QueryParam("status") String status) {
         Optional<GroupStatus> filter = Optional.ofNullable(status).map(GroupsResource::status);
-        return groups.mine(CallerToken.of(security).profileId(), filter).stream().map(GroupResponse::of).toList();
+        return groups.mine(CallerToken.profileOf(security), filter).stream().map(GroupResponse::of).toList();
     }
 
     @GET
     @Path(ID)
     public GroupResponse get(@PathParam("id") UUID id) {
-        return GroupResponse.of(groups.get(CallerToken.of(security).profileId(), id));
+        return GroupResponse.of(groups.get(CallerToken.profileOf(security), id));
     }
 
     @PATCH
@@ -83,19 +83,19 @@ public class GroupsResource {
         GroupChanges changes = new GroupChanges(fields.string("name"), fields.nullableString("description"),
                 fields.instant("end_at"), fields.integer("period_target_minutes"));
         fields.check();
-        return GroupResponse.of(groups.update(CallerToken.of(security).profileId(), id, changes));
+        return GroupResponse.of(groups.update(CallerToken.profileOf(security), id, changes));
     }
 
     @POST
     @Path(ID + ":archive")
     public GroupResponse archive(@PathParam("id") UUID id) {
-        return GroupResponse.of(groups.archive(CallerToken.of(security).profileId(), id));
+        return GroupResponse.of(groups.archive(CallerToken.profileOf(security), id));
     }
 
     @POST
     @Path(ID + ":clone")
     public Response cloneGroup(@PathParam("id") UUID id) {
-        return created(groups.cloneGroup(CallerToken.of(security).profileId(), id));
+        return created(groups.cloneGroup(CallerToken.profileOf(security), id));
     }
 
     @POST
@@ -103,7 +103,7 @@ public class GroupsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response invite(@PathParam("id") UUID id, JsonValue body) {
         InviteRequest request = InviteRequest.from(JsonFields.of(body, InviteRequest.FIELDS, Set.of()));
-        var invite = invites.invite(CallerToken.of(security).profileId(), id, request.recipientId(), request.email());
+        var invite = invites.invite(CallerToken.profileOf(security), id, request.recipientId(), request.email());
         return Response.created(URI.create("/api/notifications/" + invite.id()))
                 .entity(NotificationResponse.of(invite))
                 .build();

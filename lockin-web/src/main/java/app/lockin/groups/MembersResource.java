@@ -42,7 +42,7 @@ public class MembersResource {
 
     @GET
     public List<MemberResponse> list(@PathParam("id") UUID groupId) {
-        return members.list(CallerToken.of(security).profileId(), groupId).stream().map(MemberResponse::of).toList();
+        return members.list(CallerToken.profileOf(security), groupId).stream().map(MemberResponse::of).toList();
     }
 
     @POST
@@ -52,7 +52,7 @@ public class MembersResource {
         var userId = fields.uuid("user_id");
         var role = fields.constant("role", EnumSet.allOf(MemberRole.class));
         fields.check();
-        Membership added = members.add(CallerToken.of(security).profileId(), groupId,
+        Membership added = members.add(CallerToken.profileOf(security), groupId,
                 userId.orElseThrow(() -> new Invalid("user_id", "is required")), role.orElse(MemberRole.MEMBER));
         return Response.created(URI.create("/api/groups/" + groupId + "/members/" + added.userId()))
                 .entity(MemberResponse.of(added))
@@ -67,13 +67,13 @@ public class MembersResource {
         var target = fields.nullableInteger("override_period_target_minutes");
         var role = fields.constant("role", EnumSet.allOf(MemberRole.class));
         fields.check();
-        return MemberResponse.of(members.update(CallerToken.of(security).profileId(), groupId, userId, target, role));
+        return MemberResponse.of(members.update(CallerToken.profileOf(security), groupId, userId, target, role));
     }
 
     @DELETE
     @Path("{user_id}")
     public Response remove(@PathParam("id") UUID groupId, @PathParam("user_id") UUID userId) {
-        members.remove(CallerToken.of(security).profileId(), groupId, userId);
+        members.remove(CallerToken.profileOf(security), groupId, userId);
         return Response.noContent().build();
     }
 }

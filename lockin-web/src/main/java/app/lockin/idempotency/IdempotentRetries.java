@@ -11,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
@@ -35,6 +37,7 @@ import jakarta.ws.rs.ext.WriterInterceptorContext;
 
 import app.lockin.rest.Problem;
 import app.lockin.rules.FieldError;
+import app.lockin.rules.Unavailable;
 import app.lockin.security.CallerToken;
 
 /**
@@ -67,6 +70,7 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
     private static final Pattern KEY = Pattern.compile("[!-~]{1,255}");
     private static final int LARGEST_BODY = 1 << 20;
     private static final String PENDING = IdempotentRetries.class.getName() + ".pending";
+    private static final Logger LOG = Logger.getLogger(IdempotentRetries.class.getName());
 
     @Inject
     IdempotencyKeys keys;
@@ -110,7 +114,7 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
             return;
         }
         request.setEntityStream(new ByteArrayInputStream(body));
-        Pending pending = new Pending(CallerToken.of(request.getSecurityContext()).profileId(), key, hash(request, body));
+        Pending pending = new Pending(CallerToken.profileOf(request.getSecurityContext()), key, hash(request, body));
         begin();
         IdempotencyKeys.Claim claim;
         try {
@@ -189,24 +193,27 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
         client.write(written.toByteArray());
     }
 
+    /**
+     * Keeps the answer with the work and commits both; when the work already
+     * rolled back (a 4xx), keeps the answer in a transaction of its own. A
+     * commit that fails after the work's own checks passed is the database
+     * out of reach: nothing was kept, so the client may safely retry (503).
+     */
     private void keepAndCommit(Pending pending, IdempotencyKeys.Answer answer) {
         try {
-            if (transaction.getStatus() == Status.STATUS_ACTIVE) {
-                keys.keep(pending.caller(), pending.key(), pending.requestHash(), answer);
-                transaction.commit();
-            } else {
-                // the work failed and rolled back (a 4xx): keep its answer on its own
+            if (transaction.getStatus() != Status.STATUS_ACTIVE) {
                 rollback();
                 begin();
-                keys.keep(pending.caller(), pending.key(), pending.requestHash(), answer);
-                transaction.commit();
             }
+            keys.keep(pending.caller(), pending.key(), pending.requestHash(), answer);
+            transaction.commit();
         } catch (RuntimeException e) {
             rollback();
             throw e;
         } catch (RollbackException | HeuristicMixedException | HeuristicRollbackException | SystemException e) {
             rollback();
-            throw new IllegalStateException("The transaction of an idempotent request did not commit", e);
+            LOG.log(Level.WARNING, "The transaction of an idempotent request did not commit", e);
+            throw new Unavailable("Your change could not be saved just now. Please try again.");
         }
     }
 

@@ -38,6 +38,6 @@ public class AvatarUploadsResource {
     public AvatarUploadResponse uploadUrl(JsonValue body) {
         AvatarUploadRequest request = validation.check(
                 AvatarUploadRequest.from(JsonFields.of(body, AvatarUploadRequest.FIELDS, Set.of())));
-        return AvatarUploadResponse.of(uploads.issue(CallerToken.of(security).profileId(), request.format(), request.contentLength()));
+        return AvatarUploadResponse.of(uploads.issue(CallerToken.profileOf(security), request.format(), request.contentLength()));
     }
 }

@@ -32,7 +32,7 @@ public class MeResource {
 
     @GET
     public ProfileResponse me() {
-        return ProfileResponse.of(profiles.me(CallerToken.of(security).profileId()));
+        return ProfileResponse.of(profiles.me(CallerToken.profileOf(security)));
     }
 
     @PATCH
@@ -40,6 +40,6 @@ public class MeResource {
     public ProfileResponse update(JsonValue body) {
         ProfilePatch.Read read = ProfilePatch.from(JsonFields.of(body, ProfilePatch.WRITABLE, ProfilePatch.READ_ONLY));
         validation.check(read.patch());
-        return ProfileResponse.of(profiles.update(CallerToken.of(security).profileId(), read.changes()));
+        return ProfileResponse.of(profiles.update(CallerToken.profileOf(security), read.changes()));
     }
 }

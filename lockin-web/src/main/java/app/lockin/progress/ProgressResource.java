@@ -41,6 +41,6 @@ public class ProgressResource {
     @GET
     @Path("current")
     public List<Entry> current(@PathParam("id") UUID groupId) {
-        return leaderboard.current(CallerToken.of(security).profileId(), groupId).stream().map(Entry::of).toList();
+        return leaderboard.current(CallerToken.profileOf(security), groupId).stream().map(Entry::of).toList();
     }
 }

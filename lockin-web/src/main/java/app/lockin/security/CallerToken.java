@@ -34,6 +34,11 @@ public final class CallerToken implements JsonWebToken {
         throw new IllegalStateException("no authenticated caller");
     }
 
+    /** The LockIN profile of the caller of a request that passed {@link BearerAuthentication}. */
+    public static UUID profileOf(SecurityContext security) {
+        return of(security).profileId();
+    }
+
     /** The caller's LockIN profile, provisioned on their first request. */
     public UUID profileId() {
         return profileId;

@@ -65,7 +65,7 @@ public class MyTimeLogsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public SyncPage sync(@QueryParam("since") String since, @QueryParam("limit") String limit) {
         TimeLogs.SyncPosition from = since == null ? TimeLogs.SyncPosition.START : position(since);
-        List<TimeLogs.Entry> logs = timeLogs.writtenSince(CallerToken.of(security).profileId(), from, Paging.limit(limit, 100, 1000));
+        List<TimeLogs.Entry> logs = timeLogs.writtenSince(CallerToken.profileOf(security), from, Paging.limit(limit, 100, 1000));
         TimeLogs.SyncPosition next = logs.isEmpty() ? from : logs.get(logs.size() - 1).position();
         return new SyncPage(logs.stream().map(TimeLogResponse::of).toList(), cursor(next));
     }
@@ -122,7 +122,7 @@ public class MyTimeLogsResource {
         if (Duration.between(from, to).compareTo(LONGEST_EXPORT) > 0) {
             throw new BadRequestException("from and to may be at most 366 days apart");
         }
-        return timeLogs.between(CallerToken.of(security).profileId(), from, to);
+        return timeLogs.between(CallerToken.profileOf(security), from, to);
     }
 
     private static Response attachment(StreamingOutput body, String type, String filename) {

@@ -56,7 +56,7 @@ public class SessionsResource {
                 "ended_at", "created_at", "focused_seconds"));
         var groupId = fields.nullableUuid("group_id").flatMap(id -> id);
         fields.check();
-        SessionView created = sessions.create(CallerToken.of(security).profileId(), groupId.orElse(null));
+        SessionView created = sessions.create(CallerToken.profileOf(security), groupId.orElse(null));
         return Response.created(URI.create("/api/sessions/" + created.session().id()))
                 .entity(SessionResponse.of(created))
                 .build();
@@ -75,7 +75,7 @@ public class SessionsResource {
         int size = Paging.limit(limit, 20, 100);
         var after = Paging.after(cursorCreatedAt, cursorId).map(c -> new FocusSessions.Cursor(c.createdAt(), c.id()));
 
-        List<SessionView> page = sessions.mine(CallerToken.of(security).profileId(), only, after, size);
+        List<SessionView> page = sessions.mine(CallerToken.profileOf(security), only, after, size);
         boolean more = page.size() > size;
         List<SessionView> shown = more ? page.subList(0, size) : page;
         Response.ResponseBuilder answer = Response.ok(shown.stream().map(SessionResponse::of).toList());
@@ -96,37 +96,37 @@ public class SessionsResource {
     @GET
     @Path(ID)
     public SessionResponse get(@PathParam("id") UUID id) {
-        return SessionResponse.of(sessions.get(CallerToken.of(security).profileId(), id));
+        return SessionResponse.of(sessions.get(CallerToken.profileOf(security), id));
     }
 
     @GET
     @Path(ID + "/participants")
     public List<ParticipantResponse> participants(@PathParam("id") UUID id) {
-        return sessions.participants(CallerToken.of(security).profileId(), id).stream().map(ParticipantResponse::of).toList();
+        return sessions.participants(CallerToken.profileOf(security), id).stream().map(ParticipantResponse::of).toList();
     }
 
     @POST
     @Path(ID + ":start")
     public SessionResponse start(@PathParam("id") UUID id, String body) {
-        return SessionResponse.of(sessions.start(CallerToken.of(security).profileId(), id, deviceTime(body)));
+        return SessionResponse.of(sessions.start(CallerToken.profileOf(security), id, deviceTime(body)));
     }
 
     @POST
     @Path(ID + ":pause")
     public SessionResponse pause(@PathParam("id") UUID id, String body) {
-        return SessionResponse.of(sessions.pause(CallerToken.of(security).profileId(), id, deviceTime(body)));
+        return SessionResponse.of(sessions.pause(CallerToken.profileOf(security), id, deviceTime(body)));
     }
 
     @POST
     @Path(ID + ":resume")
     public SessionResponse resume(@PathParam("id") UUID id, String body) {
-        return SessionResponse.of(sessions.resume(CallerToken.of(security).profileId(), id, deviceTime(body)));
+        return SessionResponse.of(sessions.resume(CallerToken.profileOf(security), id, deviceTime(body)));
     }
 
     @POST
     @Path(ID + ":stop")
     public SessionResponse stop(@PathParam("id") UUID id, String body) {
-        return SessionResponse.of(sessions.stop(CallerToken.of(security).profileId(), id, deviceTime(body)));
+        return SessionResponse.of(sessions.stop(CallerToken.profileOf(security), id, deviceTime(body)));
     }
 
     /** The optional body of a state change: {@code {"at": "2026-11-24T09:30:00Z"}}, when the device did it. */
@@ -156,7 +156,7 @@ public class SessionsResource {
                     .map(name -> new FieldError(name, "is required"))
                     .toList());
         }
-        TimeLog log = sessions.log(CallerToken.of(security).profileId(), id, startedAt.get(), endedAt.get());
+        TimeLog log = sessions.log(CallerToken.profileOf(security), id, startedAt.get(), endedAt.get());
         return Response.created(URI.create("/api/sessions/" + id + "/logs/" + log.id()))
                 .entity(TimeLogResponse.of(log, id))
                 .build();
