@@ -1,97 +1,102 @@
 package app.lockin.groups;
 
-import java.time.Instant;
+import java.sql.Timestamp;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
+import java.util.function.UnaryOperator;
 
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Labels;
 import app.lockin.rules.Conflict;
+import app.lockin.rules.NotFound;
 
-/** Focus groups: creating, reading, changing, archiving and cloning them. */
+/**
+ * Focus groups: creating, reading, changing, archiving and cloning them. Every
+ * answer is read in the transaction that did the work, status by the
+ * database's clock.
+ */
 @Stateless
 public class Groups {
+
+    /** A group as its member sees it: one row per membership ({@link #response(Object[])}). */
+    private static final String AS_MEMBER = """
+            select g.id, g.owner_id, g.name, g.description, g.start_at, g.end_at, g.timezone, g.period::text,
+                   g.period_target_minutes, group_status_now(g.status, g.start_at),
+                   (select count(*) from group_members c where c.group_id = g.id), m.role::text,
+                   g.created_at, g.updated_at
+              from group_members m join groups g on g.id = m.group_id
+             where m.user_id = ?1
+            """;
 
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
     /** A new group with the caller as its owner member. */
-    public GroupView create(UUID caller, NewGroup request) {
-        Instant now = Instant.now();
-        Group group = Group.create(caller, request.name(), request.description(),
-                request.startAt() == null ? now : request.startAt(), request.endAt(),
-                request.timezone() == null ? "UTC" : request.timezone(),
-                request.period() == null ? Period.DAILY : request.period(),
-                request.periodTargetMinutes());
+    public GroupResponse create(UUID caller, NewGroup request) {
+        Group group = Group.create(caller, request.name(), request.description(), request.startAt(), request.endAt(),
+                request.timezone(), request.period(), request.periodTargetMinutes());
         em.persist(group);
         em.persist(Membership.join(group, caller, MemberRole.OWNER));
         em.flush();
-        em.refresh(group);
-        return new GroupView(group, MemberRole.OWNER, 1);
+        return get(caller, group.id());
     }
 
-    /** The caller's groups, newest first, optionally only those of one status. */
-    public List<GroupView> mine(UUID caller, Optional<GroupStatus> status) {
-        Instant now = Instant.now();
-        List<Membership> memberships = em.createNamedQuery(Membership.OF_USER, Membership.class)
-                .setParameter("userId", caller)
-                .getResultList().stream()
-                .filter(m -> status.isEmpty() || m.group().statusAt(now) == status.get())
-                .sorted((a, b) -> b.group().createdAt().compareTo(a.group().createdAt()))
-                .toList();
-        if (memberships.isEmpty()) {
-            return List.of();
+    /** The caller's groups, newest first, optionally only those of one status (as of now). */
+    public List<GroupResponse> mine(UUID caller, Optional<GroupStatus> status) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(AS_MEMBER
+                        + " and (cast(?2 as text) is null or group_status_now(g.status, g.start_at) = cast(?2 as text)) order by g.created_at desc, g.id")
+                .setParameter(1, caller)
+                .setParameter(2, status.map(Labels::of).orElse(null))
+                .getResultList();
+        return rows.stream().map(Groups::response).toList();
+    }
+
+    public GroupResponse get(UUID caller, UUID groupId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(AS_MEMBER + " and g.id = ?2")
+                .setParameter(1, caller)
+                .setParameter(2, groupId)
+                .getResultList();
+        if (rows.isEmpty()) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
         }
-        Map<UUID, Long> counts = em.createNamedQuery(Membership.COUNTS, Object[].class)
-                .setParameter("groupIds", memberships.stream().map(m -> m.group().id()).toList())
-                .getResultList().stream()
-                .collect(Collectors.toMap(row -> (UUID) row[0], row -> ((Number) row[1]).longValue()));
-        return memberships.stream()
-                .map(m -> new GroupView(m.group(), m.role(), counts.getOrDefault(m.group().id(), 0L)))
-                .toList();
+        return response(rows.get(0));
     }
 
-    public GroupView get(UUID caller, UUID groupId) {
-        return view(Access.member(em, groupId, caller));
-    }
-
-    /** Changes name, description, end or target; owner and admins only. */
-    public GroupView update(UUID caller, UUID groupId, GroupChanges changes) {
-        Membership membership = Access.manager(em, groupId, caller);
+    /**
+     * Changes name, description, end or target (owner and admins):
+     * {@code change} gets the current settings and gives the new ones (a JSON
+     * Merge Patch applied to them, in this transaction).
+     */
+    public GroupResponse update(UUID caller, UUID groupId, UnaryOperator<GroupSettings> change) {
+        Access.manager(em, groupId, caller);
         Group group = em.find(Group.class, groupId, LockModeType.PESSIMISTIC_WRITE);
-        group.requireWritable();
-        changes.name().ifPresent(group::rename);
-        changes.description().ifPresent(d -> group.describe(d.orElse(null)));
-        changes.endAt().ifPresent(group::endAt);
-        changes.periodTargetMinutes().ifPresent(group::retarget);
+        GroupSettings settings = change.apply(GroupSettings.of(group));
+        group.change(settings.name(), settings.description(), settings.endAt(), settings.periodTargetMinutes());
         em.flush();
-        em.refresh(group);
-        return view(membership);
+        return get(caller, groupId);
     }
 
     /** Archives the group now (its running sessions are stopped and logged); the owner only. */
-    public GroupView archive(UUID caller, UUID groupId) {
-        Membership membership = Access.owner(em, groupId, caller);
-        Group group = membership.group();
-        group.requireWritable();
+    public GroupResponse archive(UUID caller, UUID groupId) {
+        Access.owner(em, groupId, caller);
         boolean archived = (Boolean) em.createNativeQuery("select archive_group(?1)")
                 .setParameter(1, groupId)
                 .getSingleResult();
         if (!archived) {
             throw new Conflict("This group is archived already.");
         }
-        em.refresh(group);
-        return view(membership);
+        return get(caller, groupId);
     }
 
     /** A new active group like this one, starting now, with the caller as owner (database function clone_group). */
-    public GroupView cloneGroup(UUID caller, UUID groupId) {
+    public GroupResponse cloneGroup(UUID caller, UUID groupId) {
         Access.member(em, groupId, caller);
         UUID copy = (UUID) em.createNativeQuery("select clone_group(?1, ?2)")
                 .setParameter(1, groupId)
@@ -100,10 +105,14 @@ public class Groups {
         return get(caller, copy);
     }
 
-    private GroupView view(Membership membership) {
-        long members = em.createQuery("select count(m) from Membership m where m.group.id = :groupId", Long.class)
-                .setParameter("groupId", membership.group().id())
-                .getSingleResult();
-        return new GroupView(membership.group(), membership.role(), members);
+    private static GroupResponse response(Object[] row) {
+        return new GroupResponse((UUID) row[0], (UUID) row[1], (String) row[2], (String) row[3], instant(row[4]),
+                instant(row[5]), (String) row[6], Labels.parse(Period.class, (String) row[7]), ((Number) row[8]).intValue(),
+                Labels.parse(GroupStatus.class, (String) row[9]), ((Number) row[10]).longValue(),
+                Labels.parse(MemberRole.class, (String) row[11]), instant(row[12]), instant(row[13]));
+    }
+
+    private static java.time.Instant instant(Object value) {
+        return value == null ? null : ((Timestamp) value).toInstant();
     }
 }

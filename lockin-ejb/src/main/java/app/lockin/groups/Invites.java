@@ -12,6 +12,7 @@ import jakarta.persistence.PersistenceContext;
 import app.lockin.database.Labels;
 import app.lockin.notifications.Notification;
 import app.lockin.notifications.NotificationKind;
+import app.lockin.notifications.NotificationResponse;
 import app.lockin.notifications.NotificationStatus;
 import app.lockin.profiles.Profile;
 import app.lockin.rules.Conflict;
@@ -27,10 +28,9 @@ public class Invites {
     EntityManager em;
 
     /** Invites someone, named by profile id or by email, to the group. */
-    public Notification invite(UUID caller, UUID groupId, Optional<UUID> recipientId, Optional<String> email) {
+    public NotificationResponse invite(UUID caller, UUID groupId, Optional<UUID> recipientId, Optional<String> email) {
         Membership me = Access.manager(em, groupId, caller);
         Group group = em.find(Group.class, groupId, LockModeType.PESSIMISTIC_READ);
-        group.requireWritable();
         Profile recipient = recipientId.map(id -> em.find(Profile.class, id))
                 .or(() -> email.flatMap(this::byEmail))
                 .orElseThrow(() -> new NotFound("user not found"));
@@ -52,11 +52,11 @@ public class Invites {
         em.persist(invite);
         em.flush();
         em.refresh(invite);
-        return invite;
+        return NotificationResponse.of(invite);
     }
 
     /** Accepts an invite: the caller becomes a member. Only the recipient, only once, not for an archived group. */
-    public Membership accept(UUID caller, UUID inviteId) {
+    public MemberResponse accept(UUID caller, UUID inviteId) {
         Notification invite = pendingFor(caller, inviteId);
         invite.accept();
         Group group = em.find(Group.class, invite.groupId(), LockModeType.PESSIMISTIC_READ);
@@ -70,14 +70,15 @@ public class Invites {
         em.persist(membership);
         em.flush();
         em.refresh(membership);
-        return membership;
+        return MemberResponse.of(membership, em.find(Profile.class, caller));
     }
 
-    public Notification decline(UUID caller, UUID inviteId) {
+    public NotificationResponse decline(UUID caller, UUID inviteId) {
         Notification invite = pendingFor(caller, inviteId);
         invite.decline();
         em.flush();
-        return invite;
+        em.refresh(invite);
+        return NotificationResponse.of(invite);
     }
 
     /** The caller's invite, locked: two answers racing on it are serialised, the second sees it answered. */

@@ -2,9 +2,10 @@ package app.lockin.groups;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import jakarta.ejb.Stateless;
@@ -27,24 +28,28 @@ public class Members {
     EntityManager em;
 
     /** The group's members by join time; members only. */
-    public List<Membership> list(UUID caller, UUID groupId) {
+    public List<MemberResponse> list(UUID caller, UUID groupId) {
         Access.member(em, groupId, caller);
         return em.createNamedQuery(Membership.OF_GROUP, Membership.class)
                 .setParameter("groupId", groupId)
-                .getResultList();
+                .getResultStream()
+                .map(MemberResponse::of)
+                .toList();
     }
 
     /** Adds someone as a member (owner, admins) or admin (owner only). */
-    public Membership add(UUID caller, UUID groupId, UUID userId, MemberRole role) {
+    public MemberResponse add(UUID caller, UUID groupId, NewMember request) {
         Membership me = Access.manager(em, groupId, caller);
+        UUID userId = request.userId();
+        MemberRole role = request.role() == null ? MemberRole.MEMBER : request.role();
         if (role == MemberRole.OWNER) {
             throw new Invalid("role", "must be member or admin: ownership is transferred with PATCH");
         }
         if (role == MemberRole.ADMIN && !me.isOwner()) {
             throw new Forbidden("Only the group's owner can add admins.");
         }
-        me.group().requireWritable();
-        if (em.find(Profile.class, userId) == null) {
+        Profile profile = em.find(Profile.class, userId);
+        if (profile == null) {
             throw new NotFound("user not found");
         }
         if (!Access.lock(em, groupId, List.of(userId)).isEmpty()) {
@@ -54,16 +59,17 @@ public class Members {
         em.persist(added);
         em.flush();
         em.refresh(added);
-        return added;
+        return MemberResponse.of(added, profile);
     }
 
     /**
      * Changes a member's own target, and (owner only) their role; giving
      * someone the role owner transfers the ownership (the previous owner
      * becomes an admin). Admins may change themselves and plain members.
+     * {@code change} gets the current settings and gives the new ones (a JSON
+     * Merge Patch applied to them, in this transaction).
      */
-    public Membership update(UUID caller, UUID groupId, UUID userId, Optional<Optional<Integer>> overrideTarget,
-            Optional<MemberRole> role) {
+    public MemberResponse update(UUID caller, UUID groupId, UUID userId, UnaryOperator<MemberSettings> change) {
         Pair pair = lockPair(groupId, caller, userId);
         Membership me = pair.me();
         Membership target = pair.target();
@@ -76,11 +82,15 @@ public class Members {
         if (target != me && !me.manages(target)) {
             throw new Forbidden("Admins can only change plain members.");
         }
-        me.group().requireWritable();
-        overrideTarget.ifPresent(minutes -> target.overrideTarget(minutes.orElse(null)));
-        role.ifPresent(newRole -> changeRole(me, target, newRole));
+        MemberSettings settings = change.apply(MemberSettings.of(target));
+        if (!Objects.equals(settings.overridePeriodTargetMinutes(), target.overridePeriodTargetMinutes())) {
+            target.overrideTarget(settings.overridePeriodTargetMinutes());
+        }
+        if (settings.role() != target.role()) {
+            changeRole(me, target, settings.role());
+        }
         em.flush();
-        return target;
+        return MemberResponse.of(target);
     }
 
     private static void changeRole(Membership me, Membership target, MemberRole newRole) {
@@ -119,7 +129,6 @@ public class Members {
                 throw new Forbidden("Admins can only remove plain members.");
             }
         }
-        me.group().requireWritable();
         em.remove(target);
         em.flush();
     }

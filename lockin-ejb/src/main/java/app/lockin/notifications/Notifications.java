@@ -29,7 +29,7 @@ public class Notifications {
      * newest first (one more than asked tells the caller that more remain).
      */
     @SuppressWarnings("unchecked")
-    public List<Notification> page(UUID caller, boolean unreadOnly, Optional<Cursor> after, int limit) {
+    public List<NotificationResponse> page(UUID caller, boolean unreadOnly, Optional<Cursor> after, int limit) {
         String sql = "select * from notifications where recipient_id = ?1"
                 + (unreadOnly ? " and read_at is null" : "")
                 + (after.isPresent() ? " and (created_at, id) < (?2, ?3)" : "")
@@ -40,19 +40,20 @@ public class Notifications {
         after.ifPresent(cursor -> query
                 .setParameter(2, Timestamp.from(cursor.createdAt()))
                 .setParameter(3, cursor.id()));
-        return query.getResultList();
+        return ((List<Notification>) query.getResultList()).stream().map(NotificationResponse::of).toList();
     }
 
-    /** Marks one's notification read; again is harmless. */
-    public Notification read(UUID caller, UUID notificationId) {
+    /** Marks one's notification read (read_at stamped by the database); again is harmless. */
+    public NotificationResponse read(UUID caller, UUID notificationId) {
         Notification notification = own(caller, notificationId, LockModeType.PESSIMISTIC_WRITE);
         notification.markRead();
         em.flush();
-        return notification;
+        em.refresh(notification);
+        return NotificationResponse.of(notification);
     }
 
-    public Notification get(UUID caller, UUID notificationId) {
-        return own(caller, notificationId, LockModeType.NONE);
+    public NotificationResponse get(UUID caller, UUID notificationId) {
+        return NotificationResponse.of(own(caller, notificationId, LockModeType.NONE));
     }
 
     private Notification own(UUID caller, UUID notificationId, LockModeType lock) {

@@ -1,14 +1,19 @@
 package app.lockin.profiles;
 
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
-import app.lockin.groups.Membership;
+import app.lockin.database.Labels;
+import app.lockin.groups.GroupStatus;
+import app.lockin.groups.MemberRole;
 import app.lockin.rules.Invalid;
 import app.lockin.rules.NotFound;
 
@@ -36,17 +41,37 @@ public class Profiles {
                 .getSingleResult();
     }
 
-    public Me me(UUID profileId) {
+    public ProfileResponse me(UUID profileId) {
         Profile profile = find(profileId);
-        return new Me(profile, em.createNamedQuery(Membership.OF_USER, Membership.class)
-                .setParameter("userId", profileId)
-                .getResultList());
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        select g.id, g.name, m.role::text, group_status_now(g.status, g.start_at)
+                          from group_members m join groups g on g.id = m.group_id
+                         where m.user_id = ?1
+                         order by m.created_at desc, m.id
+                        """)
+                .setParameter(1, profileId)
+                .getResultList();
+        List<ProfileResponse.MembershipResponse> memberships = rows.stream()
+                .map(row -> new ProfileResponse.MembershipResponse((UUID) row[0], (String) row[1],
+                        Labels.parse(MemberRole.class, (String) row[2]), Labels.parse(GroupStatus.class, (String) row[3])))
+                .toList();
+        return new ProfileResponse(profile.id(), profile.email(), profile.displayName(), profile.avatarUrl(),
+                profile.createdAt(), profile.updatedAt(), memberships);
     }
 
-    public Me update(UUID profileId, ProfileChanges changes) {
+    /**
+     * Changes one's profile: {@code change} gets the current settings and
+     * gives the new ones (a JSON Merge Patch applied to them, in this
+     * transaction). A new avatar must be one uploaded for this person.
+     */
+    public ProfileResponse update(UUID profileId, UnaryOperator<ProfileSettings> change) {
         Profile profile = find(profileId);
-        changes.displayName().ifPresent(profile::rename);
-        changes.avatarUrl().ifPresent(avatar -> profile.changeAvatar(checkedAvatar(profileId, avatar)));
+        ProfileSettings settings = change.apply(ProfileSettings.of(profile));
+        profile.rename(settings.displayName());
+        if (!Objects.equals(settings.avatarUrl(), profile.avatarUrl())) {
+            profile.changeAvatar(checkedAvatar(profileId, Optional.ofNullable(settings.avatarUrl())));
+        }
         em.flush();
         em.refresh(profile);
         return me(profileId);

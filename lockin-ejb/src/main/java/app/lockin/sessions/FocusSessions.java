@@ -42,15 +42,11 @@ public class FocusSessions {
     @Inject
     TimelineSettings settings;
 
-    /** A new scheduled session hosted by the caller; with a group, the caller must be a member of an active group. */
+    /** A new scheduled session hosted by the caller; with a group, the caller must be a member of a started, unarchived group. */
     public SessionView create(UUID caller, UUID groupId) {
         Instant now = now();
         if (groupId != null) {
-            Group group = Access.member(em, groupId, caller).group();
-            group.requireWritable();
-            if (group.startAt().isAfter(now)) {
-                throw new Conflict("The group has not started yet: sessions begin at its start_at.");
-            }
+            Access.member(em, groupId, caller); // archived or not started yet: the database refuses (sessions_before_write)
         }
         FocusSession session = FocusSession.schedule(caller, groupId);
         em.persist(session);
@@ -90,7 +86,7 @@ public class FocusSessions {
         FocusSession session = visible(caller, sessionId, LockModeType.PESSIMISTIC_READ);
         Participant participant = participant(session, caller)
                 .orElseThrow(() -> new Forbidden("Only the session's participants log time in it."));
-        TimeLog log = TimeLog.manual(participant, session, startedAt, endedAt, now(), settings.offlineGrace());
+        TimeLog log = TimeLog.manual(participant, startedAt, endedAt, now(), settings.offlineGrace());
         em.persist(log);
         em.flush();
         em.refresh(log);

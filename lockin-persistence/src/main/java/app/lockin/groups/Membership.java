@@ -59,9 +59,8 @@ public class Membership {
     protected Membership() {
     }
 
-    /** Someone joining a group (by invite or being added); the group must still take members. */
+    /** Someone joining a group (by invite or being added); an archived group refuses (group_members_before_write). */
     public static Membership join(Group group, UUID userId, MemberRole role) {
-        group.requireWritable();
         Membership membership = new Membership();
         membership.id = UUID.randomUUID();
         membership.group = group;
@@ -83,14 +82,12 @@ public class Membership {
         return role() == MemberRole.OWNER;
     }
 
+    /** The member's own target (null: the group's); it must fit the group's period (group_members_before_write). */
     public void overrideTarget(Integer minutes) {
-        group.requireWritable();
-        group.checkMemberTarget(minutes);
         overridePeriodTargetMinutes = minutes;
     }
 
     public void changeRole(MemberRole newRole) {
-        group.requireWritable();
         role = Labels.of(newRole);
     }
 

@@ -1,7 +1,6 @@
 package app.lockin.notifications;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -55,7 +54,6 @@ public class Notification {
 
     /** An invite of {@code recipientId} to the group, sent by {@code actorId}. */
     public static Notification invite(Group group, UUID recipientId, UUID actorId, String actorName) {
-        group.requireWritable();
         Notification invite = new Notification();
         invite.id = UUID.randomUUID();
         invite.recipientId = recipientId;
@@ -68,10 +66,10 @@ public class Notification {
         return invite;
     }
 
-    /** Marks it read; reading again keeps the first read_at. */
+    /** Marks it read; the database stamps read_at by its clock (notifications_before_write); reading again keeps the first. */
     public void markRead() {
         if (readAt == null) {
-            readAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            readAt = Instant.EPOCH;
         }
         if (kind() != NotificationKind.GROUP_INVITE && status() == NotificationStatus.PENDING) {
             status = Labels.of(NotificationStatus.READ);

@@ -8,7 +8,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import app.lockin.rules.Invalid;
 
 /**
  * A person using LockIN. Created on the first authenticated call by the
@@ -17,8 +16,6 @@ import app.lockin.rules.Invalid;
 @Entity
 @Table(name = "profiles")
 public class Profile {
-
-    public static final int DISPLAY_NAME_MAX = 50;
 
     @Id
     private UUID id;
@@ -40,12 +37,9 @@ public class Profile {
     protected Profile() {
     }
 
+    /** A new display name, trimmed; 1 to 50 characters (profiles_display_name_length). */
     public void rename(String newDisplayName) {
-        String trimmed = newDisplayName == null ? "" : newDisplayName.strip();
-        if (trimmed.isEmpty() || trimmed.codePointCount(0, trimmed.length()) > DISPLAY_NAME_MAX) {
-            throw new Invalid("display_name", "must have 1 to " + DISPLAY_NAME_MAX + " characters after trimming");
-        }
-        this.displayName = trimmed;
+        this.displayName = newDisplayName == null ? null : newDisplayName.strip();
     }
 
     public void changeAvatar(String newAvatarUrl) {

@@ -2,8 +2,6 @@ package app.lockin.sessions;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -12,8 +10,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import app.lockin.database.Labels;
-import app.lockin.rules.Conflict;
-import app.lockin.rules.FieldError;
 import app.lockin.rules.Invalid;
 
 /**
@@ -27,9 +23,6 @@ import app.lockin.rules.Invalid;
 @Entity
 @Table(name = "time_logs")
 public class TimeLog {
-
-    /** The longest manual log. */
-    static final Duration LONGEST_MANUAL = Duration.ofHours(24);
 
     public enum Source {
         CLOCK, MANUAL
@@ -60,37 +53,20 @@ public class TimeLog {
     }
 
     /**
-     * What an offline client measured, for its own part in the session: inside
-     * the session's window, at most 24 hours, not in the future, and not ending
-     * longer than the offline grace ago (those periods are final). {@code now}
-     * is the database's clock.
+     * What an offline client measured, for its own part in the session, not
+     * ending longer than the offline grace ago (those periods are final; the
+     * grace is configuration, so this rule is the entity's). The window rules
+     * (after started_at, at most 24 hours, not in the future, inside the
+     * session) are the database's: time_logs constraints and
+     * time_logs_before_write. {@code now} is the database's clock.
      */
-    public static TimeLog manual(Participant participant, FocusSession session, Instant from, Instant to,
-            Instant now, Duration offlineGrace) {
+    public static TimeLog manual(Participant participant, Instant from, Instant to, Instant now, Duration offlineGrace) {
         Instant startedAt = DeviceTime.stored(from);
         Instant endedAt = DeviceTime.stored(to);
-        if (!session.hasStarted()) {
-            throw new Conflict("The session is " + Labels.of(session.status()) + ": it has no time to log yet.");
+        if (endedAt.isBefore(now.minus(offlineGrace))) {
+            throw new Invalid("ended_at", "is older than the offline grace of "
+                    + DeviceTime.describe(offlineGrace) + ": periods that old are final");
         }
-        List<FieldError> errors = new ArrayList<>();
-        if (!endedAt.isAfter(startedAt)) {
-            errors.add(new FieldError("ended_at", "must be after started_at"));
-        } else if (Duration.between(startedAt, endedAt).compareTo(LONGEST_MANUAL) > 0) {
-            errors.add(new FieldError("ended_at", "a log lasts at most 24 hours"));
-        }
-        if (endedAt.isAfter(now)) {
-            errors.add(new FieldError("ended_at", "cannot be in the future"));
-        } else if (endedAt.isBefore(now.minus(offlineGrace))) {
-            errors.add(new FieldError("ended_at", "is older than the offline grace of "
-                    + DeviceTime.describe(offlineGrace) + ": periods that old are final"));
-        }
-        if (startedAt.isBefore(session.startedAt())) {
-            errors.add(new FieldError("started_at", "cannot be before the session started (" + session.startedAt() + ")"));
-        }
-        if (session.endedAt() != null && endedAt.isAfter(session.endedAt())) {
-            errors.add(new FieldError("ended_at", "cannot be after the session ended (" + session.endedAt() + ")"));
-        }
-        Invalid.throwIfAny(errors);
         TimeLog log = new TimeLog();
         log.id = UUID.randomUUID();
         log.participantId = participant.id();

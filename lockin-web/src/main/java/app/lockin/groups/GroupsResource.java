@@ -1,15 +1,14 @@
 package app.lockin.groups;
 
 import java.net.URI;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
+import jakarta.validation.Valid;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -25,9 +24,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import app.lockin.notifications.NotificationResponse;
-import app.lockin.rest.JsonFields;
-import app.lockin.rest.Validation;
-import app.lockin.rest.Wire;
+import app.lockin.rest.Representation;
+import app.lockin.rest.RequestBodies;
+import app.lockin.rest.SnakeCase;
 import app.lockin.security.CallerToken;
 
 /**
@@ -42,8 +41,6 @@ public class GroupsResource {
 
     static final String ID = "{id: [^/:]+}";
 
-    private static final Set<String> PATCHABLE = Set.of("name", "description", "end_at", "period_target_minutes");
-
     @Context
     SecurityContext security;
 
@@ -54,42 +51,40 @@ public class GroupsResource {
     Invites invites;
 
     @Inject
-    Validation validation;
+    RequestBodies bodies;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(JsonValue body) {
-        GroupCreate request = validation.check(GroupCreate.from(JsonFields.of(body, GroupCreate.FIELDS, GroupCreate.READ_ONLY)));
-        return created(groups.create(CallerToken.profileOf(security), request.toNewGroup()));
+    public Response create(@Valid @Representation(GroupResponse.class) NewGroup request) {
+        return created(groups.create(CallerToken.profileOf(security), request));
     }
 
     @GET
     public List<GroupResponse> mine(@QueryParam("status") String status) {
-        Optional<GroupStatus> filter = Optional.ofNullable(status).map(GroupsResource::status);
-        return groups.mine(CallerToken.profileOf(security), filter).stream().map(GroupResponse::of).toList();
+        Optional<GroupStatus> filter = Optional.ofNullable(status).map(value -> SnakeCase.constant(GroupStatus.class, value)
+                .orElseThrow(() -> new BadRequestException("status must be pending, active or archived")));
+        return groups.mine(CallerToken.profileOf(security), filter);
     }
 
     @GET
     @Path(ID)
     public GroupResponse get(@PathParam("id") UUID id) {
-        return GroupResponse.of(groups.get(CallerToken.profileOf(security), id));
+        return groups.get(CallerToken.profileOf(security), id);
     }
 
+    /** A JSON Merge Patch of the group's {@link GroupSettings}. */
     @PATCH
     @Path(ID)
-    @Consumes(MediaType.APPLICATION_JSON)
-    public GroupResponse update(@PathParam("id") UUID id, JsonValue body) {
-        JsonFields fields = JsonFields.of(body, PATCHABLE, GroupCreate.READ_ONLY);
-        GroupChanges changes = new GroupChanges(fields.string("name"), fields.nullableString("description"),
-                fields.instant("end_at"), fields.integer("period_target_minutes"));
-        fields.check();
-        return GroupResponse.of(groups.update(CallerToken.profileOf(security), id, changes));
+    @Consumes({MediaType.APPLICATION_JSON, RequestBodies.MERGE_PATCH})
+    public GroupResponse update(@PathParam("id") UUID id, JsonValue patch) {
+        return groups.update(CallerToken.profileOf(security), id,
+                current -> bodies.merge(current, patch, GroupSettings.class, GroupResponse.class));
     }
 
     @POST
     @Path(ID + ":archive")
     public GroupResponse archive(@PathParam("id") UUID id) {
-        return GroupResponse.of(groups.archive(CallerToken.profileOf(security), id));
+        return groups.archive(CallerToken.profileOf(security), id);
     }
 
     @POST
@@ -101,22 +96,15 @@ public class GroupsResource {
     @POST
     @Path(ID + ":invite")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response invite(@PathParam("id") UUID id, JsonValue body) {
-        InviteRequest request = InviteRequest.from(JsonFields.of(body, InviteRequest.FIELDS, Set.of()));
-        var invite = invites.invite(CallerToken.profileOf(security), id, request.recipientId(), request.email());
+    public Response invite(@PathParam("id") UUID id, InviteRequest request) {
+        var invite = invites.invite(CallerToken.profileOf(security), id, Optional.ofNullable(request.recipientId()),
+                request.checkedEmail());
         return Response.created(URI.create("/api/notifications/" + invite.id()))
-                .entity(NotificationResponse.of(invite))
+                .entity(invite)
                 .build();
     }
 
-    private static Response created(GroupView view) {
-        return Response.created(URI.create("/api/groups/" + view.group().id())).entity(GroupResponse.of(view)).build();
-    }
-
-    private static GroupStatus status(String value) {
-        return EnumSet.allOf(GroupStatus.class).stream()
-                .filter(s -> Wire.name(s).equals(value))
-                .findFirst()
-                .orElseThrow(() -> new BadRequestException("status must be pending, active or archived"));
+    private static Response created(GroupResponse group) {
+        return Response.created(URI.create("/api/groups/" + group.id())).entity(group).build();
     }
 }

@@ -31,12 +31,12 @@ public class InvitesResource {
     @POST
     @Path(NotificationsResource.ID + ":accept")
     public MemberResponse accept(@PathParam("id") UUID id) {
-        return MemberResponse.of(invites.accept(CallerToken.profileOf(security), id));
+        return invites.accept(CallerToken.profileOf(security), id);
     }
 
     @POST
     @Path(NotificationsResource.ID + ":decline")
     public NotificationResponse decline(@PathParam("id") UUID id) {
-        return NotificationResponse.of(invites.decline(CallerToken.profileOf(security), id));
+        return invites.decline(CallerToken.profileOf(security), id);
     }
 }

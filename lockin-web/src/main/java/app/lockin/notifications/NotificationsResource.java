@@ -53,12 +53,12 @@ public class NotificationsResource {
         Optional<Notifications.Cursor> after = Paging.after(cursorCreatedAt, cursorId)
                 .map(cursor -> new Notifications.Cursor(cursor.createdAt(), cursor.id()));
 
-        List<Notification> page = notifications.page(CallerToken.profileOf(security), unreadOnly, after, size);
+        List<NotificationResponse> page = notifications.page(CallerToken.profileOf(security), unreadOnly, after, size);
         boolean more = page.size() > size;
-        List<Notification> shown = more ? page.subList(0, size) : page;
-        Response.ResponseBuilder answer = Response.ok(shown.stream().map(NotificationResponse::of).toList());
+        List<NotificationResponse> shown = more ? page.subList(0, size) : page;
+        Response.ResponseBuilder answer = Response.ok(shown);
         if (more) {
-            Notification last = shown.get(shown.size() - 1);
+            NotificationResponse last = shown.get(shown.size() - 1);
             URI next = UriBuilder.fromPath("/api/notifications")
                     .queryParam("limit", size)
                     .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
@@ -75,13 +75,13 @@ public class NotificationsResource {
     @GET
     @Path(ID)
     public NotificationResponse get(@PathParam("id") UUID id) {
-        return NotificationResponse.of(notifications.get(CallerToken.profileOf(security), id));
+        return notifications.get(CallerToken.profileOf(security), id);
     }
 
     @POST
     @Path(ID + ":read")
     public NotificationResponse read(@PathParam("id") UUID id) {
-        return NotificationResponse.of(notifications.read(CallerToken.profileOf(security), id));
+        return notifications.read(CallerToken.profileOf(security), id);
     }
 
     private static boolean flag(String value) {

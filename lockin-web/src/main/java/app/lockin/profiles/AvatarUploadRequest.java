@@ -1,13 +1,11 @@
 package app.lockin.profiles;
 
-import java.util.Set;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
-import app.lockin.rest.JsonFields;
 
 /** The body of {@code POST /api/profiles/avatar/upload-url}: what the app is about to upload. */
 public record AvatarUploadRequest(
@@ -18,15 +16,6 @@ public record AvatarUploadRequest(
         @Min(value = 1, message = "must be at least 1 byte")
         @Max(value = AvatarUploads.MAX_BYTES, message = "must be at most 5 MiB (5242880 bytes)")
         Long contentLength) {
-
-    static final Set<String> FIELDS = Set.of("content_type", "content_length");
-
-    static AvatarUploadRequest from(JsonFields body) {
-        AvatarUploadRequest request = new AvatarUploadRequest(body.string("content_type").orElse(null),
-                body.integer("content_length").map(Integer::longValue).orElse(null));
-        body.check();
-        return request;
-    }
 
     /** The format, once the request is valid. */
     AvatarFormat format() {

@@ -1,10 +1,9 @@
 package app.lockin.profiles;
 
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
+import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,8 +12,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
-import app.lockin.rest.JsonFields;
-import app.lockin.rest.Validation;
 import app.lockin.security.CallerToken;
 
 /** Avatar uploads: a presigned PUT straight to storage, always under the caller's own key prefix. */
@@ -29,15 +26,10 @@ public class AvatarUploadsResource {
     @Inject
     AvatarUploads uploads;
 
-    @Inject
-    Validation validation;
-
     @POST
     @Path("upload-url")
     @Consumes(MediaType.APPLICATION_JSON)
-    public AvatarUploadResponse uploadUrl(JsonValue body) {
-        AvatarUploadRequest request = validation.check(
-                AvatarUploadRequest.from(JsonFields.of(body, AvatarUploadRequest.FIELDS, Set.of())));
+    public AvatarUploadResponse uploadUrl(@Valid AvatarUploadRequest request) {
         return AvatarUploadResponse.of(uploads.issue(CallerToken.profileOf(security), request.format(), request.contentLength()));
     }
 }

@@ -12,8 +12,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
-import app.lockin.rest.JsonFields;
-import app.lockin.rest.Validation;
+import app.lockin.rest.RequestBodies;
 import app.lockin.security.CallerToken;
 
 @ApplicationScoped
@@ -28,18 +27,17 @@ public class MeResource {
     Profiles profiles;
 
     @Inject
-    Validation validation;
+    RequestBodies bodies;
 
     @GET
     public ProfileResponse me() {
-        return ProfileResponse.of(profiles.me(CallerToken.profileOf(security)));
+        return profiles.me(CallerToken.profileOf(security));
     }
 
+    /** A JSON Merge Patch of one's {@link ProfileSettings}. */
     @PATCH
-    @Consumes(MediaType.APPLICATION_JSON)
-    public ProfileResponse update(JsonValue body) {
-        ProfilePatch.Read read = ProfilePatch.from(JsonFields.of(body, ProfilePatch.WRITABLE, ProfilePatch.READ_ONLY));
-        validation.check(read.patch());
-        return ProfileResponse.of(profiles.update(CallerToken.profileOf(security), read.changes()));
+    @Consumes({MediaType.APPLICATION_JSON, RequestBodies.MERGE_PATCH})
+    public ProfileResponse update(JsonValue patch) {
+        return profiles.update(CallerToken.profileOf(security), current -> bodies.merge(current, patch, ProfileSettings.class, ProfileResponse.class));
     }
 }

@@ -106,7 +106,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             case "23P01" -> Problem.of(Response.Status.CONFLICT, "time_logs_no_overlap".equals(constraintOf(sql))
                     ? "This time overlaps another time log of yours."
                     : "This overlaps something that already exists.");
-            case "23514" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), "is out of the allowed range")));
+            case "23514" -> Problem.invalid(List.of(RefusedValues.of(constraintOf(sql), columnOf(sql, "body"))));
             default -> {
                 if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.isEmpty()) {
                     LOG.log(Level.WARNING, "Database unavailable (request {0}): {1}",
@@ -171,6 +171,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             case 400 -> find(web, JsonException.class) != null || find(web, JsonbException.class) != null
                     ? "The request body is not valid JSON."
                     : safeMessage(web, "The request is malformed.");
+            case 403 -> "Your account does not have the role this operation needs.";
             case 404 -> web instanceof NotFoundException ? "There is no such resource." : safeMessage(web, "Not found.");
             case 405 -> "This resource does not support that method.";
             case 406 -> "This resource answers application/json only.";
@@ -214,11 +215,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                 name = node.getName();
             }
         }
-        return snakeCase(name);
-    }
-
-    static String snakeCase(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        return SnakeCase.of(name);
     }
 
     /** The failure inside container wrappers (EJB, JAX-RS processing, JPA). */

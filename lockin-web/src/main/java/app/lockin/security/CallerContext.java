@@ -1,24 +1,24 @@
 package app.lockin.security;
 
 import java.security.Principal;
+import java.util.Set;
 
 import jakarta.ws.rs.core.SecurityContext;
 
 /**
  * The SecurityContext of an authenticated API request: the caller as a
- * MicroProfile {@code JsonWebToken} ({@link CallerToken}), in the role
- * {@link Roles#ADMIN} when in the Cognito group that names administrators,
- * and in a role of each of their Cognito groups.
+ * MicroProfile {@code JsonWebToken} ({@link CallerToken}) and their roles
+ * ({@link BearerTokens#authenticate}), the same the container was told.
  */
 final class CallerContext implements SecurityContext {
 
     private final CallerToken caller;
-    private final String adminGroup;
+    private final Set<String> roles;
     private final boolean secure;
 
-    CallerContext(CallerToken caller, String adminGroup, boolean secure) {
+    CallerContext(CallerToken caller, Set<String> roles, boolean secure) {
         this.caller = caller;
-        this.adminGroup = adminGroup;
+        this.roles = roles;
         this.secure = secure;
     }
 
@@ -29,7 +29,7 @@ final class CallerContext implements SecurityContext {
 
     @Override
     public boolean isUserInRole(String role) {
-        return caller.getGroups().contains(Roles.ADMIN.equals(role) ? adminGroup : role);
+        return roles.contains(role);
     }
 
     @Override

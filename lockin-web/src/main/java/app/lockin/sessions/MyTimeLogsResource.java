@@ -33,7 +33,7 @@ import biweekly.ICalendar;
 import biweekly.component.VEvent;
 
 import app.lockin.rest.Paging;
-import app.lockin.rest.Wire;
+import app.lockin.rest.SnakeCase;
 import app.lockin.security.CallerToken;
 
 /**
@@ -84,7 +84,7 @@ public class MyTimeLogsResource {
                 for (TimeLogs.Entry log : logs) {
                     csv.printRecord(log.id(), log.sessionId(), log.groupId() == null ? "" : log.groupId(),
                             spreadsheetSafe(log.groupName()), iso(log.startedAt()), iso(log.endedAt()),
-                            log.durationSeconds(), Wire.name(log.source()));
+                            log.durationSeconds(), SnakeCase.of(log.source()));
                 }
             }
         };

@@ -3,15 +3,14 @@ package app.lockin.sessions;
 import java.time.Instant;
 import java.util.UUID;
 
-import app.lockin.rest.Wire;
 
 /** A focus session; focused_seconds is the host's total, growing while it runs. */
-public record SessionResponse(UUID id, UUID groupId, UUID creatorId, String status, Instant startedAt, Instant endedAt,
+public record SessionResponse(UUID id, UUID groupId, UUID creatorId, SessionStatus status, Instant startedAt, Instant endedAt,
         Instant createdAt, long focusedSeconds) {
 
     static SessionResponse of(SessionView view) {
         FocusSession s = view.session();
-        return new SessionResponse(s.id(), s.groupId(), s.creatorId(), Wire.name(s.status()), s.startedAt(), s.endedAt(),
+        return new SessionResponse(s.id(), s.groupId(), s.creatorId(), s.status(), s.startedAt(), s.endedAt(),
                 s.createdAt(), view.focusedSeconds());
     }
 }

@@ -1,16 +1,13 @@
 package app.lockin.sessions;
 
 import java.net.URI;
-import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
+import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.BadRequestException;
@@ -25,12 +22,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriBuilder;
 
-import app.lockin.rest.JsonBody;
-import app.lockin.rest.JsonFields;
+import app.lockin.rest.OptionalBody;
 import app.lockin.rest.Paging;
-import app.lockin.rest.Wire;
-import app.lockin.rules.FieldError;
-import app.lockin.rules.Invalid;
+import app.lockin.rest.Representation;
+import app.lockin.rest.SnakeCase;
+import app.lockin.sessions.SessionRequests.NewSession;
+import app.lockin.sessions.SessionRequests.NewTimeLog;
+import app.lockin.sessions.SessionRequests.Transition;
 import app.lockin.security.CallerToken;
 
 /** Focus sessions: {@code /api/sessions}, their state changes ({@code :start} ...) and time logs. */
@@ -49,14 +47,8 @@ public class SessionsResource {
 
     /** The body is optional (a session of one's own): no body, or an empty one, is {@code {}}. */
     @POST
-    public Response create(String body) {
-        JsonValue parsed = JsonBody.parseOptional(body);
-        JsonValue request = parsed == null ? JsonValue.EMPTY_JSON_OBJECT : parsed;
-        JsonFields fields = JsonFields.of(request, Set.of("group_id"), Set.of("id", "creator_id", "status", "started_at",
-                "ended_at", "created_at", "focused_seconds"));
-        var groupId = fields.nullableUuid("group_id").flatMap(id -> id);
-        fields.check();
-        SessionView created = sessions.create(CallerToken.profileOf(security), groupId.orElse(null));
+    public Response create(@OptionalBody @Representation(SessionResponse.class) NewSession request) {
+        SessionView created = sessions.create(CallerToken.profileOf(security), request.groupId());
         return Response.created(URI.create("/api/sessions/" + created.session().id()))
                 .entity(SessionResponse.of(created))
                 .build();
@@ -70,8 +62,8 @@ public class SessionsResource {
     @GET
     public Response list(@QueryParam("status") String status, @QueryParam("limit") String limit,
             @QueryParam("cursor_created_at") String cursorCreatedAt, @QueryParam("cursor_id") String cursorId) {
-        SessionStatus only = status == null ? null : Wire.constant(SessionStatus.class, status)
-                .orElseThrow(() -> new BadRequestException("status must be one of " + Wire.names(SessionStatus.class)));
+        SessionStatus only = status == null ? null : SnakeCase.constant(SessionStatus.class, status)
+                .orElseThrow(() -> new BadRequestException("status must be one of " + SnakeCase.names(SessionStatus.class)));
         int size = Paging.limit(limit, 20, 100);
         var after = Paging.after(cursorCreatedAt, cursorId).map(c -> new FocusSessions.Cursor(c.createdAt(), c.id()));
 
@@ -107,56 +99,33 @@ public class SessionsResource {
 
     @POST
     @Path(ID + ":start")
-    public SessionResponse start(@PathParam("id") UUID id, String body) {
-        return SessionResponse.of(sessions.start(CallerToken.profileOf(security), id, deviceTime(body)));
+    public SessionResponse start(@PathParam("id") UUID id, @OptionalBody Transition body) {
+        return SessionResponse.of(sessions.start(CallerToken.profileOf(security), id, body.at()));
     }
 
     @POST
     @Path(ID + ":pause")
-    public SessionResponse pause(@PathParam("id") UUID id, String body) {
-        return SessionResponse.of(sessions.pause(CallerToken.profileOf(security), id, deviceTime(body)));
+    public SessionResponse pause(@PathParam("id") UUID id, @OptionalBody Transition body) {
+        return SessionResponse.of(sessions.pause(CallerToken.profileOf(security), id, body.at()));
     }
 
     @POST
     @Path(ID + ":resume")
-    public SessionResponse resume(@PathParam("id") UUID id, String body) {
-        return SessionResponse.of(sessions.resume(CallerToken.profileOf(security), id, deviceTime(body)));
+    public SessionResponse resume(@PathParam("id") UUID id, @OptionalBody Transition body) {
+        return SessionResponse.of(sessions.resume(CallerToken.profileOf(security), id, body.at()));
     }
 
     @POST
     @Path(ID + ":stop")
-    public SessionResponse stop(@PathParam("id") UUID id, String body) {
-        return SessionResponse.of(sessions.stop(CallerToken.profileOf(security), id, deviceTime(body)));
-    }
-
-    /** The optional body of a state change: {@code {"at": "2026-11-24T09:30:00Z"}}, when the device did it. */
-    private static Instant deviceTime(String body) {
-        JsonValue value = JsonBody.parseOptional(body);
-        if (value == null) {
-            return null;
-        }
-        JsonFields fields = JsonFields.of(value, Set.of("at"), Set.of());
-        Optional<Instant> at = fields.instant("at");
-        fields.check();
-        return at.orElse(null);
+    public SessionResponse stop(@PathParam("id") UUID id, @OptionalBody Transition body) {
+        return SessionResponse.of(sessions.stop(CallerToken.profileOf(security), id, body.at()));
     }
 
     @POST
     @Path(ID + "/logs")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response log(@PathParam("id") UUID id, JsonValue body) {
-        JsonFields fields = JsonFields.of(body, Set.of("started_at", "ended_at"),
-                Set.of("id", "session_id", "user_id", "duration_seconds", "source"));
-        var startedAt = fields.instant("started_at");
-        var endedAt = fields.instant("ended_at");
-        fields.check();
-        if (startedAt.isEmpty() || endedAt.isEmpty()) {
-            throw new Invalid(java.util.stream.Stream.of("started_at", "ended_at")
-                    .filter(name -> !fields.has(name))
-                    .map(name -> new FieldError(name, "is required"))
-                    .toList());
-        }
-        TimeLog log = sessions.log(CallerToken.profileOf(security), id, startedAt.get(), endedAt.get());
+    public Response log(@PathParam("id") UUID id, @Valid @Representation(TimeLogResponse.class) NewTimeLog body) {
+        TimeLog log = sessions.log(CallerToken.profileOf(security), id, body.startedAt(), body.endedAt());
         return Response.created(URI.create("/api/sessions/" + id + "/logs/" + log.id()))
                 .entity(TimeLogResponse.of(log, id))
                 .build();

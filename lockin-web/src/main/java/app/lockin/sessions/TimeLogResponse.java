@@ -4,18 +4,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-import app.lockin.rest.Wire;
 
 public record TimeLogResponse(UUID id, UUID sessionId, UUID userId, Instant startedAt, Instant endedAt,
-        long durationSeconds, String source) {
+        long durationSeconds, TimeLog.Source source) {
 
     static TimeLogResponse of(TimeLogs.Entry log) {
         return new TimeLogResponse(log.id(), log.sessionId(), log.userId(), log.startedAt(), log.endedAt(),
-                log.durationSeconds(), Wire.name(log.source()));
+                log.durationSeconds(), log.source());
     }
 
     static TimeLogResponse of(TimeLog log, UUID sessionId) {
         return new TimeLogResponse(log.id(), sessionId, log.userId(), log.startedAt(), log.endedAt(),
-                Duration.between(log.startedAt(), log.endedAt()).toSeconds(), Wire.name(log.source()));
+                Duration.between(log.startedAt(), log.endedAt()).toSeconds(), log.source());
     }
 }

@@ -80,8 +80,8 @@ class ProblemMapperTest {
 
     @Test
     void javaNamesBecomeWireNames() {
-        assertThat(ProblemMapper.snakeCase("displayName")).isEqualTo("display_name");
-        assertThat(ProblemMapper.snakeCase("periodTargetMinutes")).isEqualTo("period_target_minutes");
-        assertThat(ProblemMapper.snakeCase("name")).isEqualTo("name");
+        assertThat(SnakeCase.of("displayName")).isEqualTo("display_name");
+        assertThat(SnakeCase.of("periodTargetMinutes")).isEqualTo("period_target_minutes");
+        assertThat(SnakeCase.of("name")).isEqualTo("name");
     }
 }

@@ -45,14 +45,14 @@ class CallerContextTest {
     @Test
     void administratorsAreTheConfiguredCognitoGroup() {
         CallerToken staff = caller(Map.of("sub", "sub-1"), Set.of("staff", "editors"));
-        CallerContext context = new CallerContext(staff, "staff", true);
+        CallerContext context = new CallerContext(staff, BearerTokens.rolesOf(staff.getGroups(), "staff"), true);
 
         assertThat(context.isUserInRole(Roles.ADMIN)).isTrue();
         assertThat(context.isUserInRole("editors")).isTrue();
         assertThat(context.isUserInRole("admin")).isFalse();
         assertThat(context.getUserPrincipal()).isSameAs(staff);
         assertThat(CallerToken.of(context)).isSameAs(staff);
-        assertThat(new CallerContext(staff, "admin", false).isUserInRole(Roles.ADMIN)).isFalse();
+        assertThat(new CallerContext(staff, BearerTokens.rolesOf(staff.getGroups(), "admin"), false).isUserInRole(Roles.ADMIN)).isFalse();
     }
 
     @Test

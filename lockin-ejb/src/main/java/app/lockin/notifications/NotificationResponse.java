@@ -3,13 +3,11 @@ package app.lockin.notifications;
 import java.time.Instant;
 import java.util.UUID;
 
-import app.lockin.rest.Wire;
-
-/** An item of the inbox. */
+/** An item of the inbox, read in the transaction that found or changed it. */
 public record NotificationResponse(
         UUID id,
-        String kind,
-        String status,
+        NotificationKind kind,
+        NotificationStatus status,
         String title,
         String body,
         UUID groupId,
@@ -18,7 +16,7 @@ public record NotificationResponse(
         Instant readAt) {
 
     public static NotificationResponse of(Notification n) {
-        return new NotificationResponse(n.id(), Wire.name(n.kind()), Wire.name(n.status()), n.title(), n.body(),
-                n.groupId(), n.actorId(), n.createdAt(), n.readAt());
+        return new NotificationResponse(n.id(), n.kind(), n.status(), n.title(), n.body(), n.groupId(), n.actorId(),
+                n.createdAt(), n.readAt());
     }
 }
