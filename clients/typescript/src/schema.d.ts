@@ -23,9 +23,11 @@ export interface paths {
         head?: never;
         /**
          * Change the caller's display name or avatar
-         * @description A partial update: absent fields stay as they are. Unknown fields and
-         *     read-only fields (`id`, `email`, `created_at`, `updated_at`,
-         *     `memberships`) answer 422 naming each of them.
+         * @description A JSON Merge Patch (RFC 7396; sent as `application/merge-patch+json`
+         *     or `application/json`): absent fields stay as they are, `null` clears
+         *     a field that may be empty. Unknown fields and read-only fields (`id`,
+         *     `email`, `created_at`, `updated_at`, `memberships`) answer 422 naming
+         *     each of them.
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -169,7 +171,7 @@ export interface paths {
         head?: never;
         /**
          * Change name, description, end or target; owner and admins
-         * @description Absent fields stay unchanged; `description` null removes it. Archived groups answer 409.
+         * @description A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the group's settings. Absent fields stay unchanged; `description` null removes it. Archived groups answer 409.
          */
         patch: operations["updateGroup"];
         trace?: never;
@@ -297,6 +299,8 @@ export interface paths {
          * @description Owner and admins; admins only on themselves and plain members. `role`
          *     is the owner's alone: `owner` transfers the ownership (the caller
          *     becomes admin). The owner cannot give up the role otherwise (409).
+         *     A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or
+         *     `application/json`): absent fields stay, a null target means the group's.
          */
         patch: operations["updateMember"];
         trace?: never;
@@ -1208,6 +1212,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProfilePatch"];
+                "application/merge-patch+json": components["schemas"]["ProfilePatch"];
             };
         };
         responses: {
@@ -1493,6 +1498,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["GroupPatch"];
+                "application/merge-patch+json": components["schemas"]["GroupPatch"];
             };
         };
         responses: {
@@ -1793,6 +1799,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MemberPatch"];
+                "application/merge-patch+json": components["schemas"]["MemberPatch"];
             };
         };
         responses: {
