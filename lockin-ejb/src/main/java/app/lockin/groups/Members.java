@@ -37,6 +37,12 @@ public class Members {
                 .toList();
     }
 
+    /** One member of the group (what the Location of an added member points to); members only. */
+    public MemberResponse get(UUID caller, UUID groupId, UUID userId) {
+        Access.member(em, groupId, caller);
+        return Access.find(em, groupId, userId).map(MemberResponse::of).orElseThrow(() -> new NotFound(MEMBER_NOT_FOUND));
+    }
+
     /** Adds someone as a member (owner, admins) or admin (owner only). */
     public MemberResponse add(UUID caller, UUID groupId, NewMember request) {
         Membership me = Access.manager(em, groupId, caller);

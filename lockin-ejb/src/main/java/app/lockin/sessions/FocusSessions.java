@@ -43,7 +43,7 @@ public class FocusSessions {
     TimelineSettings settings;
 
     /** A new scheduled session hosted by the caller; with a group, the caller must be a member of a started, unarchived group. */
-    public SessionView create(UUID caller, UUID groupId) {
+    public SessionResponse create(UUID caller, UUID groupId) {
         Instant now = now();
         if (groupId != null) {
             Access.member(em, groupId, caller); // archived or not started yet: the database refuses (sessions_before_write)
@@ -53,36 +53,36 @@ public class FocusSessions {
         em.persist(Participant.host(session, now));
         em.flush();
         em.refresh(session);
-        return new SessionView(session, 0);
+        return SessionResponse.of(session, 0);
     }
 
     /** Starts the session at the device's {@code at} (null: now). */
-    public SessionView start(UUID caller, UUID sessionId, Instant at) {
+    public SessionResponse start(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.start(when(at, session));
         return flushed(session);
     }
 
-    public SessionView pause(UUID caller, UUID sessionId, Instant at) {
+    public SessionResponse pause(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.pause(when(at, session));
         return flushed(session);
     }
 
-    public SessionView resume(UUID caller, UUID sessionId, Instant at) {
+    public SessionResponse resume(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.resume(when(at, session));
         return flushed(session);
     }
 
-    public SessionView stop(UUID caller, UUID sessionId, Instant at) {
+    public SessionResponse stop(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.stop(when(at, session));
         return flushed(session);
     }
 
     /** A time log the caller measured offline, for their own part in the session. */
-    public TimeLog log(UUID caller, UUID sessionId, Instant startedAt, Instant endedAt) {
+    public TimeLogResponse log(UUID caller, UUID sessionId, Instant startedAt, Instant endedAt) {
         FocusSession session = visible(caller, sessionId, LockModeType.PESSIMISTIC_READ);
         Participant participant = participant(session, caller)
                 .orElseThrow(() -> new Forbidden("Only the session's participants log time in it."));
@@ -90,18 +90,31 @@ public class FocusSessions {
         em.persist(log);
         em.flush();
         em.refresh(log);
-        return log;
+        return TimeLogResponse.of(log, sessionId);
     }
 
-    public SessionView get(UUID caller, UUID sessionId) {
+    /** A time log of the session: what the Location of a new log points to; whoever sees the session sees its logs. */
+    public TimeLogResponse log(UUID caller, UUID sessionId, UUID logId) {
+        visible(caller, sessionId, LockModeType.NONE);
+        return em.createQuery("select l from TimeLog l where l.id = :id and l.participantId in "
+                        + "(select p.id from Participant p where p.sessionId = :sessionId)", TimeLog.class)
+                .setParameter("id", logId)
+                .setParameter("sessionId", sessionId)
+                .getResultStream()
+                .findFirst()
+                .map(log -> TimeLogResponse.of(log, sessionId))
+                .orElseThrow(() -> new NotFound("time log not found"));
+    }
+
+    public SessionResponse get(UUID caller, UUID sessionId) {
         return view(visible(caller, sessionId, LockModeType.NONE));
     }
 
-    public List<ParticipantView> participants(UUID caller, UUID sessionId) {
+    public List<ParticipantResponse> participants(UUID caller, UUID sessionId) {
         FocusSession session = visible(caller, sessionId, LockModeType.NONE);
         Map<UUID, Long> seconds = focusedSeconds(session);
         return participants(session).stream()
-                .map(p -> new ParticipantView(p, seconds.getOrDefault(p.id(), 0L)))
+                .map(p -> ParticipantResponse.of(p, seconds.getOrDefault(p.id(), 0L)))
                 .toList();
     }
 
@@ -115,7 +128,7 @@ public class FocusSessions {
      * tells that more remain): a second device finds the running session here.
      */
     @SuppressWarnings("unchecked")
-    public List<SessionView> mine(UUID caller, SessionStatus status, Optional<Cursor> after, int limit) {
+    public List<SessionResponse> mine(UUID caller, SessionStatus status, Optional<Cursor> after, int limit) {
         String sql = "select s.*, (" + HOST_SECONDS + ") as focused_seconds from sessions s"
                 + " where s.id in (select session_id from session_participants where user_id = ?1)"
                 + (status != null ? " and s.status = cast(?2 as session_status)" : "")
@@ -131,7 +144,7 @@ public class FocusSessions {
                 .setParameter(3, Timestamp.from(cursor.createdAt()))
                 .setParameter(4, cursor.id()));
         List<Object[]> rows = query.getResultList();
-        return rows.stream().map(row -> new SessionView((FocusSession) row[0], ((Number) row[1]).longValue())).toList();
+        return rows.stream().map(row -> SessionResponse.of((FocusSession) row[0], ((Number) row[1]).longValue())).toList();
     }
 
     /** The host's seconds in session s: their logs, an open one counted up to now. */
@@ -155,7 +168,7 @@ public class FocusSessions {
     }
 
     /** Writes the change (the database opens or closes the segment's logs) and reads the result. */
-    private SessionView flushed(FocusSession session) {
+    private SessionResponse flushed(FocusSession session) {
         em.flush();
         return view(session);
     }
@@ -202,11 +215,11 @@ public class FocusSessions {
                 .getResultList();
     }
 
-    private SessionView view(FocusSession session) {
+    private SessionResponse view(FocusSession session) {
         Number seconds = (Number) em.createNativeQuery("select (" + HOST_SECONDS + ") from sessions s where s.id = ?1")
                 .setParameter(1, session.id())
                 .getSingleResult();
-        return new SessionView(session, seconds == null ? 0 : seconds.longValue());
+        return SessionResponse.of(session, seconds == null ? 0 : seconds.longValue());
     }
 
     /** Each participant's seconds in the session: their logs, an open one counted up to now. */

@@ -54,6 +54,12 @@ public class MembersResource {
                 .build();
     }
 
+    @GET
+    @Path("{user_id}")
+    public MemberResponse get(@PathParam("id") UUID groupId, @PathParam("user_id") UUID userId) {
+        return members.get(CallerToken.profileOf(security), groupId, userId);
+    }
+
     /** A JSON Merge Patch of the member's {@link MemberSettings}. */
     @PATCH
     @Path("{user_id}")

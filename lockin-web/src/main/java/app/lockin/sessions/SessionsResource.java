@@ -48,10 +48,8 @@ public class SessionsResource {
     /** The body is optional (a session of one's own): no body, or an empty one, is {@code {}}. */
     @POST
     public Response create(@OptionalBody @Representation(SessionResponse.class) NewSession request) {
-        SessionView created = sessions.create(CallerToken.profileOf(security), request.groupId());
-        return Response.created(URI.create("/api/sessions/" + created.session().id()))
-                .entity(SessionResponse.of(created))
-                .build();
+        SessionResponse created = sessions.create(CallerToken.profileOf(security), request.groupId());
+        return Response.created(URI.create("/api/sessions/" + created.id())).entity(created).build();
     }
 
     /**
@@ -67,12 +65,12 @@ public class SessionsResource {
         int size = Paging.limit(limit, 20, 100);
         var after = Paging.after(cursorCreatedAt, cursorId).map(c -> new FocusSessions.Cursor(c.createdAt(), c.id()));
 
-        List<SessionView> page = sessions.mine(CallerToken.profileOf(security), only, after, size);
+        List<SessionResponse> page = sessions.mine(CallerToken.profileOf(security), only, after, size);
         boolean more = page.size() > size;
-        List<SessionView> shown = more ? page.subList(0, size) : page;
-        Response.ResponseBuilder answer = Response.ok(shown.stream().map(SessionResponse::of).toList());
+        List<SessionResponse> shown = more ? page.subList(0, size) : page;
+        Response.ResponseBuilder answer = Response.ok(shown);
         if (more) {
-            FocusSession last = shown.get(shown.size() - 1).session();
+            SessionResponse last = shown.get(shown.size() - 1);
             UriBuilder next = UriBuilder.fromPath("/api/sessions")
                     .queryParam("limit", size)
                     .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
@@ -88,46 +86,50 @@ public class SessionsResource {
     @GET
     @Path(ID)
     public SessionResponse get(@PathParam("id") UUID id) {
-        return SessionResponse.of(sessions.get(CallerToken.profileOf(security), id));
+        return sessions.get(CallerToken.profileOf(security), id);
     }
 
     @GET
     @Path(ID + "/participants")
     public List<ParticipantResponse> participants(@PathParam("id") UUID id) {
-        return sessions.participants(CallerToken.profileOf(security), id).stream().map(ParticipantResponse::of).toList();
+        return sessions.participants(CallerToken.profileOf(security), id);
     }
 
     @POST
     @Path(ID + ":start")
     public SessionResponse start(@PathParam("id") UUID id, @OptionalBody Transition body) {
-        return SessionResponse.of(sessions.start(CallerToken.profileOf(security), id, body.at()));
+        return sessions.start(CallerToken.profileOf(security), id, body.at());
     }
 
     @POST
     @Path(ID + ":pause")
     public SessionResponse pause(@PathParam("id") UUID id, @OptionalBody Transition body) {
-        return SessionResponse.of(sessions.pause(CallerToken.profileOf(security), id, body.at()));
+        return sessions.pause(CallerToken.profileOf(security), id, body.at());
     }
 
     @POST
     @Path(ID + ":resume")
     public SessionResponse resume(@PathParam("id") UUID id, @OptionalBody Transition body) {
-        return SessionResponse.of(sessions.resume(CallerToken.profileOf(security), id, body.at()));
+        return sessions.resume(CallerToken.profileOf(security), id, body.at());
     }
 
     @POST
     @Path(ID + ":stop")
     public SessionResponse stop(@PathParam("id") UUID id, @OptionalBody Transition body) {
-        return SessionResponse.of(sessions.stop(CallerToken.profileOf(security), id, body.at()));
+        return sessions.stop(CallerToken.profileOf(security), id, body.at());
+    }
+
+    @GET
+    @Path(ID + "/logs/{log_id}")
+    public TimeLogResponse log(@PathParam("id") UUID id, @PathParam("log_id") UUID logId) {
+        return sessions.log(CallerToken.profileOf(security), id, logId);
     }
 
     @POST
     @Path(ID + "/logs")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response log(@PathParam("id") UUID id, @Valid @Representation(TimeLogResponse.class) NewTimeLog body) {
-        TimeLog log = sessions.log(CallerToken.profileOf(security), id, body.startedAt(), body.endedAt());
-        return Response.created(URI.create("/api/sessions/" + id + "/logs/" + log.id()))
-                .entity(TimeLogResponse.of(log, id))
-                .build();
+        TimeLogResponse log = sessions.log(CallerToken.profileOf(security), id, body.startedAt(), body.endedAt());
+        return Response.created(URI.create("/api/sessions/" + id + "/logs/" + log.id())).entity(log).build();
     }
 }

@@ -4,13 +4,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 
-/** A focus session; focused_seconds is the host's total, growing while it runs. */
+/** A focus session, read in the transaction that found or changed it; focused_seconds is the host's total, growing while it runs. */
 public record SessionResponse(UUID id, UUID groupId, UUID creatorId, SessionStatus status, Instant startedAt, Instant endedAt,
         Instant createdAt, long focusedSeconds) {
 
-    static SessionResponse of(SessionView view) {
-        FocusSession s = view.session();
+    static SessionResponse of(FocusSession s, long focusedSeconds) {
         return new SessionResponse(s.id(), s.groupId(), s.creatorId(), s.status(), s.startedAt(), s.endedAt(),
-                s.createdAt(), view.focusedSeconds());
+                s.createdAt(), focusedSeconds);
     }
 }

@@ -5,10 +5,11 @@ import java.time.Instant;
 import java.util.UUID;
 
 
+/** A time log of a person, as the API shows it. */
 public record TimeLogResponse(UUID id, UUID sessionId, UUID userId, Instant startedAt, Instant endedAt,
         long durationSeconds, TimeLog.Source source) {
 
-    static TimeLogResponse of(TimeLogs.Entry log) {
+    public static TimeLogResponse of(TimeLogs.Entry log) {
         return new TimeLogResponse(log.id(), log.sessionId(), log.userId(), log.startedAt(), log.endedAt(),
                 log.durationSeconds(), log.source());
     }
