@@ -53,7 +53,8 @@ import app.lockin.rules.Invalid;
 @Provider
 @ApplicationScoped
 @Priority(Priorities.USER - 200) // before JSON-B's own reader, which also takes application/json
-@Consumes(MediaType.WILDCARD) // JSON, or an @OptionalBody of any type (see isReadable)
+// JSON (named, so that this reader wins over JSON-B's own for records), or an @OptionalBody of any type (isReadable)
+@Consumes({MediaType.APPLICATION_JSON, RequestBodies.MERGE_PATCH, "application/*+json", MediaType.WILDCARD})
 public class RequestBodies implements MessageBodyReader<Record> {
 
     /** RFC 7396's media type, accepted beside application/json on every PATCH. */
