@@ -17,9 +17,9 @@ import jakarta.json.JsonValue;
 
 import org.junit.jupiter.api.Test;
 
-import org.junit.jupiter.api.extension.ExtendWith;
 import app.lockin.testing.MigratedDatabase;
 import app.lockin.testing.Sql;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The leaderboard stays an index lookup when a group has a long history (~100 k logs), never a scan

@@ -22,10 +22,10 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
-import org.junit.jupiter.api.extension.ExtendWith;
 import app.lockin.testing.MigratedDatabase;
 import app.lockin.testing.Rows;
 import app.lockin.testing.Sql;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The rules the database keeps by itself (db/migration), exercised through

@@ -1,7 +1,7 @@
 package app.lockin.groups;
 
-import static app.lockin.testing.Problems.assertProblem;
 import static app.lockin.testing.Problems.assertInvalid;
+import static app.lockin.testing.Problems.assertProblem;
 import static app.lockin.testing.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 

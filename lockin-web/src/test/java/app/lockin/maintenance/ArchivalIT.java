@@ -1,7 +1,7 @@
 package app.lockin.maintenance;
 
-import static app.lockin.testing.Problems.assertRefused;
 import static app.lockin.testing.Problems.assertProblem;
+import static app.lockin.testing.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

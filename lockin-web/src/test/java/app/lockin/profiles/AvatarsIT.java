@@ -24,8 +24,8 @@ import jakarta.json.JsonString;
 
 import org.junit.jupiter.api.Test;
 
-import app.lockin.testing.LockinServer;
 import app.lockin.testing.Api;
+import app.lockin.testing.LockinServer;
 import app.lockin.testing.Reply;
 import app.lockin.testing.TestEnvironment;
 import app.lockin.testing.User;

@@ -1,5 +1,6 @@
 package app.lockin.profiles;
 
+import static app.lockin.testing.Problems.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -34,15 +35,6 @@ class MeIT {
 
     /** Where the suite's server reads avatars: the bucket under S3_ENDPOINT_URL (S3Mock), path-style. */
     private static final String AVATAR_BASE = TestEnvironment.avatarBaseUrl() + "avatars/";
-
-    static void assertInvalid(Reply reply, String... fields) {
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(422);
-        assertThat(reply.contentType()).startsWith("application/problem+json");
-        assertThat(reply.json().getString("detail")).isNotBlank();
-        assertThat(reply.json().getJsonArray("errors").getValuesAs(JsonObject.class))
-                .extracting(e -> e.getString("field"))
-                .containsExactlyInAnyOrder(fields);
-    }
 
     @Test
     void firstCallProvisionsTheProfile() throws Exception {

@@ -1,27 +1,19 @@
 package app.lockin.rest;
 
 import static app.lockin.testing.Problems.assertInvalid;
+import static app.lockin.testing.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import app.lockin.testing.LockinServer;
 import app.lockin.testing.Api;
+import app.lockin.testing.LockinServer;
 import app.lockin.testing.Reply;
 import app.lockin.testing.User;
 
 /** Bad requests get a clear problem+json answer, never a stack trace or an HTML page. */
 @LockinServer
 class ErrorsIT {
-
-    static void assertProblem(Reply reply, int status) {
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
-        assertThat(reply.contentType()).startsWith("application/problem+json");
-        assertThat(reply.json().getInt("status")).isEqualTo(status);
-        assertThat(reply.json().getString("title")).isNotBlank();
-        assertThat(reply.json().getString("detail")).isNotBlank();
-        assertThat(reply.body()).doesNotContain("Exception", "<html", "java.", "SQL", "org.");
-    }
 
     @Test
     void malformedJsonIs400() {

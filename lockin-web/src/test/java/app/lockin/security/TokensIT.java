@@ -1,5 +1,6 @@
 package app.lockin.security;
 
+import static app.lockin.testing.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,8 +24,8 @@ import com.nimbusds.jwt.SignedJWT;
 import app.lockin.dev.DevKeys;
 import app.lockin.dev.TokenMint;
 
-import app.lockin.testing.LockinServer;
 import app.lockin.testing.Api;
+import app.lockin.testing.LockinServer;
 import app.lockin.testing.Reply;
 import app.lockin.testing.TestEnvironment;
 import app.lockin.testing.User;
@@ -41,15 +42,6 @@ class TokensIT {
 
     private static Reply me(String token) {
         return Api.withToken(token).get("/api/me");
-    }
-
-    static void assertRefused(Reply reply) {
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
-        assertThat(reply.header("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
-        assertThat(reply.contentType()).startsWith("application/problem+json");
-        assertThat(reply.json().getInt("status")).isEqualTo(401);
-        assertThat(reply.json().getString("detail")).isNotBlank();
-        assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at app.lockin");
     }
 
     @Test

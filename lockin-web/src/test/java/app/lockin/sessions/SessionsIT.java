@@ -1,8 +1,8 @@
 package app.lockin.sessions;
 
-import static app.lockin.testing.Problems.assertRefused;
-import static app.lockin.testing.Problems.assertProblem;
 import static app.lockin.testing.Problems.assertInvalid;
+import static app.lockin.testing.Problems.assertProblem;
+import static app.lockin.testing.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package app.lockin.sessions;
 
-import static app.lockin.testing.Problems.assertProblem;
 import static app.lockin.testing.Problems.assertInvalid;
+import static app.lockin.testing.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
