@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Real HTTP calls to the suite's server, as one caller: with a bearer token, or
- * none ({@link #anonymous()}).
+ * none ({@link #anonymous()}). Every answer from {@code /api} is checked against
+ * the served OpenAPI document ({@link Contract}) before the test sees it.
  */
 public final class Api {
 
@@ -109,7 +110,9 @@ public final class Api {
 
     private static Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest built = request.build();
+            HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            Contract.check(built, response);
             return new Reply(response.statusCode(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
