@@ -1,0 +1,236 @@
+package app.lockin.groups;
+
+import static app.lockin.testing.Problems.assertInvalid;
+import static app.lockin.testing.Problems.assertProblem;
+import static app.lockin.testing.Problems.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+
+import app.lockin.testing.Api;
+import app.lockin.testing.Fixtures;
+import app.lockin.testing.LockinServer;
+import app.lockin.testing.Reply;
+import app.lockin.testing.User;
+
+/** /api/groups: creating, listing, reading, changing, archiving and cloning groups, with who may do each. */
+@LockinServer
+class GroupsIT {
+
+    private static final String TIMESTAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z";
+
+    @Test
+    void creatingAGroupAnswers201WithLocationAndTheWholeGroup() {
+        User owner = User.random();
+        String ownerId = Fixtures.profileOf(owner);
+        Instant end = Instant.parse("2027-01-15T08:00:00Z");
+
+        Reply created = owner.api().post("/api/groups", "{\"name\": \"  Deep work  \", \"description\": \"Mornings\", "
+                + "\"end_at\": \"2027-01-15T09:00:00+01:00\", \"timezone\": \"Asia/Kolkata\", \"period\": \"weekly\", "
+                + "\"period_target_minutes\": 600}");
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonObject group = created.json();
+        assertThat(created.header("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/groups/" + group.getString("id")));
+        assertThat(group.keySet()).containsExactlyInAnyOrder("id", "owner_id", "name", "description", "start_at", "end_at",
+                "timezone", "period", "period_target_minutes", "status", "member_count", "my_role", "created_at", "updated_at");
+        assertThat(group.getString("owner_id")).isEqualTo(ownerId);
+        assertThat(group.getString("name")).isEqualTo("Deep work");
+        assertThat(group.getString("end_at")).isEqualTo(end.toString()).matches(TIMESTAMP);
+        assertThat(group.getString("start_at")).matches(TIMESTAMP);
+        assertThat(group.getString("timezone")).isEqualTo("Asia/Kolkata");
+        assertThat(group.getString("period")).isEqualTo("weekly");
+        assertThat(group.getInt("period_target_minutes")).isEqualTo(600);
+        assertThat(group.getString("status")).isEqualTo("active");
+        assertThat(group.getInt("member_count")).isEqualTo(1);
+        assertThat(group.getString("my_role")).isEqualTo("owner");
+
+        assertThat(owner.api().get("/api/groups/" + group.getString("id")).json()).isEqualTo(group);
+    }
+
+    @Test
+    void defaultsAreNowUtcAndDaily() {
+        User owner = User.random();
+        JsonObject group = owner.api().post("/api/groups", "{\"name\": \"Defaults\", \"end_at\": \""
+                + Instant.now().plus(Duration.ofDays(3)) + "\", \"period_target_minutes\": 30}").json();
+        assertThat(group.getString("timezone")).isEqualTo("UTC");
+        assertThat(group.getString("period")).isEqualTo("daily");
+        assertThat(group.isNull("description")).isTrue();
+        assertThat(Instant.parse(group.getString("start_at"))).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(5));
+    }
+
+    @Test
+    void aGroupStartingLaterIsPending() {
+        User owner = User.random();
+        Instant start = Instant.now().plus(Duration.ofDays(1));
+        JsonObject group = owner.api().post("/api/groups", "{\"name\": \"Later\", \"start_at\": \"" + start + "\", \"end_at\": \""
+                + start.plus(Duration.ofDays(7)) + "\", \"period_target_minutes\": 30}").json();
+        assertThat(group.getString("status")).isEqualTo("pending");
+        assertThat(owner.api().get("/api/groups?status=pending").jsonArray().getValuesAs(JsonObject.class))
+                .extracting(g -> g.getString("id")).containsExactly(group.getString("id"));
+        assertThat(owner.api().get("/api/groups?status=active").jsonArray()).isEmpty();
+    }
+
+    @Test
+    void everyCreationRuleIs422NamingItsField() {
+        User user = User.random();
+        String end = "\"" + Instant.now().plus(Duration.ofDays(3)) + "\"";
+        assertInvalid(user.api().post("/api/groups", "{}"), "name", "end_at", "period_target_minutes");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"  \", \"end_at\": " + end + ", \"period_target_minutes\": 30}"), "name");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"" + "n".repeat(101) + "\", \"end_at\": " + end + ", \"period_target_minutes\": 30}"), "name");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"description\": \"" + "d".repeat(1001) + "\", \"end_at\": " + end
+                + ", \"period_target_minutes\": 30}"), "description");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": \"2020-01-01T00:00:00Z\", \"start_at\": \"2020-02-01T00:00:00Z\", "
+                + "\"period_target_minutes\": 30}"), "end_at");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"start_at\": \"2027-01-01T00:00:00Z\", \"end_at\": \"2028-01-03T00:00:00Z\", "
+                + "\"period_target_minutes\": 30}"), "end_at");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": \"tomorrow\", \"period_target_minutes\": 30}"), "end_at");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": " + end + ", \"timezone\": \"Mars/Olympus\", "
+                + "\"period_target_minutes\": 30}"), "timezone");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": " + end + ", \"period\": \"monthly\", "
+                + "\"period_target_minutes\": 30}"), "period");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": " + end + ", \"period_target_minutes\": 0}"),
+                "period_target_minutes");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": " + end + ", \"period_target_minutes\": 1441}"),
+                "period_target_minutes");
+        assertThat(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": " + end + ", \"period\": \"weekly\", "
+                + "\"period_target_minutes\": 10080}").status()).isEqualTo(201);
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": " + end + ", \"period\": \"weekly\", "
+                + "\"period_target_minutes\": 10081}"), "period_target_minutes");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": " + end + ", \"period_target_minutes\": 1.5}"),
+                "period_target_minutes");
+        assertInvalid(user.api().post("/api/groups", "{\"name\": \"x\", \"end_at\": " + end + ", \"period_target_minutes\": 30, "
+                + "\"status\": \"archived\", \"colour\": 1}"), "status", "colour");
+        assertThat(user.api().get("/api/groups").jsonArray()).as("nothing half-written").hasSize(1);
+    }
+
+    @Test
+    void listingShowsOnlyTheCallersGroupsNewestFirst() {
+        User me = User.random();
+        User other = User.random();
+        String first = Fixtures.group(me).getString("id");
+        String second = Fixtures.group(me).getString("id");
+        Fixtures.group(other);
+        String theirs = Fixtures.group(other).getString("id");
+        Fixtures.member(other, theirs, me, "member");
+
+        List<JsonObject> mine = me.api().get("/api/groups").jsonArray().getValuesAs(JsonObject.class);
+
+        assertThat(mine).extracting(g -> g.getString("id")).containsExactly(theirs, second, first);
+        assertThat(mine.get(0).getString("my_role")).isEqualTo("member");
+        assertThat(mine.get(0).getInt("member_count")).isEqualTo(2);
+        assertProblem(me.api().get("/api/groups?status=finished"), 400);
+    }
+
+    @Test
+    void aGroupOneIsNotInLooksLikeNoGroup() {
+        User owner = User.random();
+        User stranger = User.random();
+        String id = Fixtures.group(owner).getString("id");
+        for (String path : List.of("/api/groups/" + id, "/api/groups/" + UUID.randomUUID(), "/api/groups/not-a-uuid")) {
+            Reply reply = stranger.api().get(path);
+            assertProblem(reply, 404);
+        }
+        assertThat(stranger.api().get("/api/groups/" + id).json().getString("detail"))
+                .isEqualTo(stranger.api().get("/api/groups/" + UUID.randomUUID()).json().getString("detail"));
+        for (String customMethod : List.of(":archive", ":clone")) {
+            assertProblem(stranger.api().post("/api/groups/" + id + customMethod, null), 404);
+        }
+        assertProblem(stranger.api().patch("/api/groups/" + id, "{\"name\": \"Mine now\"}"), 404);
+        assertProblem(stranger.api().post("/api/groups/" + id + ":invite", "{\"recipient_id\": \"" + Fixtures.profileOf(stranger) + "\"}"), 404);
+    }
+
+    @Test
+    void customMethodsRouteBesideTheGroup() {
+        User owner = User.random();
+        String id = Fixtures.group(owner).getString("id");
+        assertProblem(owner.api().get("/api/groups/" + id + ":clone"), 405);
+        assertProblem(owner.api().post("/api/groups/" + id + ":explode", null), 404);
+        assertRefused(Api.anonymous().post("/api/groups/" + id + ":clone", null));
+        assertRefused(Api.anonymous().get("/api/groups"));
+    }
+
+    @Test
+    void ownerAndAdminsChangeTheGroupMembersMayNot() {
+        User owner = User.random();
+        User admin = User.random();
+        User member = User.random();
+        String id = Fixtures.group(owner).getString("id");
+        Fixtures.member(owner, id, admin, "admin");
+        Fixtures.member(owner, id, member, "member");
+
+        Reply renamed = admin.api().patch("/api/groups/" + id, "{\"name\": \"Renamed\", \"description\": null, \"period_target_minutes\": 90}");
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+        assertThat(renamed.json().getString("name")).isEqualTo("Renamed");
+        assertThat(renamed.json().getInt("period_target_minutes")).isEqualTo(90);
+        assertThat(renamed.json().getString("my_role")).isEqualTo("admin");
+
+        String newEnd = Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        Reply extended = owner.api().patch("/api/groups/" + id, "{\"end_at\": \"" + newEnd + "\"}");
+        assertThat(extended.json().getString("end_at")).isEqualTo(newEnd);
+
+        assertProblem(member.api().patch("/api/groups/" + id, "{\"name\": \"Mine\"}"), 403);
+        assertInvalid(owner.api().patch("/api/groups/" + id, "{\"period_target_minutes\": 2000}"), "period_target_minutes");
+        assertInvalid(owner.api().patch("/api/groups/" + id, "{\"name\": \"\"}"), "name");
+        assertInvalid(owner.api().patch("/api/groups/" + id, "{\"end_at\": \"2020-01-01T00:00:00Z\"}"), "end_at");
+        assertInvalid(owner.api().patch("/api/groups/" + id, "{\"status\": \"archived\", \"timezone\": \"UTC\"}"), "status", "timezone");
+        assertThat(owner.api().get("/api/groups/" + id).json().getString("name")).isEqualTo("Renamed");
+    }
+
+    @Test
+    void onlyTheOwnerArchivesAndAnArchivedGroupTakesNoWrites() {
+        User owner = User.random();
+        User admin = User.random();
+        User outsider = User.random();
+        String id = Fixtures.group(owner).getString("id");
+        Fixtures.member(owner, id, admin, "admin");
+
+        assertProblem(admin.api().post("/api/groups/" + id + ":archive", null), 403);
+        Reply archived = owner.api().post("/api/groups/" + id + ":archive", null);
+        assertThat(archived.status()).as(archived.toString()).isEqualTo(200);
+        assertThat(archived.json().getString("status")).isEqualTo("archived");
+
+        assertProblem(owner.api().post("/api/groups/" + id + ":archive", null), 409);
+        assertProblem(owner.api().patch("/api/groups/" + id, "{\"name\": \"Again\"}"), 409);
+        assertProblem(owner.api().post("/api/groups/" + id + "/members", "{\"user_id\": \"" + Fixtures.profileOf(outsider) + "\"}"), 409);
+        assertProblem(owner.api().post("/api/groups/" + id + ":invite", "{\"recipient_id\": \"" + Fixtures.profileOf(outsider) + "\"}"), 409);
+        assertProblem(owner.api().patch("/api/groups/" + id + "/members/" + Fixtures.profileOf(admin),
+                "{\"override_period_target_minutes\": 10}"), 409);
+        assertProblem(admin.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(admin)), 409);
+        assertThat(owner.api().get("/api/groups?status=archived").jsonArray()).hasSize(1);
+    }
+
+    @Test
+    void anyMemberClonesEvenAnArchivedGroup() {
+        User owner = User.random();
+        User member = User.random();
+        JsonObject original = Fixtures.group(owner);
+        String id = original.getString("id");
+        Fixtures.member(owner, id, member, "member");
+        Fixtures.archive(owner, id);
+
+        Reply cloned = member.api().post("/api/groups/" + id + ":clone", null);
+
+        assertThat(cloned.status()).as(cloned.toString()).isEqualTo(201);
+        JsonObject copy = cloned.json();
+        assertThat(cloned.header("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/groups/" + copy.getString("id")));
+        assertThat(copy.getString("id")).isNotEqualTo(id);
+        assertThat(copy.getString("status")).isEqualTo("active");
+        assertThat(copy.getString("my_role")).isEqualTo("owner");
+        assertThat(copy.getString("owner_id")).isEqualTo(Fixtures.profileOf(member));
+        assertThat(copy.getString("name")).isEqualTo(original.getString("name"));
+        assertThat(copy.getInt("member_count")).isEqualTo(2);
+        Duration length = Duration.between(Instant.parse(original.getString("start_at")), Instant.parse(original.getString("end_at")));
+        // as long as the original (timestamps are shown to the millisecond)
+        assertThat(Duration.between(Instant.parse(copy.getString("start_at")), Instant.parse(copy.getString("end_at"))))
+                .isCloseTo(length, Duration.ofMillis(2));
+        assertThat(owner.api().get("/api/groups/" + copy.getString("id")).json().getString("my_role")).isEqualTo("admin");
+    }
+}

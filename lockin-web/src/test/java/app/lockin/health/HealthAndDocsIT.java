@@ -1,0 +1,111 @@
+package app.lockin.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.HttpMethod;
+
+import org.junit.jupiter.api.Test;
+
+import app.lockin.rest.RequestLog;
+
+import app.lockin.testing.Api;
+import app.lockin.testing.LockinServer;
+import app.lockin.testing.Reply;
+
+/** Health for load balancers, and the OpenAPI contract with its browsable UI. */
+@LockinServer
+class HealthAndDocsIT {
+
+    @Test
+    void healthIsUpWithTheDatabase() {
+        Reply health = Api.anonymous().get("/health");
+        assertThat(health.status()).as(health.toString()).isEqualTo(200);
+        assertThat(health.json().getString("status")).isEqualTo("UP");
+
+        Reply ready = Api.anonymous().get("/health/ready");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().getJsonArray("checks").getValuesAs(JsonObject.class))
+                .anySatisfy(check -> {
+                    assertThat(check.getString("name")).isEqualTo("database");
+                    assertThat(check.getString("status")).isEqualTo("UP");
+                });
+
+        Reply live = Api.anonymous().get("/health/live");
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.json().getString("status")).isEqualTo("UP");
+    }
+
+    @Test
+    void openApiDocumentIsServedAsYamlAndJson() {
+        Reply yaml = Api.anonymous().get("/openapi", "*/*");
+        assertThat(yaml.status()).isEqualTo(200);
+        assertThat(yaml.body()).contains("openapi: 3.", "/api/me:", "display_name");
+
+        JsonObject json = Api.anonymous().get("/openapi?format=JSON").json();
+        assertThat(json.getJsonObject("info").getString("title")).isEqualTo("LockIN API");
+        assertThat(json.getJsonObject("components").getJsonObject("securitySchemes")).containsKey("cognito");
+        // relative: clients and /docs/ call the host they read the document from, not localhost
+        assertThat(json.getJsonArray("servers").getValuesAs(JsonObject.class))
+                .extracting(server -> server.getString("url")).containsExactly("/");
+    }
+
+    /** Every resource method of the application is in the document, under a plain path template. */
+    @Test
+    void openApiDocumentsEveryResourceMethod() throws Exception {
+        JsonObject paths = Api.anonymous().get("/openapi?format=JSON").json().getJsonObject("paths");
+        assertThat(paths.keySet()).allSatisfy(path -> assertThat(path).doesNotContain(":[", " ", "\\"));
+
+        List<String> operations = resourceOperations();
+        assertThat(operations).isNotEmpty();
+        for (String operation : operations) {
+            String[] parts = operation.split(" ", 2);
+            assertThat(paths.keySet()).as("documented paths").contains(parts[1]);
+            assertThat(paths.getJsonObject(parts[1]).keySet()).as(operation).contains(parts[0].toLowerCase());
+        }
+    }
+
+    @Test
+    void browsableUiIsBundled() {
+        Reply page = Api.anonymous().get("/docs/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("swagger-ui");
+        String script = page.body().replaceAll("(?s).*src=\"\\.\\./(webjars/swagger-ui/[^\"]+bundle\\.js)\".*", "$1");
+        assertThat(Api.anonymous().get("/" + script).status()).isEqualTo(200);
+        assertThat(Api.anonymous().get("/docs/init.js").body()).contains("/openapi");
+    }
+
+    /** "GET /api/me" for each JAX-RS resource method of the application's classes. */
+    private static List<String> resourceOperations() throws IOException, ClassNotFoundException {
+        Path classes = Path.of("target/classes");
+        List<String> operations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> type = Class.forName(name, false, HealthAndDocsIT.class.getClassLoader());
+                jakarta.ws.rs.Path root = type.getAnnotation(jakarta.ws.rs.Path.class);
+                if (root == null) {
+                    continue;
+                }
+                for (Method method : type.getDeclaredMethods()) {
+                    String verb = Stream.of(method.getAnnotations())
+                            .map(a -> a.annotationType().getAnnotation(HttpMethod.class))
+                            .filter(java.util.Objects::nonNull).map(HttpMethod::value).findFirst().orElse(null);
+                    if (verb == null) {
+                        continue;
+                    }
+                    operations.add(verb + " " + RequestLog.template(type, method));
+                }
+            }
+        }
+        return operations;
+    }
+}

@@ -1,0 +1,64 @@
+package app.lockin.health;
+
+import static app.lockin.testing.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import app.lockin.testing.Api;
+import app.lockin.testing.LockinServer;
+import app.lockin.testing.Reply;
+import app.lockin.testing.TestDatabase;
+import app.lockin.testing.User;
+
+/**
+ * While the database refuses connections, the instance says so: readiness
+ * DOWN and 503 problems (never a 500 or a hang); when it comes back, so does
+ * the service, without a restart.
+ */
+@LockinServer
+class OutageIT {
+
+    /** Runs SQL as the superuser on the maintenance database, which stays reachable. */
+    private static void admin(String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(TestDatabase.jdbcUrl("postgres"));
+             Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseGives503AndNotReadyThenRecovers() throws SQLException {
+        User known = User.random();
+        assertThat(known.api().get("/api/me").status()).isEqualTo(200);
+        try {
+            admin("alter database lockin allow_connections false",
+                    "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'lockin'");
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Reply ready = Api.anonymous().get("/health/ready");
+                assertThat(ready.status()).isEqualTo(503);
+                assertThat(ready.body()).contains("DOWN");
+            });
+            Reply newcomer = User.random().api().get("/api/me");
+            assertProblem(newcomer, 503);
+            assertProblem(known.api().get("/api/me"), 503);
+            assertThat(Api.anonymous().get("/health/live").status()).as("alive all the same").isEqualTo(200);
+        } finally {
+            admin("alter database lockin allow_connections true");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(Api.anonymous().get("/health/ready").status()).isEqualTo(200);
+            assertThat(known.api().get("/api/me").status()).isEqualTo(200);
+        });
+    }
+}

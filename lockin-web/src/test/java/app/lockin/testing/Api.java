@@ -1,0 +1,124 @@
+package app.lockin.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Real HTTP calls to the suite's server, as one caller: with a bearer token, or
+ * none ({@link #anonymous()}). Every answer from {@code /api} is checked against
+ * the served OpenAPI document ({@link Contract}) before the test sees it.
+ */
+public final class Api {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    private final String authorization;
+    private final List<String> headers;
+
+    private Api(String authorization, List<String> headers) {
+        this.authorization = authorization;
+        this.headers = headers;
+    }
+
+    public static Api anonymous() {
+        return new Api(null, List.of());
+    }
+
+    public static Api withToken(String token) {
+        return new Api("Bearer " + token, List.of());
+    }
+
+    public static Api withAuthorization(String header) {
+        return new Api(header, List.of());
+    }
+
+    /** The same caller, sending this header too (or instead of the default, for Accept). */
+    public Api withHeader(String name, String value) {
+        List<String> more = new ArrayList<>(headers);
+        more.add(name);
+        more.add(value);
+        return new Api(authorization, List.copyOf(more));
+    }
+
+    public Reply get(String path) {
+        return send(request(path).GET());
+    }
+
+    public Reply get(String path, String accept) {
+        return send(request(path).setHeader("Accept", accept).GET());
+    }
+
+    public Reply delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    public Reply post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").POST(body(json)));
+    }
+
+    public Reply patch(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").method("PATCH", body(json)));
+    }
+
+    /** Any method, body and content type, for malformed requests. */
+    public Reply send(String method, String path, String contentType, String body) {
+        HttpRequest.Builder request = request(path).method(method, body(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
+    /** A request without a body, with an Origin (when not null) and extra headers as name, value pairs. */
+    public Reply sendWith(String method, String path, String origin, String... headers) {
+        HttpRequest.Builder request = request(path).method(method, HttpRequest.BodyPublishers.noBody());
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json, application/problem+json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            request.setHeader(headers.get(i), headers.get(i + 1));
+        }
+        return request;
+    }
+
+    private static HttpRequest.BodyPublisher body(String json) {
+        return json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
+    }
+
+    private static Reply send(HttpRequest.Builder request) {
+        try {
+            HttpRequest built = request.build();
+            HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            Contract.check(built, response);
+            return new Reply(response.statusCode(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package app.lockin.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.json.JsonObject;
+
+/** Set-up through the API itself: people with profiles, groups, members. */
+public final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    /** A new person with a profile; returns their profile id. */
+    public static String profileOf(User user) {
+        Reply me = user.api().get("/api/me");
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        return me.json().getString("id");
+    }
+
+    public static String groupBody(String name) {
+        return "{\"name\": \"" + name + "\", \"end_at\": \"" + Instant.now().plus(Duration.ofDays(14))
+                + "\", \"timezone\": \"Europe/Paris\", \"period\": \"daily\", \"period_target_minutes\": 60}";
+    }
+
+    /** A new active group owned by {@code owner}. */
+    public static JsonObject group(User owner) {
+        Reply created = owner.api().post("/api/groups", groupBody("Group " + UUID.randomUUID().toString().substring(0, 6)));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json();
+    }
+
+    /** Adds the person to the group (the owner adds them) with the role; returns the member. */
+    public static JsonObject member(User owner, String groupId, User person, String role) {
+        Reply added = owner.api().post("/api/groups/" + groupId + "/members",
+                "{\"user_id\": \"" + profileOf(person) + "\", \"role\": \"" + role + "\"}");
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        return added.json();
+    }
+
+    /** Archives the group through the owner's :archive. */
+    public static void archive(User owner, String groupId) {
+        Reply archived = owner.api().post("/api/groups/" + groupId + ":archive", null);
+        assertThat(archived.status()).as(archived.toString()).isEqualTo(200);
+    }
+}
