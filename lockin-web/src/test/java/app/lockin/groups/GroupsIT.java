@@ -233,4 +233,52 @@ class GroupsIT {
                 .isCloseTo(length, Duration.ofMillis(2));
         assertThat(owner.api().get("/api/groups/" + copy.getString("id")).json().getString("my_role")).isEqualTo("admin");
     }
+
+    @Test
+    void aGroupsStatusIsTheSameWhereverItIsReadByTheDatabasesClock() throws Exception {
+        User owner = User.random();
+        Instant start = Instant.now().plusSeconds(2);
+        Reply created = owner.api().post("/api/groups", "{\"name\": \"Soon\", \"start_at\": \"" + start + "\", "
+                + "\"end_at\": \"" + start.plus(Duration.ofDays(1)) + "\", \"period_target_minutes\": 30}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(created.json().getString("status")).isEqualTo("pending");
+        assertThat(statusOnMe(owner, id)).isEqualTo("pending");
+        assertThat(owner.api().get("/api/groups?status=pending").jsonArray().getValuesAs(JsonObject.class))
+                .extracting(g -> g.getString("id")).contains(id);
+
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), start).toMillis()) + 1_500);
+
+        // before or after the archival job promotes the row, every read says active
+        assertThat(owner.api().get("/api/groups/" + id).json().getString("status")).isEqualTo("active");
+        assertThat(statusOnMe(owner, id)).isEqualTo("active");
+        assertThat(owner.api().get("/api/groups?status=active").jsonArray().getValuesAs(JsonObject.class))
+                .extracting(g -> g.getString("id")).contains(id);
+        assertThat(owner.api().get("/api/groups?status=pending").jsonArray().getValuesAs(JsonObject.class))
+                .extracting(g -> g.getString("id")).doesNotContain(id);
+    }
+
+    private static String statusOnMe(User user, String groupId) {
+        return user.api().get("/api/me").json().getJsonArray("memberships").getValuesAs(JsonObject.class).stream()
+                .filter(m -> m.getString("group_id").equals(groupId))
+                .findFirst().orElseThrow()
+                .getString("status");
+    }
+
+    @Test
+    void aGroupIsChangedByAJsonMergePatch() {
+        User owner = User.random();
+        String id = Fixtures.group(owner).getString("id");
+        owner.api().patch("/api/groups/" + id, "{\"description\": \"about\"}");
+
+        Reply patched = owner.api().send("PATCH", "/api/groups/" + id, "application/merge-patch+json",
+                "{\"name\": \" Renamed \", \"description\": null}");
+
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertThat(patched.json().getString("name")).isEqualTo("Renamed");
+        assertThat(patched.json().isNull("description")).as("null clears").isTrue();
+        assertThat(patched.json().getInt("period_target_minutes")).as("absent stays").isEqualTo(60);
+        assertInvalid(owner.api().patch("/api/groups/" + id, "{\"name\": null}"), "name");
+        assertInvalid(owner.api().patch("/api/groups/" + id, "[]"), "body");
+    }
 }

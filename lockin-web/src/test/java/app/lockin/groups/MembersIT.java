@@ -168,4 +168,41 @@ class MembersIT {
         List<JsonObject> left = owner.api().get(members(id)).jsonArray().getValuesAs(JsonObject.class);
         assertThat(left).extracting(m -> m.getString("role")).containsExactly("owner", "member");
     }
+
+    @Test
+    void theLocationOfAnAddedMemberIsReadableByMembersOnly() {
+        User owner = User.random();
+        User member = User.random();
+        String id = Fixtures.group(owner).getString("id");
+
+        Reply added = owner.api().post(members(id), "{\"user_id\": \"" + Fixtures.profileOf(member) + "\"}");
+
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        String location = added.header("Location").orElseThrow();
+        assertThat(location).endsWith(members(id) + "/" + Fixtures.profileOf(member));
+        Reply read = member.api().get(location.substring(location.indexOf("/api/")));
+        assertThat(read.status()).as(read.toString()).isEqualTo(200);
+        assertThat(read.json()).isEqualTo(added.json());
+        assertProblem(User.random().api().get(location.substring(location.indexOf("/api/"))), 404);
+        assertProblem(owner.api().get(members(id) + "/" + Fixtures.profileOf(User.random())), 404);
+    }
+
+    @Test
+    void aMemberIsChangedByAJsonMergePatch() {
+        User owner = User.random();
+        User member = User.random();
+        String id = Fixtures.group(owner).getString("id");
+        Fixtures.member(owner, id, member, "member");
+        String path = members(id) + "/" + Fixtures.profileOf(member);
+
+        Reply set = owner.api().send("PATCH", path, "application/merge-patch+json", "{\"override_period_target_minutes\": 45}");
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        assertThat(set.json().getInt("override_period_target_minutes")).isEqualTo(45);
+        assertThat(set.json().getString("role")).as("absent: unchanged").isEqualTo("member");
+
+        Reply cleared = owner.api().send("PATCH", path, "application/merge-patch+json", "{\"override_period_target_minutes\": null}");
+        assertThat(cleared.json().isNull("override_period_target_minutes")).as("null: the group's target again").isTrue();
+        assertInvalid(owner.api().patch(path, "{\"override_period_target_minutes\": 1441}"), "override_period_target_minutes");
+        assertInvalid(owner.api().patch(path, "{\"joined_at\": \"2026-01-01T00:00:00Z\", \"colour\": 1}"), "joined_at", "colour");
+    }
 }

@@ -249,6 +249,32 @@ class SessionsIT {
     }
 
     @Test
+    void theLocationOfANewLogIsReadableByWhoeverSeesTheSession() {
+        User host = User.random();
+        User member = User.random();
+        String group = Fixtures.group(host).getString("id");
+        Fixtures.member(host, group, member, "member");
+        Instant now = Instant.now();
+        String id = Focus.pausedSince(host, group, now.minusSeconds(600));
+
+        Reply logged = Focus.postLog(host, id, now.minusSeconds(300), now.minusSeconds(240));
+
+        assertThat(logged.status()).as(logged.toString()).isEqualTo(201);
+        String location = logged.header("Location").orElseThrow();
+        String path = location.substring(location.indexOf("/api/"));
+        assertThat(path).isEqualTo("/api/sessions/" + id + "/logs/" + logged.json().getString("id"));
+        for (User reader : List.of(host, member)) {
+            Reply read = reader.api().get(path);
+            assertThat(read.status()).as(read.toString()).isEqualTo(200);
+            assertThat(read.json()).isEqualTo(logged.json());
+        }
+        assertProblem(User.random().api().get(path), 404);
+        assertProblem(host.api().get("/api/sessions/" + id + "/logs/" + java.util.UUID.randomUUID()), 404);
+        String other = Focus.session(host, null);
+        assertProblem(host.api().get("/api/sessions/" + other + "/logs/" + logged.json().getString("id")), 404);
+    }
+
+    @Test
     void tenConcurrentPausesOneWins() throws Exception {
         User host = User.random();
         String id = Focus.session(host, null);
