@@ -31,7 +31,7 @@
 # processes other than the benchmark's own used meanwhile, and a disturbed one is run again.
 #
 # The parts, one file a job, in bench/lib/: setup.sh (options, prerequisites, the server settings
-# of the systemd unit), processes.sh (PostgreSQL and Payara Micro, started and stopped),
+# of deploy/defaults.env), processes.sh (PostgreSQL and Payara Micro, started and stopped),
 # cpu.sh (disturbance by other processes), measure.sh (wrk and pgbench runs), capture.sh (the SQL
 # of each scenario), scale.sh (what each scale does), report.sh (table, chart, BENCHMARKS.md).
 set -euo pipefail
@@ -39,6 +39,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BEGAN=$(date +%s)
 BENCH_ARGS="$*"
+# shellcheck source=deploy/lib/env-file.sh
+. deploy/lib/env-file.sh
 # shellcheck source=bench/lib/setup.sh
 . bench/lib/setup.sh
 # shellcheck source=bench/lib/processes.sh

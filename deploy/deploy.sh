@@ -5,7 +5,8 @@
 #   Java 17 (java-17-amazon-corretto-headless / openjdk-17-jre-headless) and nginx, unless there
 #   the `lockin` system user
 #   /opt/lockin/              payara-micro.jar and lockin.war of this release (the previous
-#                             ones in /opt/lockin/previous/), logging.properties, preboot.asadmin
+#                             ones in /opt/lockin/previous/), logging.properties, preboot.asadmin,
+#                             defaults.env (the unit's defaults: port, JVM options, threads)
 #   /etc/lockin/lockin.env    from .env.example on the first install, NEVER overwritten
 #   /etc/systemd/system/lockin.service
 #   /etc/nginx/conf.d/lockin.conf (TLS or plain HTTP) and /etc/nginx/snippets/lockin-proxy.conf
@@ -35,6 +36,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
+# shellcheck source=deploy/lib/env-file.sh
+. "$here/lib/env-file.sh"
 
 ROOT=""
 DRY_RUN=0
@@ -170,7 +173,7 @@ require_release_files() {
     # Both are zip archives; a truncated copy or an HTML error page is not.
     [[ $(head -c 2 "$f") == PK ]] || die "$f is not a jar/war (zip) file; rebuild it or copy it again"
   done
-  for f in "$ENV_EXAMPLE" "$here/lockin.service" "$here/logging.properties" "$here/payara-preboot.asadmin" \
+  for f in "$ENV_EXAMPLE" "$here/lockin.service" "$here/defaults.env" "$here/logging.properties" "$here/payara-preboot.asadmin" \
            "$here/nginx/lockin.conf" "$here/nginx/lockin-http.conf" "$here/nginx/lockin-proxy.conf"; do
     [[ -f $f ]] || die "$f is missing: run deploy.sh from a complete copy of the repository's deploy/ (and .env.example)"
   done
@@ -314,12 +317,14 @@ install_release() {
   install_artifact "$WAR" lockin.war
   install_service_file /opt/lockin/logging.properties "$here/logging.properties"
   install_service_file /opt/lockin/preboot.asadmin "$here/payara-preboot.asadmin"
+  install_service_file /opt/lockin/defaults.env "$here/defaults.env"
 }
 
 # ------------------------------------------------------------- env file
 env_names() { sed -n 's/^[#[:space:]]*\([A-Z][A-Z0-9_]*\)=.*/\1/p' "$1" | sort -u; }
 # Sets PLACEHOLDERS (1 while CHANGE_ME is left) and PORT (LOCKIN_PORT as
-# systemd will see it, quotes stripped: for nginx and the health check).
+# systemd will see it: the env file's, else the release's default; for nginx
+# and the health check).
 install_env_file() {
   step "Settings: /etc/lockin/lockin.env"
   ensure_dir /etc/lockin 755
@@ -340,8 +345,8 @@ install_env_file() {
   [[ -f $env_source ]] || env_source=$ENV_EXAMPLE   # dry run of a first install
   PLACEHOLDERS=0
   grep -q 'CHANGE_ME' "$env_source" && PLACEHOLDERS=1
-  PORT=$(sed -n 's/^[[:space:]]*LOCKIN_PORT[[:space:]]*=[[:space:]]*["'\'']\{0,1\}\([0-9][0-9]*\).*/\1/p' "$env_source" | tail -n 1)
-  PORT=${PORT:-8080}
+  PORT=$(env_file_value LOCKIN_PORT "$here/defaults.env" "$env_source")
+  [[ $PORT =~ ^[0-9]+$ ]] || die "LOCKIN_PORT is '$PORT' (in /etc/lockin/lockin.env or deploy/defaults.env): a port number, please"
   say "LOCKIN_PORT: $PORT"
 }
 

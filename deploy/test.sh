@@ -5,7 +5,8 @@
 # One file a group of checks, in deploy/checks/:
 #
 #   1. shellcheck.sh       shellcheck on the scripts
-#   2. unit.sh             lockin.service: systemd-analyze verify, its settings, systemd-analyze security
+#   2. unit.sh             lockin.service: systemd-analyze verify, its settings, its defaults
+#                          (deploy/defaults.env), systemd-analyze security
 #   3. nginx.sh            the nginx sites (TLS and plain HTTP) as deploy.sh installs them: nginx -t,
 #                          then served for real in front of a stub backend (redirect, TLS, request ids,
 #                          forwarded headers, body limit, /metrics access, JSON access log)
@@ -29,6 +30,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 checks=$REPO/deploy/checks
+# shellcheck source=deploy/lib/env-file.sh
+. "$REPO/deploy/lib/env-file.sh"
 # shellcheck source=deploy/checks/lib.sh
 . "$checks/lib.sh"
 # shellcheck source=deploy/checks/fixtures.sh

@@ -2,7 +2,7 @@
 # Globals are set in one file of bench/lib/ and read in another (shellcheck reads one file at a time):
 # shellcheck disable=SC2034,SC2153
 # The benchmark's options, where it keeps its results, what it needs installed
-# and built, and the server settings it measures (those of the systemd unit).
+# and built, and the server settings it measures (deploy/defaults.env).
 # Sourced by bench/run.sh, which has cd'ed to the repository (ROOT=$PWD).
 
 # ---------------------------------------------------------------- options
@@ -86,13 +86,13 @@ build_if_needed() {
 }
 
 # Payara Micro the production way: the JVM options, malloc arenas and HTTP worker threads of
-# the systemd unit (read from deploy/lockin.service), the launcher's environment (development key).
-# Sets SERVER_JAVA_OPTS, SERVER_HTTP_THREADS, SERVER_MALLOC_ARENA_MAX.
-SERVER_SETTINGS=deploy/lockin.service
+# deploy/defaults.env (the defaults the systemd unit reads), the launcher's environment
+# (development key). Sets SERVER_JAVA_OPTS, SERVER_HTTP_THREADS, SERVER_MALLOC_ARENA_MAX.
+SERVER_SETTINGS=deploy/defaults.env
 read_server_settings() {
-  SERVER_JAVA_OPTS=$(sed -n 's/^Environment="LOCKIN_JAVA_OPTS=\(.*\)"$/\1/p' "$SERVER_SETTINGS")
-  SERVER_HTTP_THREADS=$(sed -n 's/^Environment=LOCKIN_HTTP_THREADS=\([0-9]*\)$/\1/p' "$SERVER_SETTINGS")
-  SERVER_MALLOC_ARENA_MAX=$(sed -n 's/^Environment=MALLOC_ARENA_MAX=\([0-9]*\)$/\1/p' "$SERVER_SETTINGS")
+  SERVER_JAVA_OPTS=$(env_file_value LOCKIN_JAVA_OPTS "$SERVER_SETTINGS")
+  SERVER_HTTP_THREADS=$(env_file_value LOCKIN_HTTP_THREADS "$SERVER_SETTINGS")
+  SERVER_MALLOC_ARENA_MAX=$(env_file_value MALLOC_ARENA_MAX "$SERVER_SETTINGS")
   [[ -n $SERVER_JAVA_OPTS && -n $SERVER_HTTP_THREADS && -n $SERVER_MALLOC_ARENA_MAX ]] \
     || die "$SERVER_SETTINGS lacks LOCKIN_JAVA_OPTS, LOCKIN_HTTP_THREADS or MALLOC_ARENA_MAX"
 }

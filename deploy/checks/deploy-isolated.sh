@@ -32,7 +32,7 @@ done
 export PATH="$ISO/bin:\$PATH"
 "$FAKE/deploy/deploy.sh" --artifacts "$WORK/stub" > "$ISO/run1.out" 2>&1; echo "\$?" > "$ISO/run1.rc"
 getent passwd lockin > "$ISO/user" || true
-stat -c '%n %a %U:%G' /opt/lockin /opt/lockin/payara-micro.jar /opt/lockin/lockin.war /etc/lockin/lockin.env \\
+stat -c '%n %a %U:%G' /opt/lockin /opt/lockin/payara-micro.jar /opt/lockin/lockin.war /opt/lockin/defaults.env /etc/lockin/lockin.env \\
   /etc/systemd/system/lockin.service /etc/nginx/conf.d/lockin.conf /etc/nginx/snippets/lockin-proxy.conf > "$ISO/stat" 2>&1
 ls /etc/nginx/sites-enabled > "$ISO/sites-enabled" 2>&1
 nginx -t > "$ISO/nginx-t" 2>&1; echo "\$?" >> "$ISO/nginx-t"
@@ -55,8 +55,9 @@ SH
 check_isolated_first_install() {
   check "first install as root: exit 0" grep -qx 0 "$ISO/run1.rc"
   check "the lockin system user was created (no login shell, home /var/lib/lockin)" grep -Eq '^lockin:x:[0-9]+:[0-9]+:.*:/var/lib/lockin:/(usr/)?sbin/nologin$' "$ISO/user"
-  check "files owned by root with their modes (jar/war 644, env 600, unit 644, site 644)" \
-    bash -c "grep -q '^/opt/lockin/lockin.war 644 root:root' '$ISO/stat' && grep -q '^/etc/lockin/lockin.env 600 root:root' '$ISO/stat' \
+  check "files owned by root with their modes (jar/war 644, defaults 644, env 600, unit 644, site 644)" \
+    bash -c "grep -q '^/opt/lockin/lockin.war 644 root:root' '$ISO/stat' && grep -q '^/opt/lockin/defaults.env 644 root:root' '$ISO/stat' \
+             && grep -q '^/etc/lockin/lockin.env 600 root:root' '$ISO/stat' \
              && grep -q '^/etc/systemd/system/lockin.service 644 root:root' '$ISO/stat' && grep -q '^/etc/nginx/conf.d/lockin.conf 644 root:root' '$ISO/stat'"
   check "nginx -t in deploy.sh passed with Debian's own nginx.conf" contains "$ISO/run1.out" "nginx -t: configuration OK"
   check "Debian's default site disabled (its default_server would take port 80)" bash -c "! grep -qx default '$ISO/sites-enabled'"

@@ -56,23 +56,18 @@ ENV
   "$REPO/deploy/deploy.sh" --root "$S" > "$WORK/smoke-deploy2.out" 2>&1 \
     || { not_ok "deploy.sh --root, second run"; indent "$WORK/smoke-deploy2.out"; }
 }
-# The service's environment as systemd makes it: Environment= defaults, then
-# the env file (quotes stripped). Prints NAME=value lines.
+# The service's environment as systemd makes it: the unit's EnvironmentFile=s
+# as installed (the release's defaults, then the env file), in that order.
+# Sets SMOKE_ENV (NAME=value words) and SMOKE_ENV_FILES.
 SMOKE_ENV=()
+SMOKE_ENV_FILES=()
 smoke_environment() {
-  declare -A envv=()
-  local line value k
-  while IFS= read -r line; do
-    line=${line#Environment=}; line=${line#\"}; line=${line%\"}
-    envv[${line%%=*}]=${line#*=}
-  done < <(grep '^Environment=' "$S/etc/systemd/system/lockin.service")
-  while IFS= read -r line; do
-    [[ $line =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
-    value=${BASH_REMATCH[2]}; value=${value#[\"\']}; value=${value%[\"\']}
-    envv[${BASH_REMATCH[1]}]=$value
-  done < "$S/etc/lockin/lockin.env"
+  local f k
+  SMOKE_ENV_FILES=()
+  while IFS= read -r f; do SMOKE_ENV_FILES+=("$S$f"); done \
+    < <(sed -n 's/^EnvironmentFile=-\{0,1\}//p' "$S/etc/systemd/system/lockin.service")
   SMOKE_ENV=()
-  for k in "${!envv[@]}"; do SMOKE_ENV+=("$k=${envv[$k]}"); done
+  for k in $(env_file_names "${SMOKE_ENV_FILES[@]}"); do SMOKE_ENV+=("$k=$(env_file_value "$k" "${SMOKE_ENV_FILES[@]}")"); done
 }
 env_of() { local kv; for kv in "${SMOKE_ENV[@]}"; do [[ $kv == "$1="* ]] && { printf '%s' "${kv#*=}"; return; }; done; }
 # ExecStart as systemd expands it: ${VAR} as one word, $VAR split at spaces, %H
@@ -92,6 +87,7 @@ smoke_start() {
   local argv ready=0
   smoke_environment
   read -ra argv <<<"$(smoke_command)"
+  note "environment files: ${SMOKE_ENV_FILES[*]#"$S"}"
   note "running: ${argv[*]}"
   mkdir -p "$S/var/lib/lockin"
   (cd "$S/var/lib/lockin" && exec env -i PATH=/usr/bin:/bin HOME="$S/var/lib/lockin" "${SMOKE_ENV[@]}" "${argv[@]}") > "$WORK/micro.log" 2>&1 &

@@ -1,10 +1,12 @@
 # shellcheck shell=bash
 # 2. lockin.service: systemd-analyze verify (and a control that it catches a
-# typo), the settings it must have, the ExecStart arguments, systemd-analyze security.
+# typo), the settings it must have, the ExecStart arguments, its defaults
+# (deploy/defaults.env), systemd-analyze security.
 # The unit's text has $VARS that systemd expands, matched here literally.
 # shellcheck disable=SC2016
 UNIT=deploy/lockin.service
-UNIT_SETTINGS=('User=lockin' 'Group=lockin' 'EnvironmentFile=/etc/lockin/lockin.env' 'Environment=LOCKIN_PORT=8080'
+DEFAULTS=deploy/defaults.env
+UNIT_SETTINGS=('User=lockin' 'Group=lockin' 'EnvironmentFile=/opt/lockin/defaults.env' 'EnvironmentFile=/etc/lockin/lockin.env'
   'Restart=on-failure' 'KillSignal=SIGTERM' 'TimeoutStopSec=30' 'SuccessExitStatus=143'
   'NoNewPrivileges=yes' 'ProtectSystem=strict' 'PrivateTmp=yes' 'ProtectHome=yes'
   'ProtectKernelTunables=yes' 'ProtectKernelModules=yes' 'ProtectControlGroups=yes'
@@ -53,8 +55,28 @@ check_unit_settings() {
   for arg in "${EXEC_START_ARGS[@]}"; do
     check "ExecStart has: $arg" grep -qF -- "$arg" <<<"$exec_start"
   done
-  check "JVM heap capped by default (-Xmx in LOCKIN_JAVA_OPTS)" contains "$UNIT" 'LOCKIN_JAVA_OPTS=-Xmx[0-9]'
-  check "HTTP worker threads set by default (LOCKIN_HTTP_THREADS)" contains "$UNIT" '^Environment=LOCKIN_HTTP_THREADS=[0-9]'
+}
+exec_start_vars() { exec_start_of "$UNIT" | grep -o '\$[{]\{0,1\}[A-Z_][A-Z0-9_]*' | tr -d '${' | sort -u; }
+vars_without_default() { comm -23 <(exec_start_vars) <(env_file_names "$DEFAULTS"); }
+# The names of deploy/defaults.env whose value .env.example (its lines, commented or not) does not show
+defaults_not_in_env_example() {
+  local shown=$WORK/unit/env-example-shown name
+  sed 's/^#[[:space:]]*\([A-Z][A-Z0-9_]*=\)/\1/' .env.example > "$shown"
+  for name in $(env_file_names "$DEFAULTS"); do
+    [[ $(env_file_value "$name" "$shown") == "$(env_file_value "$name" "$DEFAULTS")" ]] || echo "$name"
+  done
+}
+# The defaults live in one file the unit reads before the operator's env file.
+check_unit_defaults() {
+  check "unit reads its defaults, then the env file (which overrides them)" \
+    test "$(grep '^EnvironmentFile=' "$UNIT" | tr '\n' ' ')" = "EnvironmentFile=/opt/lockin/defaults.env EnvironmentFile=/etc/lockin/lockin.env "
+  check "unit sets no Environment= of its own (deploy/defaults.env holds them)" lacks "$UNIT" '^Environment='
+  check "defaults: LOCKIN_PORT=8080" test "$(env_file_value LOCKIN_PORT "$DEFAULTS")" = 8080
+  check "JVM heap capped by default (-Xmx in LOCKIN_JAVA_OPTS)" grep -q -- '^-Xmx[0-9]' <<<"$(env_file_value LOCKIN_JAVA_OPTS "$DEFAULTS")"
+  check "HTTP worker threads set by default (LOCKIN_HTTP_THREADS)" grep -qx -- '[0-9][0-9]*' <<<"$(env_file_value LOCKIN_HTTP_THREADS "$DEFAULTS")"
+  check "malloc arenas capped by default (MALLOC_ARENA_MAX)" grep -qx -- '[0-9][0-9]*' <<<"$(env_file_value MALLOC_ARENA_MAX "$DEFAULTS")"
+  check "every \$VAR of ExecStart has a default: $(exec_start_vars | tr '\n' ' ')" test -z "$(vars_without_default)"
+  check ".env.example shows each default as deploy/defaults.env has it" test -z "$(defaults_not_in_env_example)"
 }
 check_unit_security() {
   local out=$WORK/unit/security.out
@@ -67,5 +89,6 @@ check_unit_security() {
 checks_unit() {
   check_unit_verifies
   check_unit_settings
+  check_unit_defaults
   check_unit_security
 }
