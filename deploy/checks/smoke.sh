@@ -16,7 +16,6 @@ TOKEN=""        # a development token (empty when the launcher could not make on
 MICRO_PID=""
 
 dev_jar() { local jars=(lockin-dev/target/lockin-dev-*.jar); [[ -f ${jars[0]} ]] && echo "${jars[0]}"; }
-launcher() { java -cp "$DEV_CP" app.lockin.dev.Launcher "$@"; }
 
 smoke_install() {
   if "$REPO/deploy/deploy.sh" --root "$S" > "$WORK/smoke-deploy.out" 2>&1; then
@@ -32,8 +31,8 @@ smoke_database() {
   openssl req -new -x509 -days 2 -nodes -subj "/CN=localhost" \
     -keyout "$WORK/db-key.pem" -out "$WORK/db-cert.pem" >/dev/null 2>&1 && chmod 600 "$WORK/db-key.pem"
   LOCKIN_DB_PORT=$DB_PORT LOCKIN_DB_DIR=$WORK/pgdata LOCKIN_DB_TLS_CERT=$WORK/db-cert.pem LOCKIN_DB_TLS_KEY=$WORK/db-key.pem \
-    launcher db > "$WORK/db.log" 2>&1 &
-  PIDS+=($!)
+    java -cp "$DEV_CP" app.lockin.dev.Launcher db > "$WORK/db.log" 2>&1 &
+  PIDS+=($!)   # the JVM itself (not a subshell around it): cleanup's SIGTERM reaches it and it stops its PostgreSQL
   for _ in $(seq 120); do grep -q '^DATABASE_URL=' "$WORK/db.log" && break; sleep 0.5; done
 }
 # The operator's edit of the env file: a database, a token issuer, the port.
