@@ -79,7 +79,9 @@ public final class Launcher {
     // ---------------------------------------------------------------- run
 
     private void run() throws Exception {
-        int port = Integer.parseInt(env.getOrDefault("LOCKIN_PORT", "8080"));
+        // the port, JVM options, malloc arenas and worker threads production runs with
+        Map<String, String> settings = serverSettings();
+        int port = Integer.parseInt(settings.get("LOCKIN_PORT"));
         Map<String, String> serverEnv = new HashMap<>(env);
         List<AutoCloseable> started = new ArrayList<>();
 
@@ -122,24 +124,22 @@ public final class Launcher {
         // persistence settings there, which a rebuilt WAR would otherwise not replace
         deleteRecursively(state.resolve("micro"));
         Files.createDirectories(state.resolve("micro"));
-        // the JVM options, malloc arenas and worker threads production runs with
-        Map<String, String> unit = unitDefaults();
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
-        command.addAll(List.of(unit.get("LOCKIN_JAVA_OPTS").split("\\s+")));
+        command.addAll(List.of(settings.get("LOCKIN_JAVA_OPTS").trim().split("\\s+")));
         command.addAll(List.of("-Duser.timezone=UTC",
                 // not ready while the application's own checks are not deployed yet
                 "-Dmp.health.default.readiness.empty.response=DOWN",
                 "-jar", micro.toString(),
                 "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port),
-                "--maxhttpthreads", unit.get("LOCKIN_HTTP_THREADS"),
+                "--maxhttpthreads", settings.get("LOCKIN_HTTP_THREADS"),
                 "--nocluster",
                 "--rootdir", state.resolve("micro").toString(),
                 // the listener as production has it (loopback only, request lines up to 64 KiB)
                 "--prebootcommandfile", home.resolve("deploy/payara-preboot.asadmin").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().put("MALLOC_ARENA_MAX", unit.get("MALLOC_ARENA_MAX"));
+        builder.environment().put("MALLOC_ARENA_MAX", settings.get("MALLOC_ARENA_MAX"));
         builder.environment().putAll(serverEnv);
         long launched = System.nanoTime();
         Process server = builder.start();
@@ -308,25 +308,22 @@ public final class Launcher {
     }
 
     /**
-     * The defaults the systemd unit sets ({@code Environment=} lines of
-     * deploy/lockin.service), so that {@code ./lockin run} and the benchmark run
-     * the server as production does, from one place.
+     * The settings the server runs with: the defaults of deploy/defaults.env
+     * (the file the systemd unit reads first, so that {@code ./lockin run}
+     * runs the server as production does, from one place), each overridden
+     * by the environment as the unit's env file overrides them.
      */
-    private Map<String, String> unitDefaults() throws IOException {
-        Map<String, String> defaults = new HashMap<>();
-        for (String line : Files.readAllLines(home.resolve("deploy/lockin.service"))) {
-            if (line.startsWith("Environment=")) {
-                String setting = line.substring("Environment=".length()).replaceAll("^\"|\"$", "");
-                int equals = setting.indexOf('=');
-                defaults.put(setting.substring(0, equals), setting.substring(equals + 1));
+    private Map<String, String> serverSettings() throws IOException {
+        Path file = home.resolve("deploy/defaults.env");
+        Map<String, String> settings = EnvFile.read(file);
+        for (String name : List.of("LOCKIN_PORT", "LOCKIN_JAVA_OPTS", "LOCKIN_HTTP_THREADS", "MALLOC_ARENA_MAX")) {
+            if (present(name)) {
+                settings.put(name, env.get(name));
+            } else if (!settings.containsKey(name)) {
+                throw new IllegalStateException(home.relativize(file) + " sets no " + name);
             }
         }
-        for (String name : List.of("LOCKIN_JAVA_OPTS", "LOCKIN_HTTP_THREADS", "MALLOC_ARENA_MAX")) {
-            if (!defaults.containsKey(name)) {
-                throw new IllegalStateException("deploy/lockin.service sets no " + name);
-            }
-        }
-        return defaults;
+        return settings;
     }
 
     private static void deleteRecursively(Path folder) throws IOException {

@@ -1,0 +1,138 @@
+# shellcheck shell=bash
+# Globals are set in one file of bench/lib/ and read in another (shellcheck reads one file at a time):
+# shellcheck disable=SC2034,SC2153
+# One scale (a number of time logs): its database, the server's start, and what is measured
+# there: the progress statement at every scale, every scenario at the main one.
+
+# tokens: bench-user-1 .. bench-user-N, signed by the development key (created when missing)
+TOKENS=$RESULTS/tokens.txt
+# figures by scale
+declare -A STARTUP STARTUP_SPREAD PROGRESS_SPREAD RSS_IDLE PROGRESS_P50 PROGRESS_P99 PROGRESS_RPS EXPLAIN_MS PLAN_MS SIZE LOGS GEN_S
+# figures by scenario (the main scale)
+declare -A API_RPS API_SPREAD API_P50 API_P99 API_ERR API_OTH DB_TPS DB_SPREAD DB_P50 DB_P99 DB_OTH
+SCENARIOS=(progress groups notifications clock)
+
+# a fresh database, migrated, filled by bench/generate.sql
+fill_database() {   # scale
+  local scale=$1 t0
+  say "Scale $scale time logs: database"
+  "${PSQL[@]}" -d postgres -qc "drop database if exists lockin" -c "create database lockin"
+  DATABASE_URL=$DATABASE_URL ./lockin migrate >"$RESULTS/migrate-$scale.log" 2>&1 || die "migration failed: $RESULTS/migrate-$scale.log"
+  t0=$(date +%s.%N)
+  # the load only: no fsync and no full-page images (a crash would mean generating again);
+  # switched back before anything is measured
+  db -c "alter system set fsync = off" -c "alter system set full_page_writes = off" -c "select pg_reload_conf()" >/dev/null
+  db -v logs="$scale" -f bench/generate.sql >"$RESULTS/generate-$scale.log"
+  db -c "vacuum analyze"
+  db -c "alter system reset fsync" -c "alter system reset full_page_writes" -c "select pg_reload_conf()" -c "checkpoint" >/dev/null
+  GENERATED_AT=$(db -c "select now()")
+  GEN_S[$scale]=$(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.0f')
+  LOGS[$scale]=$(db -c "select count(*) from time_logs")
+  SIZE[$scale]=$(db -c "select pg_size_pretty(pg_database_size('lockin'))")
+  echo "  $(tail -n 1 "$RESULTS/generate-$scale.log" | tr '|' ' ' | awk '{printf "%s users, %s groups, %s memberships, %s sessions, %s time logs, %s notifications", $1,$2,$3,$4,$5,$6}')"
+  echo "  generated, vacuumed and analysed in ${GEN_S[$scale]} s; database ${SIZE[$scale]}"
+}
+
+# the simulated users: the hot group's first 20 members, and each clock user with their group
+make_user_files() {
+  HOT=$(db -c "select md5('bench-group-1')::uuid")
+  if [[ ! -s $TOKENS ]]; then
+    ./lockin tokens "$(db -c "select max(n) from bench.clock_users")" >"$TOKENS"
+  fi
+  sed -n '1,20p' "$TOKENS" | sed 's/$/ -/' >"$RESULTS/users-hot.txt"
+  db -F ' ' -c "select n, group_id from bench.clock_users order by k" \
+    | awk 'NR == FNR { token[NR] = $1; next } { print token[$1], $2 }' "$TOKENS" - >"$RESULTS/users-clock.txt"
+}
+
+# Payara Micro started $RUNS times (a start disturbed by other processes again, at most
+# twice); the last start keeps running. Ready time: the median; then RSS idle.
+measure_startup() {   # scale
+  local scale=$1 run attempt o readies=()
+  say "Scale $scale: Payara Micro, started $RUNS times (ready time: the median)"
+  for run in $(seq 1 "$RUNS"); do
+    for attempt in 1 2 3; do
+      wait_quiet
+      mark_cpu
+      start_server "$scale"
+      o=$(others_percent)
+      [[ $o -lt $DISTURBED_PERCENT || $attempt -eq 3 ]] && break
+      echo "  ready in $READY_S s, but other processes used ${o}% of the machine meanwhile: again"
+      stop_server
+    done
+    echo "  start $run: ready in $READY_S s"
+    readies+=("$READY_S")
+    if [[ $run -lt $RUNS ]]; then stop_server; fi
+  done
+  READY_S=$(printf '%s\n' "${readies[@]}" | median)
+  STARTUP_SPREAD[$scale]=$(printf '%s\n' "${readies[@]}" | spread)
+  STARTUP[$scale]=$READY_S
+  sleep 5
+  RSS_IDLE[$scale]=$(rss_mb)
+  echo "  ready in ${STARTUP[$scale]} s (median, spread ${STARTUP_SPREAD[$scale]} %); RSS idle ${RSS_IDLE[$scale]} MB"
+}
+
+# a few requests first, so that what is captured is a warm request (cached identity, pool)
+warm_requests() {
+  HOT_TOKEN=$(sed -n 1p "$TOKENS")
+  USER_TOKEN=$(sed -n 1p "$RESULTS/users-clock.txt" | cut -d' ' -f1)
+  CLOCK_GROUP=$(sed -n 1p "$RESULTS/users-clock.txt" | cut -d' ' -f2)
+  for _ in 1 2 3 4 5 6; do
+    curl -s -o /dev/null -H "Authorization: Bearer $HOT_TOKEN" "$BASE/api/groups/$HOT/progress/current"
+    curl -s -o /dev/null -H "Authorization: Bearer $USER_TOKEN" "$BASE/api/groups"
+    curl -s -o /dev/null -H "Authorization: Bearer $USER_TOKEN" "$BASE/api/notifications?limit=20"
+  done
+}
+
+# a scale other than the main one: the progress statement and the endpoint under load
+measure_progress_only() {   # scale
+  local scale=$1
+  say "Scale $scale: the progress statement"
+  capture send_progress
+  read -r "EXPLAIN_MS[$scale]" "PLAN_MS[$scale]" < <(explain_progress "$scale")
+  echo "  EXPLAIN ANALYZE: execution ${EXPLAIN_MS[$scale]} ms, planning ${PLAN_MS[$scale]} ms (median)"
+  say "Scale $scale: progress under load"
+  measure_api "progress-$scale" progress "$RESULTS/users-hot.txt" 2 "$HOT"
+  PROGRESS_RPS[$scale]=$W_RPS; PROGRESS_P50[$scale]=$W_P50; PROGRESS_P99[$scale]=$W_P99; PROGRESS_SPREAD[$scale]=$W_SPREAD
+}
+
+# one scenario at the main scale: the API under wrk, then the database alone under pgbench
+measure_scenario() {   # scale scenario
+  local scale=$1 scenario=$2 before=true
+  [[ $scenario == clock ]] && before=clock_reset
+  say "Scale $scale: $scenario, API under wrk"
+  case $scenario in
+    progress) measure_api "$scenario" progress "$RESULTS/users-hot.txt" 2 "$HOT" ;;
+    clock) BEFORE_RUN=clock_reset measure_api "$scenario" clock "$RESULTS/users-clock.txt" "$CONNECTIONS" ;;
+    *) measure_api "$scenario" "$scenario" "$RESULTS/users-clock.txt" 2 ;;
+  esac
+  API_RPS[$scenario]=$W_RPS; API_SPREAD[$scenario]=$W_SPREAD; API_P50[$scenario]=$W_P50; API_P99[$scenario]=$W_P99; API_ERR[$scenario]=$W_ERRORS; API_OTH[$scenario]=$W_OTHERS
+  say "Scale $scale: $scenario, database only (pgbench)"
+  BEFORE_RUN=$before measure_db "$scenario"
+  DB_TPS[$scenario]=$D_TPS; DB_SPREAD[$scenario]=$D_SPREAD; DB_P50[$scenario]=$D_P50; DB_P99[$scenario]=$D_P99; DB_OTH[$scenario]=$D_OTHERS
+}
+
+# the main scale: the SQL of each scenario captured, then every scenario, and RSS under load
+measure_main_scale() {   # scale
+  local scale=$1 scenario
+  say "Scale $scale: capturing the SQL of one request of each scenario"
+  CLOCK_UID=$(db -c "select profile_id from bench.clock_users where k = 1")
+  capture send_all
+  read -r "EXPLAIN_MS[$scale]" "PLAN_MS[$scale]" < <(explain_progress "$scale")
+  echo "  progress EXPLAIN ANALYZE: execution ${EXPLAIN_MS[$scale]} ms, planning ${PLAN_MS[$scale]} ms (median)"
+  : >"$RESULTS/rss.samples"
+  for scenario in "${SCENARIOS[@]}"; do measure_scenario "$scale" "$scenario"; done
+  PROGRESS_RPS[$scale]=${API_RPS[progress]}; PROGRESS_P50[$scale]=${API_P50[progress]}; PROGRESS_P99[$scale]=${API_P99[progress]}
+  PROGRESS_SPREAD[$scale]=${API_SPREAD[progress]}
+  RSS_LOAD=$(( $(sort -n "$RESULTS/rss.samples" | tail -n 1) / 1024 ))
+  echo "  RSS under load (peak): $RSS_LOAD MB"
+}
+
+run_scale() {   # scale
+  local scale=$1
+  fill_database "$scale"
+  make_user_files
+  measure_startup "$scale"
+  warm_requests
+  if [[ $scale == "$MAIN_SCALE" ]]; then measure_main_scale "$scale"; else measure_progress_only "$scale"; fi
+  stop_server
+}

@@ -1,0 +1,98 @@
+# shellcheck shell=bash
+# Globals are set in one file of bench/lib/ and read in another (shellcheck reads one file at a time):
+# shellcheck disable=SC2034,SC2153
+# The benchmark's options, where it keeps its results, what it needs installed
+# and built, and the server settings it measures (deploy/defaults.env).
+# Sourced by bench/run.sh, which has cd'ed to the repository (ROOT=$PWD).
+
+# ---------------------------------------------------------------- options
+SCALES=(10000 1000000)
+MAIN_SCALE=1000000
+DURATION=30
+WARMUP=120
+WARMUP_CHUNK=10
+STABLE_PERCENT=5   # two warm-up chunks this close in throughput: warm
+RUNS=3             # measured runs per figure (median reported, spread = (max - min) / median)
+CONNECTIONS=32
+JFR=false
+KEEP=false
+DOCS=true
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+parse_options() {
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --10m) SCALES+=(10000000) ;;
+      --duration) DURATION=$2; shift ;;
+      --warmup) WARMUP=$2; shift ;;
+      --connections) CONNECTIONS=$2; shift ;;
+      --jfr) JFR=true ;;
+      --keep) KEEP=true ;;
+      --no-docs) DOCS=false ;;
+      -h|--help) usage; exit 0 ;;
+      *) echo "unknown option $1 (see ./lockin bench --help)" >&2; exit 2 ;;
+    esac
+    shift
+  done
+}
+PG_PORT=${BENCH_PG_PORT:-18432}
+HTTP_PORT=${BENCH_HTTP_PORT:-18080}
+BASE=http://127.0.0.1:$HTTP_PORT
+STATE=$ROOT/.lockin/bench
+RESULTS=$STATE/results/$(date +%Y%m%d-%H%M%S)
+DISTURBED_PERCENT=10   # CPU of other processes (% of the machine) above which a measurement is redone
+CLOCK_USERS=1024
+
+# Everything printed from here on goes to the results' run.log too.
+start_log() {
+  mkdir -p "$RESULTS"
+  exec > >(tee "$RESULTS/run.log") 2>&1
+}
+say() { printf '\n[%s +%ds] %s\n' "$(date +%H:%M:%S)" $(($(date +%s) - BEGAN)) "$*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------- prerequisites
+# Debian packages: wrk (load), gnuplot-nox (chart), PostgreSQL (server, psql, pgbench).
+install_packages() {
+  local need_packages=()
+  command -v wrk >/dev/null || need_packages+=(wrk)
+  command -v gnuplot >/dev/null || need_packages+=(gnuplot-nox)
+  ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || need_packages+=(postgresql)
+  [[ ${#need_packages[@]} -gt 0 ]] || return 0
+  say "Installing ${need_packages[*]} (apt-get)"
+  [[ $EUID -eq 0 ]] || die "missing ${need_packages[*]}: install them (apt-get install -y ${need_packages[*]})"
+  # no cluster of its own: the benchmark makes its own database
+  if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+    mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Options::=--force-confold "${need_packages[@]}" >/dev/null
+}
+# Sets PG_BIN (the newest PostgreSQL's programs) and PSQL.
+find_postgres() {
+  local bins=(/usr/lib/postgresql/*/bin)
+  PG_BIN=$(printf '%s\n' "${bins[@]}" | sort -V | tail -n 1)
+  PSQL=("$PG_BIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres)
+  command -v java >/dev/null || die "Java 17 is needed"
+}
+# the application, built when missing or older than its sources (as ./lockin run does)
+WAR=lockin-web/target/lockin.war
+MICRO=lockin-web/target/payara-micro.jar
+build_if_needed() {
+  if [[ ! -f $WAR || ! -f $MICRO ]] || ! ls lockin-dev/target/lockin-dev-*.jar >/dev/null 2>&1 \
+     || [[ -n "$(find pom.xml db lockin-*/pom.xml lockin-*/src -newer "$WAR" -type f -print -quit 2>/dev/null)" ]]; then
+    say "Building LockIN (mvn package, tests skipped)"
+    mvn -B -q -DskipTests package
+  fi
+}
+
+# Payara Micro the production way: the JVM options, malloc arenas and HTTP worker threads of
+# deploy/defaults.env (the defaults the systemd unit reads), the launcher's environment
+# (development key). Sets SERVER_JAVA_OPTS, SERVER_HTTP_THREADS, SERVER_MALLOC_ARENA_MAX.
+SERVER_SETTINGS=deploy/defaults.env
+read_server_settings() {
+  SERVER_JAVA_OPTS=$(env_file_value LOCKIN_JAVA_OPTS "$SERVER_SETTINGS")
+  SERVER_HTTP_THREADS=$(env_file_value LOCKIN_HTTP_THREADS "$SERVER_SETTINGS")
+  SERVER_MALLOC_ARENA_MAX=$(env_file_value MALLOC_ARENA_MAX "$SERVER_SETTINGS")
+  [[ -n $SERVER_JAVA_OPTS && -n $SERVER_HTTP_THREADS && -n $SERVER_MALLOC_ARENA_MAX ]] \
+    || die "$SERVER_SETTINGS lacks LOCKIN_JAVA_OPTS, LOCKIN_HTTP_THREADS or MALLOC_ARENA_MAX"
+}

@@ -1,0 +1,159 @@
+# shellcheck shell=bash
+# 3. the nginx sites (TLS and plain HTTP) as deploy.sh installs them: nginx -t,
+# their settings, then served for real in front of a stub backend (redirect,
+# TLS, request ids, forwarded headers, body limit, hostile paths, /metrics
+# access, JSON access log).
+
+# Installs one site variant with deploy.sh into a scratch root, then writes a
+# scratch nginx.conf beside it. The site's relative `include snippets/...`
+# resolves there. Log paths move into the scratch directory (nginx -t opens
+# them); for serving, the listen ports and the upstream port move to free ones.
+# Prints the nginx.conf path.
+nginx_root() { # NAME DEPLOY-OPTIONS...
+  local name=$1; shift
+  local root=$WORK/nginx-$name run=$WORK/nginx-$name.run
+  "$REPO/deploy/deploy.sh" --root "$root" --artifacts "$WORK/stub" "$@" > "$WORK/nginx-$name.deploy.out" 2>&1
+  move_nginx_logs "$root/etc/nginx" "$run"
+  write_nginx_conf "$root/etc/nginx/nginx.conf" "$run" access-log
+  echo "$root/etc/nginx/nginx.conf"
+}
+nginx_test() { nginx -t -q -c "$1" -p "$(dirname "$1")"; }
+
+check_nginx_sites_installed() {
+  local out site snippet
+  check "deploy.sh --nginx tls installed the TLS site" contains "$(dirname "$TLS_CONF")/conf.d/lockin.conf" "ssl_certificate $WORK/tls.crt;"
+  check "deploy.sh --nginx http installed the plain-HTTP site" lacks "$(dirname "$HTTP_CONF")/conf.d/lockin.conf" "ssl_certificate"
+  if out=$(nginx_test "$TLS_CONF" 2>&1); then ok "nginx -t: TLS site (443 + redirect on 80) with the snippet"; else not_ok "nginx -t TLS site: $out"; fi
+  if out=$(nginx_test "$HTTP_CONF" 2>&1); then ok "nginx -t: plain-HTTP site with the snippet"; else not_ok "nginx -t HTTP site: $out"; fi
+  site=$(dirname "$TLS_CONF")/conf.d/lockin.conf
+  snippet=$(dirname "$TLS_CONF")/snippets/lockin-proxy.conf
+  check "site: upstream lockin { server 127.0.0.1:8080 ... }" contains "$site" '^ *server 127.0.0.1:8080 '
+  check "site: JSON access log (log_format escape=json)" contains "$site" 'log_format lockin_json escape=json'
+  check "snippet: client_max_body_size 1m" contains "$snippet" '^client_max_body_size 1m;'
+  check "snippet: proxy_buffering off" contains "$snippet" '^proxy_buffering off;'
+  check "snippet: X-Forwarded-For/Proto and X-Request-Id to the upstream" \
+    bash -c "grep -q 'X-Forwarded-For \$proxy_add_x_forwarded_for' '$snippet' && grep -q 'X-Forwarded-Proto' '$snippet' && grep -q 'X-Request-Id \$lockin_request_id' '$snippet'"
+}
+
+# Serves a site for real: ports moved to free ones, a stub backend (an nginx
+# server in the same scratch nginx) that answers with what it received.
+serve_site() { # NGINX.CONF -> sets P80 P443 PB
+  local conf=$1 dir; dir=$(dirname "$conf")
+  P80=$(free_port); P443=$(free_port); PB=$(free_port)
+  sed -i -e '/listen \[::\]/d' \
+         -e "s/listen 443 /listen 127.0.0.1:$P443 /" -e "s/listen 80 /listen 127.0.0.1:$P80 /" \
+         -e "s/server 127.0.0.1:8080 /server 127.0.0.1:$PB /" "$dir/conf.d/lockin.conf"
+  cat > "$dir/conf.d/zz-backend.conf" <<CONF
+server {
+    listen 127.0.0.1:$PB;
+    location / {
+        add_header X-Request-Id "from-backend";
+        return 200 "rid=\$http_x_request_id proto=\$http_x_forwarded_proto xff=\$http_x_forwarded_for host=\$http_host uri=\$request_uri\n";
+    }
+}
+CONF
+  nginx -c "$conf" -p "$dir"
+  NGINX_PIDFILES+=("$(pidfile_of "$conf")")
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$P80") 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+stop_site() { local f; f=$(pidfile_of "$1"); [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null; sleep 0.3; }
+
+# The TLS site's answers: what reaches the upstream, what the client gets back.
+HTTPS=""   # https://127.0.0.1:<port> of the served TLS site
+HEADERS="" # the response headers of the last request
+status_of() { curl -sk -o /dev/null -w '%{http_code}' "$@"; }
+check_tls_redirect_and_headers() {
+  local code body rid
+  code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$P80/api/me?x=1")
+  check "port 80 redirects to HTTPS with the path ($code)" test "$code" = "301 https://127.0.0.1/api/me?x=1"
+  body=$(curl -sk -D "$HEADERS" -H 'X-Request-Id: abc-123.test' "$HTTPS/api/me")
+  check "HTTPS request reaches the upstream" grep -q '^rid=' <<<"$body"
+  check "caller's sane X-Request-Id passed to the upstream" grep -q 'rid=abc-123.test ' <<<"$body"
+  check "X-Forwarded-Proto https and X-Forwarded-For to the upstream" grep -q 'proto=https xff=127.0.0.1 ' <<<"$body"
+  check "response X-Request-Id is the request's, once" test "$(grep -ic '^x-request-id: abc-123.test' "$HEADERS")/$(grep -ic '^x-request-id:' "$HEADERS")" = "1/1"
+  check "HSTS header on HTTPS" grep -qi '^strict-transport-security: max-age=' "$HEADERS"
+  body=$(curl -sk -D "$HEADERS" "$HTTPS/api/groups")
+  rid=$(sed -n 's/^rid=\([^ ]*\) .*/\1/p' <<<"$body")
+  check "no X-Request-Id: nginx makes one (32 hex) and answers it ($rid)" \
+    bash -c "[[ '$rid' =~ ^[0-9a-f]{32}$ ]] && grep -qi '^x-request-id: $rid' '$HEADERS'"
+  body=$(curl -sk -H 'X-Request-Id: bad id"<x>' "$HTTPS/api/groups")
+  check "an unsafe X-Request-Id is replaced by nginx's own" grep -Eq '^rid=[0-9a-f]{32} ' <<<"$body"
+}
+# a 400 problem+json for PATH (DESCRIPTION), its status line checked by SHAPE
+check_refused_path() { # DESCRIPTION PATH HEADER-PATTERN
+  local body
+  body=$(curl -sk -D "$HEADERS" "$HTTPS/api/sessions/$2")
+  check "$1" bash -c "grep -qi '$3' '$HEADERS' && jq -e '.status == 400' <<<'$body' >/dev/null"
+}
+check_tls_bodies_and_paths() {
+  local code body
+  head -c 2000000 /dev/zero > "$WORK/2mb.bin"
+  code=$(status_of -X POST --data-binary "@$WORK/2mb.bin" -H 'Content-Type: application/json' "$HTTPS/api/groups")
+  check "a 2 MB body is refused (413, client_max_body_size 1m): $code" test "$code" = 413
+  code=$(status_of -X POST --data '{"name":"x"}' -H 'Content-Type: application/json' "$HTTPS/api/groups")
+  check "a small body passes: $code" test "$code" = 200
+  check_refused_path "a NUL in the path: nginx's 400 as problem+json" 'a%00b' '^content-type: application/problem+json'
+  check_refused_path "an encoded backslash in the path: 400 problem+json" 'a%5Cb' '^HTTP/[0-9.]* 400'
+  code=$(status_of "$HTTPS/api/groups/caf%C3%A9%F0%9F%98%80%e2%82%ac?q=%FF%00")
+  check "a path of valid percent-encoded UTF-8 (query not checked) reaches the upstream: $code" test "$code" = 200
+  check_refused_path "an encoded UTF-16 surrogate (invalid UTF-8) in the path: 400 problem+json" '%ED%A0%80' '^HTTP/[0-9.]* 400'
+  body=$(curl -sk -D "$HEADERS" -X POST --data-binary "@$WORK/2mb.bin" -H 'Content-Type: application/json' "$HTTPS/api/groups")
+  check "the 413 is problem+json" jq -e '.status == 413' <<<"$body"
+  code=$(status_of "$HTTPS/api/groups/$(head -c 20000 /dev/zero | tr '\0' a)")
+  check "a 20,000-character path reaches the upstream (large_client_header_buffers 64k): $code" test "$code" = 200
+}
+check_tls_health_and_metrics() {
+  check "/health/ready proxied" grep -q 'uri=/health/ready' <<<"$(curl -sk "$HTTPS/health/ready")"
+  check "/metrics from this host: proxied (200)" test "$(status_of "$HTTPS/metrics")" = 200
+  check "/metrics through a load balancer (X-Forwarded-For): 403" \
+    test "$(status_of -H 'X-Forwarded-For: 203.0.113.9' "$HTTPS/metrics")" = 403
+}
+check_tls_access_log() {
+  local logs=$WORK/nginx-tls.run/logs
+  curl -sk -o /dev/null -H 'X-Request-Id: log-check-1' -A 'agent "quoted"' "$HTTPS/api/me?q=%22"
+  sleep 0.3
+  grep -F '"log-check-1"' "$logs/lockin.access.log" | tail -n 1 > "$WORK/line.json" || true
+  check "access log: one JSON object per request" jq -e . "$WORK/line.json"
+  check "access log fields: request_id, status (number), method, uri, request_time, upstream_status" \
+    jq -e '.request_id == "log-check-1" and .status == 200 and .method == "GET" and (.uri | startswith("/api/me"))
+           and (.request_time | type == "number") and .upstream_status == "200" and (.user_agent | contains("quoted"))' "$WORK/line.json"
+  note "a line: $(cat "$WORK/line.json")"
+  check "health checks are not logged" bash -c "! grep -q '/health/ready' '$logs/lockin.access.log'"
+  check "every access log line is JSON" bash -c "jq -e . '$logs/lockin.access.log' >/dev/null"
+}
+check_tls_site_served() {
+  if ! serve_site "$TLS_CONF"; then
+    not_ok "nginx did not start with the TLS site: $(tail -n 5 "$WORK/nginx-tls.run/logs/error.log" 2>/dev/null)"
+    return 0
+  fi
+  ok "nginx serves the TLS site (127.0.0.1:$P443, redirect on $P80, stub backend on $PB)"
+  HTTPS=https://127.0.0.1:$P443
+  HEADERS=$WORK/h.txt
+  check_tls_redirect_and_headers
+  check_tls_bodies_and_paths
+  check_tls_health_and_metrics
+  check_tls_access_log
+  stop_site "$TLS_CONF"
+}
+check_http_site_served() {
+  local body
+  if ! serve_site "$HTTP_CONF"; then
+    not_ok "nginx did not start with the plain-HTTP site: $(tail -n 5 "$WORK/nginx-http.run/logs/error.log" 2>/dev/null)"
+    return 0
+  fi
+  ok "nginx serves the plain-HTTP site (127.0.0.1:$P80)"
+  body=$(curl -s -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-For: 198.51.100.7' "http://127.0.0.1:$P80/api/me")
+  check "behind a load balancer: its X-Forwarded-Proto kept, X-Forwarded-For extended" grep -q 'proto=https xff=198.51.100.7, 127.0.0.1 ' <<<"$body"
+  body=$(curl -s "http://127.0.0.1:$P80/api/me")
+  check "without a load balancer: X-Forwarded-Proto http" grep -q 'proto=http ' <<<"$body"
+  stop_site "$HTTP_CONF"
+}
+checks_nginx() {
+  make_fixtures
+  TLS_CONF=$(nginx_root tls --nginx tls --cert "$WORK/tls.crt" --key "$WORK/tls.key" --server-name lockin.test)
+  HTTP_CONF=$(nginx_root http --nginx http)
+  check_nginx_sites_installed
+  check_tls_site_served
+  check_http_site_served
+}
