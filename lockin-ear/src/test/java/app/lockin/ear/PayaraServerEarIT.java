@@ -240,6 +240,12 @@ class PayaraServerEarIT {
         assertThat(reply.body()).as("the document describes the API").contains("/api/me");
         // the written contract, not a reading of the code: snake_case schemas, plain custom-method paths
         assertThat(reply.body()).contains("display_name", "/api/groups/{id}:clone").doesNotContain("displayName");
+        // the application's MicroProfile Config reaches the OpenAPI service in the EAR too: a relative
+        // server, and the filter that keeps the document standard (no Payara root key "endpoints")
+        Map<String, Object> document = get("/openapi?format=JSON", null).json();
+        assertThat(document).doesNotContainKey("endpoints");
+        assertThat((List<?>) document.get("servers")).singleElement()
+                .satisfies(server -> assertThat(((Map<?, ?>) server).get("url")).isEqualTo("/"));
     }
 
     // --- HTTP ---

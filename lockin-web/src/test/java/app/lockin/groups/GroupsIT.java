@@ -159,12 +159,11 @@ class GroupsIT {
 
     @Test
     void ownerAndAdminsChangeTheGroupMembersMayNot() {
-        User owner = User.random();
-        User admin = User.random();
-        User member = User.random();
-        String id = Fixtures.group(owner).getString("id");
-        Fixtures.member(owner, id, admin, "admin");
-        Fixtures.member(owner, id, member, "member");
+        Fixtures.Crew crew = Fixtures.crew();
+        User owner = crew.owner();
+        User admin = crew.admin();
+        User member = crew.member();
+        String id = crew.groupId();
 
         Reply renamed = admin.api().patch("/api/groups/" + id, "{\"name\": \"Renamed\", \"description\": null, \"period_target_minutes\": 90}");
         assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);

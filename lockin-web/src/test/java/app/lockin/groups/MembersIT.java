@@ -149,12 +149,11 @@ class MembersIT {
 
     @Test
     void racingRemovalsEndConsistently() {
-        User owner = User.random();
-        User admin = User.random();
-        User member = User.random();
-        String id = Fixtures.group(owner).getString("id");
-        Fixtures.member(owner, id, admin, "admin");
-        Fixtures.member(owner, id, member, "member");
+        Fixtures.Crew crew = Fixtures.crew();
+        User owner = crew.owner();
+        User admin = crew.admin();
+        User member = crew.member();
+        String id = crew.groupId();
         String memberId = Fixtures.profileOf(member);
 
         // the owner demotes the admin while the admin removes a member, and the member leaves

@@ -94,13 +94,12 @@ class InboxIT {
 
     @Test
     void inviteRulesAndWhoMayInvite() {
-        User owner = User.random();
-        User admin = User.random();
-        User member = User.random();
+        Fixtures.Crew crew = Fixtures.crew();
+        User owner = crew.owner();
+        User admin = crew.admin();
+        User member = crew.member();
         User friend = User.random();
-        String id = Fixtures.group(owner).getString("id");
-        Fixtures.member(owner, id, admin, "admin");
-        Fixtures.member(owner, id, member, "member");
+        String id = crew.groupId();
         String friendId = Fixtures.profileOf(friend);
 
         assertProblem(invite(member, id, "{\"recipient_id\": \"" + friendId + "\"}"), 403);

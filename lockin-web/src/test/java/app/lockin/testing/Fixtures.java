@@ -33,6 +33,20 @@ public final class Fixtures {
         return created.json();
     }
 
+    /** A new group of new people: its owner, an admin and a plain member (both added by the owner). */
+    public record Crew(User owner, User admin, User member, String groupId) {
+    }
+
+    public static Crew crew() {
+        User owner = User.random();
+        String groupId = group(owner).getString("id");
+        User admin = User.random();
+        User member = User.random();
+        member(owner, groupId, admin, "admin");
+        member(owner, groupId, member, "member");
+        return new Crew(owner, admin, member, groupId);
+    }
+
     /** Adds the person to the group (the owner adds them) with the role; returns the member. */
     public static JsonObject member(User owner, String groupId, User person, String role) {
         Reply added = owner.api().post("/api/groups/" + groupId + "/members",
