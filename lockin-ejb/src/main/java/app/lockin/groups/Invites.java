@@ -9,11 +9,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
-import app.lockin.database.Labels;
 import app.lockin.notifications.Notification;
 import app.lockin.notifications.NotificationKind;
 import app.lockin.notifications.NotificationResponse;
-import app.lockin.notifications.NotificationStatus;
 import app.lockin.profiles.Profile;
 import app.lockin.rules.Conflict;
 import app.lockin.rules.NotFound;
@@ -37,16 +35,7 @@ public class Invites {
         if (!Access.lock(em, groupId, List.of(recipient.id())).isEmpty()) {
             throw new Conflict("This person is already a member of the group.");
         }
-        boolean pending = !em.createQuery("select n.id from Notification n where n.groupId = :groupId "
-                        + "and n.recipientId = :recipientId and n.kind = :kind and n.status = :status", UUID.class)
-                .setParameter("groupId", Labels.of(groupId))
-                .setParameter("recipientId", recipient.id())
-                .setParameter("kind", Labels.of(NotificationKind.GROUP_INVITE))
-                .setParameter("status", Labels.of(NotificationStatus.PENDING))
-                .getResultList().isEmpty();
-        if (pending) {
-            throw new Conflict("This person already has a pending invite to the group.");
-        }
+        // a pending invite already: the database refuses (notifications_one_pending_invite)
         Profile actor = em.find(Profile.class, me.userId());
         Notification invite = Notification.invite(group, recipient.id(), caller, actor.displayName());
         em.persist(invite);
@@ -63,9 +52,7 @@ public class Invites {
         if (group == null) {
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }
-        if (!Access.lock(em, group.id(), List.of(caller)).isEmpty()) {
-            throw new Conflict("You are already a member of this group.");
-        }
+        // already a member: the database refuses (group_members_group_user_key)
         Membership membership = Membership.join(group, caller, MemberRole.MEMBER);
         em.persist(membership);
         em.flush();

@@ -58,9 +58,7 @@ public class Members {
         if (profile == null) {
             throw new NotFound("user not found");
         }
-        if (!Access.lock(em, groupId, List.of(userId)).isEmpty()) {
-            throw new Conflict("This person is already a member of the group.");
-        }
+        // already a member: the database refuses (group_members_group_user_key)
         Membership added = Membership.join(me.group(), userId, role);
         em.persist(added);
         em.flush();

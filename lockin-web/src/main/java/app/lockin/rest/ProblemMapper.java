@@ -102,7 +102,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             case "LI404" -> Problem.of(Response.Status.NOT_FOUND, message);
             case "LI409" -> withDetails(Problem.of(Response.Status.CONFLICT, message), sql);
             case "LI422" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), message)));
-            case "23505" -> Problem.of(Response.Status.CONFLICT, "This already exists.");
+            case "23505" -> Problem.of(Response.Status.CONFLICT, RefusedValues.duplicate(constraintOf(sql)));
             case "23P01" -> Problem.of(Response.Status.CONFLICT, "time_logs_no_overlap".equals(constraintOf(sql))
                     ? "This time overlaps another time log of yours."
                     : "This overlaps something that already exists.");

@@ -7,7 +7,7 @@ import app.lockin.rules.FieldError;
 /**
  * The database's check constraints as the API names them: each constraint
  * that a request's value can break (db/migration), with the field it is about
- * and what the value must be. The database owns these rules; this is only how
+ * and what the value must be; and what its unique constraints mean. The database owns these rules; this is only how
  * its refusal reads to a client.
  */
 final class RefusedValues {
@@ -32,7 +32,17 @@ final class RefusedValues {
             Map.entry("time_logs_manual_at_most_24h",
                     new FieldError("ended_at", "must be at most 24 hours after started_at for a manual log")));
 
+    /** What a unique constraint or index means when a request would break it. */
+    private static final Map<String, String> DUPLICATES = Map.of(
+            "group_members_group_user_key", "This person is already a member of the group.",
+            "notifications_one_pending_invite", "This person already has a pending invite to the group.");
+
     private RefusedValues() {
+    }
+
+    /** Why a row would be a duplicate, for a unique constraint's name. */
+    static String duplicate(String constraint) {
+        return constraint == null ? "This already exists." : DUPLICATES.getOrDefault(constraint, "This already exists.");
     }
 
     /** The field and rule of a check constraint; the column (or the body) when the constraint is not listed. */
