@@ -94,7 +94,7 @@ public class FocusSessions {
     }
 
     /** A time log of the session: what the Location of a new log points to; whoever sees the session sees its logs. */
-    public TimeLogResponse log(UUID caller, UUID sessionId, UUID logId) {
+    public TimeLogResponse timeLog(UUID caller, UUID sessionId, UUID logId) {
         visible(caller, sessionId, LockModeType.NONE);
         return em.createQuery("select l from TimeLog l where l.id = :id and l.participantId in "
                         + "(select p.id from Participant p where p.sessionId = :sessionId)", TimeLog.class)

@@ -63,6 +63,18 @@ public class RequestBodies implements MessageBodyReader<Record> {
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
+    /** Each request record's components by wire name, worked out once per class (not per request). */
+    private static final ClassValue<Map<String, RecordComponent>> FIELDS = new ClassValue<>() {
+        @Override
+        protected Map<String, RecordComponent> computeValue(Class<?> type) {
+            Map<String, RecordComponent> byName = new LinkedHashMap<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                byName.put(SnakeCase.of(component.getName()), component);
+            }
+            return Map.copyOf(byName);
+        }
+    };
+
     @Inject
     Validator validator;
 
@@ -104,17 +116,13 @@ public class RequestBodies implements MessageBodyReader<Record> {
         if (!(body instanceof JsonObject object)) {
             throw new Invalid("body", "must be a JSON object");
         }
-        Map<String, RecordComponent> components = new LinkedHashMap<>();
-        for (RecordComponent component : type.getRecordComponents()) {
-            components.put(SnakeCase.of(component.getName()), component);
-        }
-        List<String> shown = representation == null ? List.of() : Arrays.stream(representation.getRecordComponents())
-                .map(c -> SnakeCase.of(c.getName())).toList();
+        Map<String, RecordComponent> components = FIELDS.get(type);
         List<FieldError> errors = new ArrayList<>();
         object.forEach((name, value) -> {
             RecordComponent component = components.get(name);
             String problem = component != null ? problemOf(value, component.getGenericType())
-                    : shown.contains(name) ? "is read-only" : "is not a known field";
+                    : representation != null && FIELDS.get(representation).containsKey(name) ? "is read-only"
+                    : "is not a known field";
             if (problem != null) {
                 errors.add(new FieldError(name, problem));
             }

@@ -3,6 +3,7 @@ package app.lockin.rest;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.json.bind.config.PropertyNamingStrategy;
 
@@ -23,8 +24,10 @@ public final class SnakeCase implements PropertyNamingStrategy {
         return of(propertyName);
     }
 
+    private static final Pattern WORD_BOUNDARY = Pattern.compile("([a-z0-9])([A-Z])");
+
     public static String of(String javaName) {
-        return javaName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        return WORD_BOUNDARY.matcher(javaName).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
     }
 
     /** The constant of {@code type} spelled so on the wire, if any. */

@@ -121,8 +121,8 @@ public class SessionsResource {
 
     @GET
     @Path(ID + "/logs/{log_id}")
-    public TimeLogResponse log(@PathParam("id") UUID id, @PathParam("log_id") UUID logId) {
-        return sessions.log(CallerToken.profileOf(security), id, logId);
+    public TimeLogResponse timeLog(@PathParam("id") UUID id, @PathParam("log_id") UUID logId) {
+        return sessions.timeLog(CallerToken.profileOf(security), id, logId);
     }
 
     @POST
