@@ -175,12 +175,13 @@ check_stream_location_settings() { # SNIPPET
 # (so a connection cut mid-answer is an error, not an end), with the header
 # X-Accel-Buffering: yes (which the location ignores), and logs each request
 # line to LOG. ?mode=slow: event "one", 3 s later event "two", end;
-# ?mode=drop: event "one", then the connection is cut.
+# ?mode=drop: event "one", then the connection is cut; ?mode=500: a 500 from
+# the first stand-in (as Payara Micro answers for a moment while it stops).
 write_stream_standin() { # FILE
   cat > "$1" <<'PY'
 import socket, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-port, log = int(sys.argv[1]), sys.argv[2]
+port, log, first = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "first"
 class Standin(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *args): pass
@@ -191,6 +192,8 @@ class Standin(BaseHTTPRequestHandler):
         self.chunk("event: %s\nid: %s\ndata: {\"from\":%d,\"at\":%.3f}\n\n" % (name, name, port, time.time()))
     def do_GET(self):
         with open(log, "a") as f: f.write("%d %s\n" % (port, self.path))
+        if "mode=500" in self.path and first:
+            self.send_response(500); self.send_header("Content-Length", "0"); self.end_headers(); return
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -206,8 +209,8 @@ class Standin(BaseHTTPRequestHandler):
 ThreadingHTTPServer(("127.0.0.1", port), Standin).serve_forever()
 PY
 }
-start_stream_standin() { # PORT LOG
-  python3 "$WORK/stream-standin.py" "$1" "$2" > "$WORK/stream-standin-$1.out" 2>&1 &
+start_stream_standin() { # PORT LOG first|second
+  python3 "$WORK/stream-standin.py" "$1" "$2" "$3" > "$WORK/stream-standin-$1.out" 2>&1 &
   PIDS+=($!)
   STANDIN_PIDS+=($!)
   for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
@@ -215,18 +218,19 @@ start_stream_standin() { # PORT LOG
 }
 STANDIN_PIDS=()
 # The plain-HTTP site with its upstream made of two stand-ins, the second a
-# backup (so which one a request reaches is known: the first while it answers),
-# and gzip turned on for every type in nginx.conf, as an operator might.
+# backup, the first never marked down (so every request goes to the first,
+# and to the second only when nginx passes it on), and gzip turned on for
+# every type in nginx.conf, as an operator might.
 serve_stream_site() { # NGINX.CONF -> sets STREAM_PORT STANDIN_A STANDIN_B
   local conf=$1 dir; dir=$(dirname "$conf")
   STREAM_PORT=$(free_port); STANDIN_A=$(free_port); STANDIN_B=$(free_port)
   sed -i -e '/listen \[::\]/d' -e "s/listen 80 /listen 127.0.0.1:$STREAM_PORT /" \
-         -e "s/^\( *\)server 127.0.0.1:8080 .*/\1server 127.0.0.1:$STANDIN_A max_fails=1 fail_timeout=30s;\n\1server 127.0.0.1:$STANDIN_B backup;/" \
+         -e "s/^\( *\)server 127.0.0.1:8080 .*/\1server 127.0.0.1:$STANDIN_A max_fails=0;\n\1server 127.0.0.1:$STANDIN_B backup;/" \
          "$dir/conf.d/lockin.conf"
   sed -i 's|^    include conf.d/\*.conf;|    gzip on; gzip_types *; gzip_min_length 1;\n&|' "$conf"
   write_stream_standin "$WORK/stream-standin.py"
   : > "$WORK/stream-requests.log"
-  start_stream_standin "$STANDIN_A" "$WORK/stream-requests.log" && start_stream_standin "$STANDIN_B" "$WORK/stream-requests.log" || return 1
+  start_stream_standin "$STANDIN_A" "$WORK/stream-requests.log" first && start_stream_standin "$STANDIN_B" "$WORK/stream-requests.log" second || return 1
   nginx -c "$conf" -p "$dir" || return 1
   NGINX_PIDFILES+=("$(pidfile_of "$conf")")
   for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$STREAM_PORT") 2>/dev/null && return 0; sleep 0.1; done
@@ -261,6 +265,9 @@ check_stream_served() {
   sleep 0.3
   check "an instance that cuts a stream it started: the client has what was sent, and nginx does not retry it elsewhere" \
     bash -c "grep -q '^event: one' '$out' && grep -q '^$STANDIN_A /api/me/stream?mode=drop' '$WORK/stream-requests.log' && ! grep -q '^$STANDIN_B /api/me/stream?mode=drop' '$WORK/stream-requests.log'"
+  code=$(curl -sN -m 10 -o "$out" -w '%{http_code}' "$base/api/me/stream?mode=500" || true)
+  check "an instance answering 500 before the stream starts (Payara while it stops): the stream is opened on the other one ($code)" \
+    bash -c "[[ $code == 200 ]] && grep -q '\"from\":$STANDIN_B' '$out' && grep -q '^$STANDIN_A /api/me/stream?mode=500' '$WORK/stream-requests.log'"
   kill "${STANDIN_PIDS[0]}" 2>/dev/null; wait "${STANDIN_PIDS[0]}" 2>/dev/null || true
   code=$(curl -sN -m 10 -o "$out" -w '%{http_code}' "$base/api/me/stream?mode=slow" || true)
   check "an instance that is gone (connection refused): the stream is opened on the other one ($code)" \
