@@ -1433,7 +1433,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["Notification"] | components["schemas"]["PresenceEvent"] | components["schemas"]["StreamEnd"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2334,7 +2334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["ProgressEntry"][] | components["schemas"]["Notification"] | components["schemas"]["StreamEnd"];
                 };
             };
             400: components["responses"]["Malformed"];

@@ -26,6 +26,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -54,6 +56,9 @@ import app.lockin.progress.GoalChecks;
  * half minute in case a message was missed), ends streams whose token
  * expired, pings idle streams, and ends every stream at once when the
  * application stops, so clients reconnect to another instance.
+ * <p>
+ * Metrics: {@code lockin_streams_open} (event streams open on this instance)
+ * and {@code lockin_live_listening} (1 while it hears the database).
  */
 @ApplicationScoped
 public class LiveUpdates {
@@ -87,6 +92,10 @@ public class LiveUpdates {
     @Inject
     Notifications notifications;
 
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
+
     private volatile boolean running;
     private volatile Connection connection;
     private volatile boolean connected;
@@ -96,6 +105,8 @@ public class LiveUpdates {
     private long lastPing = System.nanoTime();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        metrics.gauge("lockin_streams_open", this, LiveUpdates::openStreams);
+        metrics.gauge("lockin_live_listening", this, live -> live.connected() ? 1 : 0);
         running = true;
         listener = threads.newThread(this::listen);
         listener.setName("lockin-live-listener");
@@ -112,6 +123,7 @@ public class LiveUpdates {
         closeConnection();
         boards.endAll(EndReason.SHUTTING_DOWN);
         mine.endAll(EndReason.SHUTTING_DOWN);
+        executor.finishWriting(Duration.ofSeconds(2));
         if (listener != null) {
             listener.interrupt();
         }
@@ -138,6 +150,8 @@ public class LiveUpdates {
                 c.setAutoCommit(true);
                 c.setNetworkTimeout(Runnable::run, (int) CHECK_QUIET_CONNECTION.multipliedBy(2).toMillis());
                 try (Statement st = c.createStatement()) {
+                    // named, so an operator sees it in pg_stat_activity
+                    st.execute("set application_name = 'lockin-live'");
                     st.execute("LISTEN " + CHANNEL);
                 }
                 connected = true;
@@ -294,7 +308,7 @@ public class LiveUpdates {
         if (System.nanoTime() - lastPing >= events.pingInterval().toNanos()) {
             lastPing = System.nanoTime();
             OutboundSseEvent ping = events.comment("ping");
-            allSubscribers().forEach(s -> s.send(ping));
+            allSubscribers().forEach(s -> s.ping(ping));
         }
     }
 
