@@ -52,6 +52,9 @@ export interface paths {
          *     The stream opens with a `: connected` comment. Nothing is replayed
          *     on a reconnect: read the inbox (`GET /api/notifications`) and
          *     `GET /api/me/focus` after (re)connecting, then apply the events.
+         *     When the server itself briefly lost the database's messages (a
+         *     database restart), it sends the notifications written meanwhile
+         *     once it hears again, so one may come twice: tell them apart by `id`.
          *
          *     Events (`text/event-stream`; every event has an `id:`, unique per
          *     instance; `data:` is one line of JSON):

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +43,7 @@ import app.lockin.live.LiveMessage.PresenceChanged;
 import app.lockin.live.StreamEvents.EndReason;
 import app.lockin.notifications.NotificationResponse;
 import app.lockin.notifications.Notifications;
+import app.lockin.notifications.Notifications.Delivery;
 import app.lockin.progress.GoalChecks;
 
 /**
@@ -96,7 +99,11 @@ public class LiveUpdates {
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry metrics;
 
+    /** Notifications written this long before the listener was lost are sent again after it reconnects (clocks differ). */
+    private static final Duration MISSED_MARGIN = Duration.ofSeconds(10);
+
     private volatile boolean running;
+    private Instant lostAt = Instant.now();
     private volatile Connection connection;
     private volatile boolean connected;
     private Thread listener;
@@ -159,6 +166,8 @@ public class LiveUpdates {
                 if (!first) {
                     LOG.info("Listening to the database's live updates again; every board stream gets a fresh board");
                     boards.refreshAll();
+                    Instant missedSince = lostAt.minus(MISSED_MARGIN);
+                    executor.execute(() -> deliverMissed(missedSince));
                     executor.execute(this::checkGoals);
                 }
                 first = false;
@@ -169,6 +178,9 @@ public class LiveUpdates {
                             + backoff.toMillis() + " ms");
                 }
             } finally {
+                if (connected) {
+                    lostAt = Instant.now();
+                }
                 connected = false;
                 connection = null;
             }
@@ -242,6 +254,22 @@ public class LiveUpdates {
             mine.notification(m.recipientId(), n);
             if (m.milestone()) {
                 boards.milestone(m.recipientId(), n);
+            }
+        }
+    }
+
+    /**
+     * After the listener was lost: the notifications written meanwhile, to
+     * the streams of their recipients (a client may get one twice: the
+     * OpenAPI document tells them to tell them apart by id).
+     */
+    private void deliverMissed(Instant since) {
+        Set<UUID> recipients = new HashSet<>(mine.recipients());
+        boards.subscribers().forEach(s -> recipients.add(s.userId));
+        for (Delivery d : notifications.since(recipients, since)) {
+            mine.notification(d.recipientId(), d.notification());
+            if (d.notification().kind().name().startsWith("MILESTONE_")) {
+                boards.milestone(d.recipientId(), d.notification());
             }
         }
     }
