@@ -2,6 +2,7 @@ package app.lockin.live;
 
 import static app.lockin.testing.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -122,11 +123,10 @@ class LiveIT {
             for (int i = 0; i < 12; i++) {
                 Focus.log(owner, session, t0.minusSeconds(3000 - i * 100L), t0.minusSeconds(2990 - i * 100L));
             }
-            Event last = stream.next(e -> e.name().equals("leaderboard") && secondsOf(e.board(), ownerId) == 120, SOON);
-            List<Event> boards = new ArrayList<>(List.of(last));
-            boards.addAll(stream.during(Duration.ofMillis(600)).stream().filter(e -> e.name().equals("leaderboard")).toList());
-
-            assertThat(boards).as("nothing changed after the last write").hasSize(1);
+            stream.next(e -> e.name().equals("leaderboard") && secondsOf(e.board(), ownerId) == 120, SOON);
+            // a message that arrives after a board already showed its change may bring the same board again
+            assertThat(stream.during(Duration.ofMillis(600))).filteredOn(e -> e.name().equals("leaderboard"))
+                    .allMatch(e -> secondsOf(e.board(), ownerId) == 120).hasSizeLessThanOrEqualTo(1);
         }
         try (EventStream stream = EventStream.open(owner, boardPath(groupId))) {
             stream.next("leaderboard", SOON);
@@ -158,13 +158,34 @@ class LiveIT {
                         crew.groupId(), memberId).executeUpdate();
                 c.rollback();
             }
-            assertThat(stream.during(Duration.ofSeconds(1))).noneMatch(e -> e.name().equals("leaderboard"));
+            assertThat(stream.during(Duration.ofSeconds(1))).filteredOn(e -> e.name().equals("leaderboard"))
+                    .noneMatch(e -> entryOf(e.board(), memberId).getInt("target_minutes") == 7);
 
             SQL.update("update group_members set override_period_target_minutes = 9 where group_id = ?::uuid and user_id = ?::uuid",
                     crew.groupId(), memberId);
-            Event board = stream.next("leaderboard", SOON);
+            Event board = stream.next(e -> e.name().equals("leaderboard")
+                    && entryOf(e.board(), memberId).getInt("target_minutes") != 60, SOON);
             assertThat(entryOf(board.board(), memberId).getInt("target_minutes")).isEqualTo(9);
         }
+    }
+
+    @Test
+    void afterTheInstanceLosesTheDatabasesMessagesItsStreamsGetAFreshBoard() throws Exception {
+        Crew crew = Fixtures.crew();
+        String memberId = Fixtures.profileOf(crew.member());
+        try (EventStream stream = EventStream.open(crew.owner(), boardPath(crew.groupId()))) {
+            stream.next("leaderboard", SOON);
+            assertThat(SQL.count("select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'lockin-live'"))
+                    .as("the instance's listening connection, cut").isEqualTo(1);
+            SQL.update("update group_members set override_period_target_minutes = 11 where group_id = ?::uuid and user_id = ?::uuid",
+                    crew.groupId(), memberId);
+
+            Event board = stream.next(e -> e.name().equals("leaderboard")
+                    && entryOf(e.board(), memberId).getInt("target_minutes") == 11, Duration.ofSeconds(10));
+            assertThat(board).isNotNull();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> SQL.count(
+                "select count(*) from pg_stat_activity where application_name = 'lockin-live'") == 1);
     }
 
     @Test
@@ -281,7 +302,8 @@ class LiveIT {
             assertThat(crew.member().api().get("/api/me").status()).isEqualTo(200);
             SQL.update("update groups set period_target_minutes = 61 where id = ?::uuid", crew.groupId());
             for (EventStream s : streams) {
-                assertThat(s.next("leaderboard", SOON).board().getJsonObject(0).getInt("target_minutes")).isEqualTo(61);
+                assertThat(s.next(e -> e.name().equals("leaderboard")
+                        && e.board().getJsonObject(0).getInt("target_minutes") == 61, SOON)).isNotNull();
             }
         } catch (Exception e) {
             throw new AssertionError(e);
