@@ -467,10 +467,12 @@ kill -TERM "$PID_A"
 # its clients reconnect through nginx right away, all through the second
 # after SIGTERM in which alpha still answers (503, then 500) before its port closes
 for n in 1 2 3 4 5 6 7 8; do subscribe "rejoin-$n" "$NGINX" "$BOARD" "$LIVE_OWNER" "$seen"; sleep 0.15; done
+# when a stream without its end was closed, for the failure's message
+closed_after() { local at; at=$(awaits "$1" "$termed" 0 'e.get("closed")') && echo ", closed without it $(elapsed "$termed" "$at") s after SIGTERM"; }
 end_board=$(awaits term-board "$termed" 5 'ev(e, "end") and e["data"]["reason"] == "shutting_down"') \
-  || fail "alpha's board stream got no event: end (shutting_down) within 5 s of SIGTERM (see $WORK/stream-term-board.jsonl)"
+  || fail "alpha's board stream got no event: end (shutting_down) within 5 s of SIGTERM$(closed_after term-board) (see $WORK/stream-term-board.jsonl)"
 end_me=$(awaits term-me "$termed" 5 'ev(e, "end") and e["data"]["reason"] == "shutting_down"') \
-  || fail "alpha's /api/me/stream got no event: end (shutting_down) within 5 s of SIGTERM (see $WORK/stream-term-me.jsonl)"
+  || fail "alpha's /api/me/stream got no event: end (shutting_down) within 5 s of SIGTERM$(closed_after term-me) (see $WORK/stream-term-me.jsonl)"
 say "event: end (shutting_down) $(elapsed "$termed" "$end_board") s (board) and $(elapsed "$termed" "$end_me") s (/api/me/stream) after SIGTERM"
 if ! below "$(elapsed "$termed" "$end_board")" 2 || ! below "$(elapsed "$termed" "$end_me")" 2; then
   fail "the streams' end came 2 s or more after SIGTERM"
