@@ -296,7 +296,7 @@ public class LiveUpdates {
     // ------------------------------------------------------------------ goals crossed while running
 
     private synchronized void wakeGoalChecksAt(Instant at) {
-        if (goalWake != null && !goalWake.isDone() && !at.isBefore(goalWakeAt)) {
+        if (goalWake != null && !goalWake.isDone() && goalWakeAt != null && !at.isBefore(goalWakeAt)) {
             return;
         }
         if (goalWake != null) {
@@ -309,6 +309,11 @@ public class LiveUpdates {
     }
 
     private void checkGoals() {
+        synchronized (this) {
+            // this run is the wake-up: the next one is scheduled afresh (by the messages of this run, or below)
+            goalWake = null;
+            goalWakeAt = null;
+        }
         Optional<Instant> next = goalChecks.processDue();
         next.ifPresent(at -> {
             // checks left over (over 500 at once) or a clock ahead of the database's: again shortly, not in a loop

@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import app.lockin.testing.Fixtures;
 import app.lockin.testing.MigratedDatabase;
 import app.lockin.testing.Rows;
 import app.lockin.testing.Sql;
@@ -354,14 +355,6 @@ class SchemaIT {
         return found;
     }
 
-    /** A zone whose day is away from midnight now, so a few minutes back are still today. */
-    private static String zoneAwayFromMidnight() {
-        return java.util.stream.Stream.of("UTC", "Asia/Tokyo", "America/New_York")
-                .filter(z -> java.time.LocalTime.now(java.time.ZoneId.of(z)).getHour() >= 2
-                        && java.time.LocalTime.now(java.time.ZoneId.of(z)).getHour() <= 22)
-                .findFirst().orElseThrow();
-    }
-
     /** The triggers' messages reach listeners when the transaction commits, never when it rolls back. */
     @Test
     void liveMessagesAreDeliveredOnlyWhenTheirTransactionCommits() throws Exception {
@@ -403,7 +396,7 @@ class SchemaIT {
         UUID owner = rows.newProfile();
         UUID member = rows.newProfile();
         UUID group = rows.createGroup(owner, "Goals", Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(9)),
-                zoneAwayFromMidnight(), "daily", 60);
+                Fixtures.zoneAwayFromMidnight().getId(), "daily", 60);
         rows.addMember(group, member);
         sql.update("update group_members set override_period_target_minutes = 2 where group_id = ? and user_id = ?", group, member);
         UUID participant = rows.hostSession(group, member, Instant.now().minus(Duration.ofMinutes(30)));
