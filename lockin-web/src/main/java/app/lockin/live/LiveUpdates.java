@@ -124,8 +124,20 @@ public class LiveUpdates {
         executor.execute(this::checkGoals);
     }
 
-    /** The application is stopping: every stream ends at once, so its client reconnects elsewhere. */
-    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object applicationStopping) {
+    void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object applicationStopping) {
+        stop();
+    }
+
+    /**
+     * The application is stopping: every stream ends at once, so its client
+     * reconnects elsewhere. Called by {@link JerseyShutdown} on Payara (before
+     * the container closes the streams), else when the application's context
+     * is destroyed; once.
+     */
+    public void stop() {
+        if (!running) {
+            return;
+        }
         running = false;
         closeConnection();
         boards.endAll(EndReason.SHUTTING_DOWN);
