@@ -15,7 +15,7 @@ import app.lockin.security.CallerToken;
 /**
  * Where the resources open event streams: a board stream of a group, or the
  * caller's own. An instance holds at most {@code LOCKIN_MAX_STREAMS} (default
- * 3000) open at once: each costs about 45 KB of heap in the server (Payara
+ * 1500) open at once: each costs about 45 KB of heap in the server (Payara
  * keeps the whole request of a stream alive; BENCHMARKS.md, live), so past
  * what the heap holds the instance would run out of memory. Beyond it a new
  * stream is answered 503 before it opens, and nginx passes the request to
@@ -25,7 +25,7 @@ import app.lockin.security.CallerToken;
 public class LiveStreams {
 
     @Inject
-    @ConfigProperty(name = "LOCKIN_MAX_STREAMS", defaultValue = "3000")
+    @ConfigProperty(name = "LOCKIN_MAX_STREAMS", defaultValue = "1500")
     int maxStreams;
 
     private final AtomicInteger open = new AtomicInteger();
