@@ -96,9 +96,15 @@ update_docs() {
 
 report() {
   say "Results"
-  write_table
-  write_chart
+  if [[ $ONLY != live ]]; then
+    write_table
+    write_chart
+  fi
+  write_live_table
   ELAPSED=$(( $(date +%s) - BEGAN ))
-  if $DOCS; then update_docs; fi
+  if $DOCS; then
+    if [[ $ONLY != live ]]; then update_docs; fi
+    update_live_docs
+  fi
   say "Done in $((ELAPSED / 60)) min $((ELAPSED % 60)) s"
 }
