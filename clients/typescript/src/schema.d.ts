@@ -32,6 +32,77 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/api/me/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own news as Server-Sent Events
+         * @description * `notification`: a new Notification in the caller's inbox (an
+         *       invite, a milestone, a session auto-paused...), as soon as it is
+         *       written.
+         *     * `presence`: `{"group_id", "user_id", "is_focusing", "session_id"}`
+         *       when someone in one of the caller's groups (not archived) starts or
+         *       stops focusing (a session of the group they take part in starts,
+         *       resumes, pauses or stops).
+         *
+         *     The stream opens with a `: connected` comment. Nothing is replayed
+         *     on a reconnect: read the inbox (`GET /api/notifications`) and
+         *     `GET /api/me/focus` after (re)connecting, then apply the events.
+         *
+         *     Events (`text/event-stream`; every event has an `id:`, unique per
+         *     instance; `data:` is one line of JSON):
+         *
+         *     * `: ping` comments at least every 20 s (15 s by default), also while
+         *       nothing changes; a client that hears nothing for 45 s should
+         *       reconnect.
+         *     * `end` with `{"reason": "token_expired" | "not_a_member" |
+         *       "group_archived" | "shutting_down"}` right before the server closes
+         *       the stream. After `token_expired`, reconnect with a fresh token;
+         *       after `shutting_down` (the instance is stopping), reconnect at once:
+         *       another instance answers. After `not_a_member` or `group_archived`,
+         *       do not reconnect.
+         *
+         *     Only committed changes are sent, from whichever instance or job made
+         *     them. The token goes in the `Authorization` header as for every call;
+         *     401 and 404 are answered as problems before the stream opens.
+         */
+        get: operations["streamMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/focus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is focusing now in each of the caller's active groups
+         * @description One entry per active group of the caller (by name), each listing the
+         *     members focusing now (in a running session of the group they take
+         *     part in; the caller too), longest first, with when their running
+         *     segment began. The `presence` events of `GET /api/me/stream` keep it
+         *     up to date.
+         */
+        get: operations["getMyFocus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/time-logs": {
         parameters: {
             query?: never;
@@ -439,6 +510,57 @@ export interface paths {
          *     only.
          */
         get: operations["currentProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/progress/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The live leaderboard as Server-Sent Events
+         * @description * `leaderboard`: the board (the array of ProgressEntry that
+         *       `/progress/current` answers) at once when the stream opens (also
+         *       on a reconnect, whatever `Last-Event-ID` names), then again after
+         *       every change that moves it: a log written or closed, a session of
+         *       a member started, paused, resumed or stopped, a member added or
+         *       removed, a target changed, a name or picture changed, a new period
+         *       beginning, a running member crossing their goal (within 2 s of the
+         *       moment). Bursts are coalesced: at most 4 boards a second per group,
+         *       the last one always reflecting the latest change. Between two
+         *       boards, a focusing member's `seconds_done` grows by one a second:
+         *       clients count it up themselves.
+         *     * `milestone`: a milestone Notification of the caller's (a member or
+         *       the whole group met the goal of the period), when it is written.
+         *
+         *     Events (`text/event-stream`; every event has an `id:`, unique per
+         *     instance; `data:` is one line of JSON):
+         *
+         *     * `: ping` comments at least every 20 s (15 s by default), also while
+         *       nothing changes; a client that hears nothing for 45 s should
+         *       reconnect.
+         *     * `end` with `{"reason": "token_expired" | "not_a_member" |
+         *       "group_archived" | "shutting_down"}` right before the server closes
+         *       the stream. After `token_expired`, reconnect with a fresh token;
+         *       after `shutting_down` (the instance is stopping), reconnect at once:
+         *       another instance answers. After `not_a_member` or `group_archived`,
+         *       do not reconnect.
+         *
+         *     Only committed changes are sent, from whichever instance or job made
+         *     them. The token goes in the `Authorization` header as for every call;
+         *     401 and 404 are answered as problems before the stream opens.
+         */
+        get: operations["streamProgress"];
         put?: never;
         post?: never;
         delete?: never;
@@ -870,6 +992,41 @@ export interface components {
             /** Format: date-time */
             read_at: string | null;
         };
+        /** @description The data of a `presence` event of `GET /api/me/stream`. */
+        PresenceEvent: {
+            /** Format: uuid */
+            group_id: string;
+            /** Format: uuid */
+            user_id: string;
+            /** @description True when they started or resumed, false when they paused, stopped or left. */
+            is_focusing: boolean;
+            /** Format: uuid */
+            session_id: string;
+        };
+        /** @description The data of an `end` event, sent right before the server closes a stream. */
+        StreamEnd: {
+            /** @enum {string} */
+            reason: "token_expired" | "not_a_member" | "group_archived" | "shutting_down";
+        };
+        GroupFocus: {
+            /** Format: uuid */
+            group_id: string;
+            group_name: string;
+            focusing: components["schemas"]["Focusing"][];
+        };
+        Focusing: {
+            /** Format: uuid */
+            user_id: string;
+            display_name: string;
+            avatar_url: string | null;
+            /** Format: uuid */
+            session_id: string;
+            /**
+             * Format: date-time
+             * @description When their running segment began.
+             */
+            since: string;
+        };
         ProgressEntry: {
             /** Format: uuid */
             user_id: string;
@@ -1258,6 +1415,52 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Invalid"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    streamMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMyFocus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Presence in the caller's groups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupFocus"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2102,6 +2305,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProgressEntry"][];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    streamProgress: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event the client saw (sent by EventSource on a reconnect); the current board comes first anyway. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             400: components["responses"]["Malformed"];

@@ -2,11 +2,15 @@ package app.lockin.notifications;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -41,6 +45,19 @@ public class Notifications {
                 .setParameter(2, Timestamp.from(cursor.createdAt()))
                 .setParameter(3, cursor.id()));
         return ((List<Notification>) query.getResultList()).stream().map(NotificationResponse::of).toList();
+    }
+
+    /** The given notifications (any recipient's: for the live streams, which route each to its recipient). */
+    @SuppressWarnings("unchecked")
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<NotificationResponse> byIds(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return ((List<Notification>) em.createNativeQuery(
+                        "select * from notifications where id = any (string_to_array(?1, ',')::uuid[])", Notification.class)
+                .setParameter(1, ids.stream().map(UUID::toString).collect(Collectors.joining(",")))
+                .getResultList()).stream().map(NotificationResponse::of).toList();
     }
 
     /** Marks one's notification read (read_at stamped by the database); again is harmless. */

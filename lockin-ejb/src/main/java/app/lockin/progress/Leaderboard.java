@@ -30,9 +30,20 @@ public class Leaderboard {
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
-    @SuppressWarnings("unchecked")
+    /** The board as {@code caller} may see it: 404 unless they are a member. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProgressEntry> current(UUID caller, UUID groupId) {
+        List<ProgressEntry> entries = board(groupId);
+        if (entries.stream().noneMatch(entry -> entry.userId().equals(caller))) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        return entries;
+    }
+
+    /** The board of a group as it is now, for whoever the caller already checked (empty for an unknown group). */
+    @SuppressWarnings("unchecked")
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ProgressEntry> board(UUID groupId) {
         List<Object[]> rows = em.createNativeQuery("""
                 select user_id, display_name, avatar_url, seconds_done, target_minutes, goal_met,
                        period_start, period_end, rank, is_focusing
@@ -41,13 +52,9 @@ public class Leaderboard {
                 """)
                 .setParameter(1, groupId)
                 .getResultList();
-        List<ProgressEntry> entries = rows.stream().map(r -> new ProgressEntry((UUID) r[0], (String) r[1], (String) r[2],
+        return rows.stream().map(r -> new ProgressEntry((UUID) r[0], (String) r[1], (String) r[2],
                 ((Number) r[3]).longValue(), ((Number) r[4]).intValue(), (Boolean) r[5],
                 ((Timestamp) r[6]).toInstant(), ((Timestamp) r[7]).toInstant(), ((Number) r[8]).longValue(),
                 (Boolean) r[9])).toList();
-        if (entries.stream().noneMatch(entry -> entry.userId().equals(caller))) {
-            throw new NotFound(Access.GROUP_NOT_FOUND);
-        }
-        return entries;
     }
 }

@@ -1,5 +1,7 @@
 package app.lockin.profiles;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -11,7 +13,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
+import app.lockin.live.LiveStreams;
+import app.lockin.progress.GroupFocus;
+import app.lockin.progress.Presence;
 import app.lockin.rest.RequestBodies;
 import app.lockin.security.CallerToken;
 
@@ -29,6 +36,12 @@ public class MeResource {
     @Inject
     RequestBodies bodies;
 
+    @Inject
+    Presence presence;
+
+    @Inject
+    LiveStreams streams;
+
     @GET
     public ProfileResponse me() {
         return profiles.me(CallerToken.profileOf(security));
@@ -39,5 +52,20 @@ public class MeResource {
     @Consumes({MediaType.APPLICATION_JSON, RequestBodies.MERGE_PATCH})
     public ProfileResponse update(JsonValue patch) {
         return profiles.update(CallerToken.profileOf(security), current -> bodies.merge(current, patch, ProfileSettings.class, ProfileResponse.class));
+    }
+
+    /** Who is focusing now in each of the caller's active groups. */
+    @GET
+    @Path("focus")
+    public List<GroupFocus> focus() {
+        return presence.focus(CallerToken.profileOf(security));
+    }
+
+    /** The caller's own news: new notifications, and presence in their groups. */
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@Context SseEventSink sink, @Context Sse sse) {
+        streams.openMine(CallerToken.of(security), sink, sse);
     }
 }

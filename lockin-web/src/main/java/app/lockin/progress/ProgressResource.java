@@ -1,6 +1,5 @@
 package app.lockin.progress;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,10 +12,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
+import app.lockin.live.LiveStreams;
 import app.lockin.security.CallerToken;
 
-/** The live leaderboard of a group: {@code /api/groups/{id}/progress/current}. */
+/** The live leaderboard of a group: {@code /api/groups/{id}/progress/current} and {@code /progress/stream}. */
 @ApplicationScoped
 @Path("groups/{id: [^/:]+}/progress")
 @Produces(MediaType.APPLICATION_JSON)
@@ -28,19 +30,25 @@ public class ProgressResource {
     @Inject
     Leaderboard leaderboard;
 
+    @Inject
+    LiveStreams streams;
+
     /** One entry per member, highest seconds_done first. */
-    public record Entry(UUID userId, String displayName, String avatarUrl, long secondsDone, int targetMinutes,
-            boolean goalMet, Instant periodStart, Instant periodEnd, long rank, boolean isFocusing) {
-
-        static Entry of(ProgressEntry e) {
-            return new Entry(e.userId(), e.displayName(), e.avatarUrl(), e.secondsDone(), e.targetMinutes(), e.goalMet(),
-                    e.periodStart(), e.periodEnd(), e.rank(), e.isFocusing());
-        }
-    }
-
     @GET
     @Path("current")
-    public List<Entry> current(@PathParam("id") UUID groupId) {
-        return leaderboard.current(CallerToken.profileOf(security), groupId).stream().map(Entry::of).toList();
+    public List<ProgressEntry> current(@PathParam("id") UUID groupId) {
+        return leaderboard.current(CallerToken.profileOf(security), groupId);
+    }
+
+    /**
+     * The board at once, then again after every change (at most four a
+     * second), milestones, pings, and {@code end} before the server closes;
+     * 401/404 as {@link #current} before the stream opens.
+     */
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@PathParam("id") UUID groupId, @Context SseEventSink sink, @Context Sse sse) {
+        streams.openBoard(CallerToken.of(security), groupId, sink, sse);
     }
 }

@@ -38,7 +38,7 @@ import app.lockin.sessions.TimeLog;
 public class JsonConfig implements ContextResolver<Jsonb> {
 
     /** The one Jsonb of the API (thread-safe). */
-    static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig()
+    public static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(SnakeCase.INSTANCE)
             // a field without a value is there as null, so clients see the whole shape
             .withNullValues(true)

@@ -1,5 +1,6 @@
 package app.lockin.security;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -42,6 +43,11 @@ public final class CallerToken implements JsonWebToken {
     /** The caller's LockIN profile, provisioned on their first request. */
     public UUID profileId() {
         return profileId;
+    }
+
+    /** Until when the caller's token passes (its expiry plus the clock skew allowed): when their event streams end. */
+    public Instant validUntil() {
+        return token.validUntil();
     }
 
     /** MicroProfile JWT's name: {@code upn}, else {@code preferred_username}, else {@code sub}. */

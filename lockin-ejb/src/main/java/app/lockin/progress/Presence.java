@@ -1,0 +1,64 @@
+package app.lockin.progress;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+/**
+ * Presence: who is focusing now (a member is focusing while a session of the
+ * group they take part in runs), in the caller's active groups; read through
+ * the database function focus_in_groups_of.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.SUPPORTS)
+public class Presence {
+
+    @PersistenceContext(unitName = "lockin")
+    EntityManager em;
+
+    /** One entry per active group of the caller (by name), with whoever is focusing in it (longest first). */
+    @SuppressWarnings("unchecked")
+    public List<GroupFocus> focus(UUID caller) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select group_id, group_name, user_id, display_name, avatar_url, session_id, since
+                  from focus_in_groups_of(?1)
+                """)
+                .setParameter(1, caller)
+                .getResultList();
+        Map<UUID, GroupFocus> groups = new LinkedHashMap<>();
+        for (Object[] r : rows) {
+            GroupFocus group = groups.computeIfAbsent((UUID) r[0],
+                    id -> new GroupFocus(id, (String) r[1], new ArrayList<>()));
+            if (r[2] != null) {
+                group.focusing().add(new Focusing((UUID) r[2], (String) r[3], (String) r[4], (UUID) r[5],
+                        ((Timestamp) r[6]).toInstant()));
+            }
+        }
+        return groups.values().stream()
+                .map(g -> new GroupFocus(g.groupId(), g.groupName(), List.copyOf(g.focusing())))
+                .toList();
+    }
+
+    /** The caller's groups whose members' presence they hear of: every group they are in that is not archived. */
+    @SuppressWarnings("unchecked")
+    public Set<UUID> groupsOf(UUID caller) {
+        List<UUID> ids = em.createNativeQuery("""
+                select m.group_id from group_members m join groups g on g.id = m.group_id
+                 where m.user_id = ?1 and g.status <> 'archived'
+                """)
+                .setParameter(1, caller)
+                .getResultList();
+        return ids.stream().collect(Collectors.toUnmodifiableSet());
+    }
+}
