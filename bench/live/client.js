@@ -15,7 +15,8 @@
 //                  focusing (so their seconds_done moves only by these writes) and has no time
 //                  logged from the first slot on; slot j is [first + j * step, first + j * step +
 //                  length) (--slot-step, --slot-length ms, default 2000 and 1000; j < --slots): in
-//                  the past, inside the session's window, never overlapping one another.
+//                  the past, inside the session's window, never overlapping one another
+//                  (--first-slot J starts at slot J, for a second run on the same data).
 //
 // What it does:
 //   1. opens every stream (GET /api/groups/{id}/progress/stream, Bearer token), at most
@@ -52,7 +53,7 @@ const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 const opt = {
   base: 'http://127.0.0.1:18080', streams: null, writers: null, rate: 100, warmup: 10, duration: 60,
   drain: 5, 'open-concurrency': 200, 'server-pid': null, 'clk-tck': 100, 'slot-step': 2000, 'slot-length': 1000,
-  slots: Infinity, 'open-timeout': 120,
+  slots: Infinity, 'first-slot': 0, 'open-timeout': 120,
 };
 for (let i = 2; i < process.argv.length; i += 2) {
   const name = process.argv[i].replace(/^--/, '');
@@ -62,7 +63,7 @@ for (let i = 2; i < process.argv.length; i += 2) {
   }
   opt[name] = process.argv[i + 1];
 }
-for (const k of ['rate', 'warmup', 'duration', 'drain', 'open-concurrency', 'clk-tck', 'slot-step', 'slot-length', 'slots', 'open-timeout']) {
+for (const k of ['rate', 'warmup', 'duration', 'drain', 'open-concurrency', 'clk-tck', 'slot-step', 'slot-length', 'slots', 'first-slot', 'open-timeout']) {
   opt[k] = Number(opt[k]);
 }
 if (!opt.streams || !opt.writers) {
@@ -80,7 +81,7 @@ const streams = lines(opt.streams).map((l, i) => {
 });
 const writers = lines(opt.writers).map((l, w) => {
   const [token, session, profile, first] = l.split(/\s+/);
-  return { w, token, session, profile, first: Number(first), next: 0, busy: false, broken: false, answers: [], measuredFrom: Infinity };
+  return { w, token, session, profile, first: Number(first), next: opt['first-slot'], busy: false, broken: false, answers: [], measuredFrom: Infinity };
 });
 const W = writers.length;
 const writerOf = new Map(writers.map((wr) => [wr.profile, wr.w]));
