@@ -20,11 +20,14 @@
 //
 // What it does:
 //   1. opens every stream (GET /api/groups/{id}/progress/stream, Bearer token), at most
-//      --open-concurrency at a time; a stream is open when its first `leaderboard` event has come;
+//      --open-concurrency at a time; a stream is open when its first `leaderboard` event has come
+//      (refused when it has not within --open-timeout s, default 60); no stream is begun after
+//      --open-deadline s (default 300): those count as not tried, and the run goes on without them;
 //   2. writes manual time logs (POST /api/sessions/{id}/logs) at --rate a second, round robin over
 //      the writers (one write of a writer in flight at a time), first --warmup seconds (not
 //      measured), then --duration seconds (measured), then waits --drain seconds for the boards;
-//   3. then closes everything and prints one line "RESULT key=value ..." (bench/lib/live.sh reads it).
+//   3. then closes everything and prints one line "RESULT key=value ..." (bench/lib/live.sh reads it);
+//      so does SIGTERM or SIGINT, with what was measured until then (interrupted=1).
 //
 // Measured, with performance.now() (one monotonic clock for the writes and the events):
 //   * per write and hot stream: the time from the write's answer (201 received: it has committed)
@@ -53,7 +56,7 @@ const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 const opt = {
   base: 'http://127.0.0.1:18080', streams: null, writers: null, rate: 100, warmup: 10, duration: 60,
   drain: 5, 'open-concurrency': 200, 'server-pid': null, 'clk-tck': 100, 'slot-step': 2000, 'slot-length': 1000,
-  slots: Infinity, 'first-slot': 0, 'open-timeout': 120,
+  slots: Infinity, 'first-slot': 0, 'open-timeout': 60, 'open-deadline': 300,
 };
 for (let i = 2; i < process.argv.length; i += 2) {
   const name = process.argv[i].replace(/^--/, '');
@@ -63,7 +66,7 @@ for (let i = 2; i < process.argv.length; i += 2) {
   }
   opt[name] = process.argv[i + 1];
 }
-for (const k of ['rate', 'warmup', 'duration', 'drain', 'open-concurrency', 'clk-tck', 'slot-step', 'slot-length', 'slots', 'first-slot', 'open-timeout']) {
+for (const k of ['rate', 'warmup', 'duration', 'drain', 'open-concurrency', 'clk-tck', 'slot-step', 'slot-length', 'slots', 'first-slot', 'open-timeout', 'open-deadline']) {
   opt[k] = Number(opt[k]);
 }
 if (!opt.streams || !opt.writers) {
@@ -106,7 +109,7 @@ class Samples {   // a growable array of doubles
 }
 const latency = new Samples();     // per measured write and hot stream, ms
 const freshness = new Samples();   // per board on a hot stream during the measured writes, ms
-const counts = { opened: 0, refused: 0, dropped: 0, endEvents: 0, boards: 0, hotBoards: 0, milestones: 0, pings: 0,
+const counts = { opened: 0, refused: 0, notTried: 0, dropped: 0, endEvents: 0, boards: 0, hotBoards: 0, milestones: 0, pings: 0,
   otherEvents: 0, early: 0, earlyFresh: 0, writes: 0, measuredWrites: 0, writeErrors: 0, writesSkipped: 0, contract: 0 };
 const firstErrors = [];
 const noteError = (what) => { if (firstErrors.length < 5) firstErrors.push(what.replace(/\s+/g, ' ').slice(0, 300)); };
@@ -252,7 +255,10 @@ function openStream(s) {
       headers: { Authorization: `Bearer ${s.token}`, Accept: 'text/event-stream' },
     });
     s.req = req;
-    const timer = setTimeout(() => { noteError(`stream ${s.i}: no first board within ${opt['open-timeout']} s`); done(false); req.destroy(); }, opt['open-timeout'] * 1000);
+    const timer = setTimeout(() => {
+      noteError(`stream ${s.i}: no first board within ${opt['open-timeout']} s`);
+      done(false); s.gaveUp = true; req.destroy();
+    }, opt['open-timeout'] * 1000);
     req.on('response', (res) => {
       const type = res.headers['content-type'] || '';
       if (res.statusCode !== 200 || !type.startsWith('text/event-stream')) {
@@ -282,7 +288,7 @@ function openStream(s) {
         received(parse, chunk, t);
       });
       const lost = (why) => {
-        if (closing) return;
+        if (closing || s.gaveUp) return;
         if (!settled) { noteError(`stream ${s.i}: ${why} before its first board`); clearTimeout(timer); done(false); return; }
         if (!s.dropped) { s.dropped = true; counts.dropped++; noteError(`stream ${s.i} dropped: ${why}${s.endReason ? ` (end: ${s.endReason})` : ''}`); }
       };
@@ -291,7 +297,7 @@ function openStream(s) {
       res.on('close', () => lost('closed'));
     });
     req.on('error', (e) => {
-      if (closing) return;
+      if (closing || s.gaveUp) return;
       if (!settled) { noteError(`stream ${s.i}: ${e.message}`); clearTimeout(timer); done(false); }
       else if (!s.dropped) { s.dropped = true; counts.dropped++; noteError(`stream ${s.i} dropped: ${e.message}`); }
     });
@@ -318,10 +324,15 @@ async function openAll() {
   // the hot streams first, so that the baseline board is theirs; then the others
   const order = [...hotStreams, ...streams.filter((s) => !s.hot)];
   let next = 0;
-  const worker = async () => { while (next < order.length) await openStream(order[next++]); };
-  const progress = setInterval(() => log(`${counts.opened} streams open, ${counts.refused} refused`), 5000);
+  const deadline = performance.now() + opt['open-deadline'] * 1000;
+  const worker = async () => {
+    while (next < order.length && performance.now() < deadline) await openStream(order[next++]);
+  };
+  const progress = setInterval(() => log(`${counts.opened} streams open, ${counts.refused} refused`), 10000);
   await Promise.all(Array.from({ length: Math.min(opt['open-concurrency'], order.length) }, worker));
   clearInterval(progress);
+  counts.notTried = order.length - next;
+  if (counts.notTried > 0) noteError(`${counts.notTried} streams not tried: opening took longer than ${opt['open-deadline']} s`);
 }
 
 // ------------------------------------------------------------------- writer
@@ -387,16 +398,19 @@ function writeFor(seconds, measured) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'NaN');
 
+const marks = {};   // what finish() reports: the phases reached so far
 async function main() {
   const rssIdle = serverPid ? serverRss() : NaN;
   const slotsNeeded = Math.ceil((opt.rate * (opt.warmup + opt.duration)) / W);
   log(`${streams.length} streams (${hotStreams.length} of the hot group), ${W} writers, ${opt.rate} writes/s: ${opt.warmup} s warm-up + ${opt.duration} s measured (${slotsNeeded} slots a writer at most)`);
 
   const c0 = cpuMark();
+  Object.assign(marks, { c0, rssIdle });
   await openAll();
   const c1 = cpuMark();
   const openSeconds = (c1.t - c0.t) / 1000;
   const rssOpen = serverPid ? serverRss() : NaN;
+  Object.assign(marks, { c1, openSeconds, rssOpen });
   log(`opened ${counts.opened} streams in ${fmt(openSeconds)} s (${fmt(counts.opened / openSeconds, 0)}/s), ${counts.refused} refused; server RSS ${fmt(rssOpen, 0)} MB`);
   if (counts.opened === 0) { finish({ openSeconds, c0, c1, c2: c1, c3: c1, rssIdle, rssOpen, loop: null }); return; }
 
@@ -411,15 +425,20 @@ async function main() {
   loop.enable();
   measuring = true;
   const c2 = cpuMark();
+  Object.assign(marks, { c2, loop });
   await writeFor(opt.duration, true);
   const c3 = cpuMark();
+  marks.c3 = c3;
   await sleep(opt.drain * 1000);
   measuring = false;
   loop.disable();
   finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop });
 }
 
-function finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop }) {
+let finished = false;
+function finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop }, interrupted = false) {
+  if (finished) return;
+  finished = true;
   if (rssTimer) { clearInterval(rssTimer); serverRss(); }
   boardCache.forEach(forget);
   // writes no hot stream showed by the end (each one counted once per stream that missed it)
@@ -433,7 +452,7 @@ function finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop }) {
   }
   const measuredHot = hotStreams.filter((s) => s.recorded && !s.dropped).length;
   const result = {
-    streams: streams.length, opened: counts.opened, refused: counts.refused, dropped: counts.dropped,
+    streams: streams.length, opened: counts.opened, refused: counts.refused, not_tried: counts.notTried, dropped: counts.dropped,
     open_s: fmt(openSeconds), open_rate: fmt(counts.opened / openSeconds, 0),
     hot_streams: measuredHot, writers: W,
     writes: counts.measuredWrites, write_rate: fmt(counts.measuredWrites / ((c3.t - c2.t) / 1000), 1),
@@ -450,6 +469,7 @@ function finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop }) {
     rss_idle_mb: fmt(rssIdle, 0), rss_open_mb: fmt(rssOpen, 0), rss_peak_mb: fmt(rssPeak, 0),
     client_rss_mb: fmt(process.memoryUsage().rss / 1048576, 0),
     loop_p99_ms: loop ? fmt(loop.percentile(99) / 1e6) : 'NaN',
+    interrupted: interrupted ? 1 : 0,
   };
   for (const e of firstErrors) console.log(`FIRST_ERROR ${e}`);
   console.log(`RESULT ${Object.entries(result).map(([k, v]) => `${k}=${v}`).join(' ')}`);
@@ -460,6 +480,15 @@ function finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop }) {
   setTimeout(() => process.exit(0), 200).unref();
 }
 
-process.on('SIGINT', () => process.exit(130));
-process.on('SIGTERM', () => process.exit(143));
+// interrupted: what was measured until then, then out
+const interrupt = (code) => () => {
+  const now = cpuMark();
+  const m = { c0: now, c1: now, c2: now, c3: now, openSeconds: NaN, ...marks };
+  if (!marks.c3 && marks.c2) m.c3 = now;
+  if (!marks.c1) { m.c1 = now; m.openSeconds = (now.t - m.c0.t) / 1000; }
+  finish(m, true);
+  setTimeout(() => process.exit(code), 300);
+};
+process.on('SIGINT', interrupt(130));
+process.on('SIGTERM', interrupt(143));
 main().catch((e) => { console.error(e); process.exit(1); });
