@@ -102,8 +102,11 @@ measure_live() {   # scale
   say "Scale $scale: live, $LIVE_STREAMS streams and $LIVE_RATE writes/s (bench/live/client.js)"
   run_live_client
   for f in "${LIVE_FIELDS[@]}"; do LIVE[$f]=$(field "$f" " ${LIVE_LINE#RESULT }"); done
-  grep -q 'Exception\|SEVERE' "$RESULTS/server-live.log" && echo "  (the server logged errors: see ${RESULTS#"$ROOT"/}/server-live.log)"
-  return 0
+  LIVE_OOM=$(grep -c 'java.lang.OutOfMemoryError' "$RESULTS/server-live.log" || true)
+  LIVE_SEVERE=$(grep -c 'SEVERE' "$RESULTS/server-live.log" || true)
+  if [[ $LIVE_OOM -gt 0 || $LIVE_SEVERE -gt 0 ]]; then
+    echo "  the server logged $LIVE_OOM OutOfMemoryError and $LIVE_SEVERE SEVERE lines: see ${RESULTS#"$ROOT"/}/server-live.log"
+  fi
 }
 
 # le for figures that may be NaN (nothing measured): never met
@@ -131,6 +134,7 @@ live_table() {
   echo "| writes a hot stream never showed / showed before their answer | ${LIVE[unseen]} / ${LIVE[early]} | 0 / – |"
   echo "| events: milestones / pings / end; longest silence on a stream | ${LIVE[milestones]} / ${LIVE[pings]} / ${LIVE[end_events]}; ${LIVE[max_silence_s]} s | pings ≤ 20 s apart |"
   echo "| leaderboard entries as GET /progress/current's fields | ${LIVE[contract]} | ok |"
+  echo "| server log: OutOfMemoryError / SEVERE lines | $LIVE_OOM / $LIVE_SEVERE | 0 |"
 }
 write_live_table() {
   live_table >"$RESULTS/live-table.md"
@@ -148,7 +152,7 @@ update_live_docs() {
     echo "./lockin bench${BENCH_ARGS:+ $BENCH_ARGS}"
     echo '```'
     echo
-    echo "Machine: $CORES cores, the same server settings as above; $(node --version) for the load client."
+    echo "Machine: $CORES cores; Payara Micro \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS); Node.js $(node --version) for the load client."
     echo "${LIVE[hot_streams]} of the streams subscribe to the hot group (its board has that many entries), the others to $LIVE_GROUPS other groups;"
     echo "${LIVE[writers]} writers, ${LIVE_WARMUP} s of writes as warm-up, then ${LIVE_DURATION} s measured. CPU used by other processes during the run: ${LIVE_OTHERS} % of the machine."
     echo

@@ -108,6 +108,8 @@ build_if_needed() {
 SERVER_SETTINGS=deploy/defaults.env
 read_server_settings() {
   SERVER_JAVA_OPTS=$(env_file_value LOCKIN_JAVA_OPTS "$SERVER_SETTINGS")
+  # BENCH_JAVA_OPTS measures other JVM options than the production ones (said in the results)
+  if [[ -n ${BENCH_JAVA_OPTS:-} ]]; then SERVER_JAVA_OPTS=$BENCH_JAVA_OPTS; SERVER_SETTINGS="BENCH_JAVA_OPTS, not $SERVER_SETTINGS"; fi
   SERVER_HTTP_THREADS=$(env_file_value LOCKIN_HTTP_THREADS "$SERVER_SETTINGS")
   SERVER_MALLOC_ARENA_MAX=$(env_file_value MALLOC_ARENA_MAX "$SERVER_SETTINGS")
   [[ -n $SERVER_JAVA_OPTS && -n $SERVER_HTTP_THREADS && -n $SERVER_MALLOC_ARENA_MAX ]] \
