@@ -126,7 +126,7 @@ live_table() {
   echo "| live | figure | target |"
   echo "|---|---|---|"
   echo "| streams opened / refused / not tried (opening past 300 s) / dropped | ${LIVE[opened]} / ${LIVE[refused]} / ${LIVE[not_tried]} / ${LIVE[dropped]} | all open, 0 dropped ($met_drop) |"
-  echo "| open rate | ${LIVE[open_rate]} streams/s (${LIVE[open_s]} s for all) | – |"
+  echo "| open rate (streams opened / seconds until the last one opened) | ${LIVE[open_rate]} streams/s (${LIVE[open_s]} s) | – |"
   echo "| server RSS: idle / all streams open / peak | ${LIVE[rss_idle_mb]} / ${LIVE[rss_open_mb]} / ${LIVE[rss_peak_mb]} MB | peak ≤ 512 MB ($met_rss) |"
   echo "| server CPU: opening / measured writes (% of $CORES cores) | ${LIVE[server_cpu_open]} % / ${LIVE[server_cpu]} % | – |"
   echo "| load client CPU: opening / measured writes (% of $CORES cores) | ${LIVE[client_cpu_open]} % / ${LIVE[client_cpu]} % (RSS ${LIVE[client_rss_mb]} MB, event-loop delay p99 ${LIVE[loop_p99_ms]} ms) | reported |"

@@ -22,7 +22,8 @@
 //   1. opens every stream (GET /api/groups/{id}/progress/stream, Bearer token), at most
 //      --open-concurrency at a time; a stream is open when its first `leaderboard` event has come
 //      (refused when it has not within --open-timeout s, default 60); no stream is begun after
-//      --open-deadline s (default 300): those count as not tried, and the run goes on without them;
+//      --open-deadline s (default 300), nor once none has opened for --open-stall s (default 60):
+//      those count as not tried, and the run goes on with the streams that opened;
 //   2. writes manual time logs (POST /api/sessions/{id}/logs) at --rate a second, round robin over
 //      the writers (one write of a writer in flight at a time), first --warmup seconds (not
 //      measured), then --duration seconds (measured), then waits --drain seconds for the boards;
@@ -56,7 +57,7 @@ const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 const opt = {
   base: 'http://127.0.0.1:18080', streams: null, writers: null, rate: 100, warmup: 10, duration: 60,
   drain: 5, 'open-concurrency': 200, 'server-pid': null, 'clk-tck': 100, 'slot-step': 2000, 'slot-length': 1000,
-  slots: Infinity, 'first-slot': 0, 'open-timeout': 60, 'open-deadline': 300,
+  slots: Infinity, 'first-slot': 0, 'open-timeout': 60, 'open-deadline': 300, 'open-stall': 60,
 };
 for (let i = 2; i < process.argv.length; i += 2) {
   const name = process.argv[i].replace(/^--/, '');
@@ -66,7 +67,7 @@ for (let i = 2; i < process.argv.length; i += 2) {
   }
   opt[name] = process.argv[i + 1];
 }
-for (const k of ['rate', 'warmup', 'duration', 'drain', 'open-concurrency', 'clk-tck', 'slot-step', 'slot-length', 'slots', 'first-slot', 'open-timeout', 'open-deadline']) {
+for (const k of ['rate', 'warmup', 'duration', 'drain', 'open-concurrency', 'clk-tck', 'slot-step', 'slot-length', 'slots', 'first-slot', 'open-timeout', 'open-deadline', 'open-stall']) {
   opt[k] = Number(opt[k]);
 }
 if (!opt.streams || !opt.writers) {
@@ -247,7 +248,12 @@ function sseParser(onEvent) {
 function openStream(s) {
   return new Promise((resolve) => {
     let settled = false;
-    const done = (ok) => { if (!settled) { settled = true; if (ok) counts.opened++; else counts.refused++; resolve(ok); } };
+    const done = (ok) => {
+      if (settled) return;
+      settled = true;
+      if (ok) { counts.opened++; lastOpen = performance.now(); } else counts.refused++;
+      resolve(ok);
+    };
     s.lastData = performance.now();
     const req = http.request({
       host: base.hostname, port: base.port, method: 'GET', agent: streamAgent,
@@ -305,6 +311,7 @@ function openStream(s) {
   });
 }
 const maxSilence = { ms: 0 };   // longest time a stream went without a byte (after it opened)
+let lastOpen = 0;               // when the last stream opened
 
 // The chunks that came in one turn of the event loop are parsed after all of them are stamped:
 // when a board reaches all hot streams at once, the last one's time is not delayed by the
@@ -325,14 +332,19 @@ async function openAll() {
   const order = [...hotStreams, ...streams.filter((s) => !s.hot)];
   let next = 0;
   const deadline = performance.now() + opt['open-deadline'] * 1000;
-  const worker = async () => {
-    while (next < order.length && performance.now() < deadline) await openStream(order[next++]);
+  lastOpen = performance.now();
+  const going = () => {
+    const now = performance.now();
+    return next < order.length && now < deadline && now - lastOpen < opt['open-stall'] * 1000;
   };
+  const worker = async () => { while (going()) await openStream(order[next++]); };
   const progress = setInterval(() => log(`${counts.opened} streams open, ${counts.refused} refused`), 10000);
   await Promise.all(Array.from({ length: Math.min(opt['open-concurrency'], order.length) }, worker));
   clearInterval(progress);
   counts.notTried = order.length - next;
-  if (counts.notTried > 0) noteError(`${counts.notTried} streams not tried: opening took longer than ${opt['open-deadline']} s`);
+  if (counts.notTried > 0) {
+    noteError(`${counts.notTried} streams not tried: opening went on for ${opt['open-deadline']} s, or none opened for ${opt['open-stall']} s`);
+  }
 }
 
 // ------------------------------------------------------------------- writer
@@ -388,7 +400,8 @@ function writeFor(seconds, measured) {
         write(wr, measured);
         issued++;
       }
-      if (now - t0 >= seconds * 1000) { clearInterval(timer); resolve(); }
+      // the end, or no writer left (each stops at its first failed write): nothing more to measure
+      if (now - t0 >= seconds * 1000 || writers.every((wr) => wr.broken)) { clearInterval(timer); resolve(); }
     };
     const timer = setInterval(tick, 5);
   });
@@ -408,7 +421,7 @@ async function main() {
   Object.assign(marks, { c0, rssIdle });
   await openAll();
   const c1 = cpuMark();
-  const openSeconds = (c1.t - c0.t) / 1000;
+  const openSeconds = ((counts.opened > 0 ? lastOpen : c1.t) - c0.t) / 1000;   // until the last stream opened
   const rssOpen = serverPid ? serverRss() : NaN;
   Object.assign(marks, { c1, openSeconds, rssOpen });
   log(`opened ${counts.opened} streams in ${fmt(openSeconds)} s (${fmt(counts.opened / openSeconds, 0)}/s), ${counts.refused} refused; server RSS ${fmt(rssOpen, 0)} MB`);
