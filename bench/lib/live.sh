@@ -152,7 +152,7 @@ update_live_docs() {
     echo "./lockin bench${BENCH_ARGS:+ $BENCH_ARGS}"
     echo '```'
     echo
-    echo "Machine: $CORES cores; Payara Micro \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS); Node.js $(node --version) for the load client."
+    echo "Machine: $CORES cores; Payara Micro \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS_NOTE); Node.js $(node --version) for the load client."
     echo "${LIVE[hot_streams]} of the streams subscribe to the hot group (its board has that many entries), the others to $LIVE_GROUPS other groups;"
     echo "${LIVE[writers]} writers, ${LIVE_WARMUP} s of writes as warm-up, then ${LIVE_DURATION} s measured. CPU used by other processes during the run: ${LIVE_OTHERS} % of the machine."
     echo
