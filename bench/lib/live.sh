@@ -81,7 +81,7 @@ run_live_client() {
 
 declare -A LIVE
 LIVE_FIELDS=(streams opened refused not_tried dropped open_s open_rate hot_streams writers writes write_rate write_errors
-             writes_skipped p50_ms p99_ms max_ms samples early unseen fresh_p50_ms fresh_p99_ms fresh_samples
+             writes_skipped write_retries writes_replayed p50_ms p99_ms max_ms samples early unseen fresh_p50_ms fresh_p99_ms fresh_samples
              fanout_p50_ms fanout_p99_ms fanout_boards
              milestones pings end_events max_silence_s contract client_cpu client_cpu_open server_cpu
              server_cpu_open rss_idle_mb rss_open_mb rss_peak_mb client_rss_mb loop_p99_ms interrupted)
@@ -130,7 +130,7 @@ live_table() {
   echo "| server RSS: idle / all streams open / peak | ${LIVE[rss_idle_mb]} / ${LIVE[rss_open_mb]} / ${LIVE[rss_peak_mb]} MB | peak ≤ 512 MB ($met_rss) |"
   echo "| server CPU: opening / measured writes (% of $CORES cores) | ${LIVE[server_cpu_open]} % / ${LIVE[server_cpu]} % | – |"
   echo "| load client CPU: opening / measured writes (% of $CORES cores) | ${LIVE[client_cpu_open]} % / ${LIVE[client_cpu]} % (RSS ${LIVE[client_rss_mb]} MB, event-loop delay p99 ${LIVE[loop_p99_ms]} ms) | reported |"
-  echo "| writes refused or failed / not kept up | ${LIVE[write_errors]} / ${LIVE[writes_skipped]} | 0 |"
+  echo "| writes failed / not kept up / sent again after no answer (same Idempotency-Key; replayed) | ${LIVE[write_errors]} / ${LIVE[writes_skipped]} / ${LIVE[write_retries]} (${LIVE[writes_replayed]}) | 0 / 0 / – |"
   echo "| writes a hot stream never showed / showed before their answer | ${LIVE[unseen]} / ${LIVE[early]} | 0 / – |"
   echo "| events: milestones / pings / end; longest silence on a stream | ${LIVE[milestones]} / ${LIVE[pings]} / ${LIVE[end_events]}; ${LIVE[max_silence_s]} s | pings ≤ 20 s apart |"
   echo "| leaderboard entries as GET /progress/current's fields | ${LIVE[contract]} | ok |"

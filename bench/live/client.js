@@ -111,7 +111,8 @@ class Samples {   // a growable array of doubles
 const latency = new Samples();     // per measured write and hot stream, ms
 const freshness = new Samples();   // per board on a hot stream during the measured writes, ms
 const counts = { opened: 0, refused: 0, notTried: 0, dropped: 0, endEvents: 0, boards: 0, hotBoards: 0, milestones: 0, pings: 0,
-  otherEvents: 0, early: 0, earlyFresh: 0, writes: 0, measuredWrites: 0, writeErrors: 0, writesSkipped: 0, contract: 0 };
+  otherEvents: 0, early: 0, earlyFresh: 0, writes: 0, measuredWrites: 0, writeErrors: 0, writesSkipped: 0, writeRetries: 0,
+  writesReplayed: 0, contract: 0 };
 const firstErrors = [];
 const noteError = (what) => { if (firstErrors.length < 5) firstErrors.push(what.replace(/\s+/g, ' ').slice(0, 300)); };
 
@@ -353,34 +354,50 @@ function write(wr, measured) {
   const j = wr.next++;
   const from = wr.first + j * opt['slot-step'];
   const body = JSON.stringify({ started_at: new Date(from).toISOString(), ended_at: new Date(from + opt['slot-length']).toISOString() });
+  const key = crypto.randomUUID();
   wr.busy = true;
   counts.writes++;
   if (measured) { counts.measuredWrites++; if (wr.measuredFrom === Infinity) wr.measuredFrom = wr.answers.length; }
+  let over = false;
   const fail = (why) => {
-    // an answer we did not get may or may not have committed: the writer's count is unknown from here on
+    // no usable answer: whether it committed is unknown, so this writer's count is too; it stops
+    if (over) return;
+    over = true;
     counts.writeErrors++; noteError(`write ${wr.session} slot ${j}: ${why}`);
     wr.broken = true; wr.busy = false;
   };
-  const req = http.request({
-    host: base.hostname, port: base.port, method: 'POST', agent: writeAgent,
-    path: `/api/sessions/${wr.session}/logs`,
-    headers: { Authorization: `Bearer ${wr.token}`, 'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(body), 'Idempotency-Key': crypto.randomUUID() },
-    timeout: 10000,
-  }, (res) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (c) => { text += c; });
-    res.on('end', () => {
-      const t = performance.now();
-      if (res.statusCode !== 201) { fail(`${res.statusCode} ${text.slice(0, 200)}`); return; }
-      wr.busy = false;
-      answered(wr.w, wr.answers.length, t);
+  const send = (attempt) => {
+    const req = http.request({
+      host: base.hostname, port: base.port, method: 'POST', agent: writeAgent,
+      path: `/api/sessions/${wr.session}/logs`,
+      headers: { Authorization: `Bearer ${wr.token}`, 'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body), 'Idempotency-Key': key },
+      timeout: 10000,
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('error', (e) => fail(`answer cut: ${e.message}`));
+      res.on('end', () => {
+        const t = performance.now();
+        if (res.statusCode !== 201) { fail(`${res.statusCode} ${text.slice(0, 200)}`); return; }
+        if (over) return;
+        over = true;
+        if (res.headers['idempotency-replayed'] === 'true') counts.writesReplayed++;
+        wr.busy = false;
+        answered(wr.w, wr.answers.length, t);
+      });
     });
-  });
-  req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
-  req.on('error', (e) => fail(e.message));
-  req.end(body);
+    req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+    // No answer at all (a kept-alive connection the server closed as this write went out): sent
+    // again once with the same Idempotency-Key, as the app does; the server answers the first
+    // answer if the first attempt committed (Idempotency-Replayed), else does the write.
+    req.on('error', (e) => {
+      if (attempt === 1 && !closing) { counts.writeRetries++; send(2); } else fail(e.message);
+    });
+    req.end(body);
+  };
+  send(1);
 }
 // --rate writes a second for `seconds`, round robin over the writers that have no write in flight.
 function writeFor(seconds, measured) {
@@ -469,7 +486,8 @@ function finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop }, interru
     open_s: fmt(openSeconds), open_rate: fmt(counts.opened / openSeconds, 0),
     hot_streams: measuredHot, writers: W,
     writes: counts.measuredWrites, write_rate: fmt(counts.measuredWrites / ((c3.t - c2.t) / 1000), 1),
-    write_errors: counts.writeErrors, writes_skipped: counts.writesSkipped,
+    write_errors: counts.writeErrors, writes_skipped: counts.writesSkipped, write_retries: counts.writeRetries,
+    writes_replayed: counts.writesReplayed,
     p50_ms: fmt(latency.quantile(0.5)), p99_ms: fmt(latency.quantile(0.99)), max_ms: fmt(latency.quantile(1)),
     samples: latency.n, early: counts.early, unseen,
     fresh_p50_ms: fmt(freshness.quantile(0.5)), fresh_p99_ms: fmt(freshness.quantile(0.99)), fresh_samples: freshness.n,
