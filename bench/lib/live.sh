@@ -125,7 +125,7 @@ live_table() {
   echo
   echo "| live | figure | target |"
   echo "|---|---|---|"
-  echo "| streams opened / refused / not tried (opening past 300 s) / dropped | ${LIVE[opened]} / ${LIVE[refused]} / ${LIVE[not_tried]} / ${LIVE[dropped]} | all open, 0 dropped ($met_drop) |"
+  echo "| streams opened / refused / not tried (opening stopped) / dropped | ${LIVE[opened]} / ${LIVE[refused]} / ${LIVE[not_tried]} / ${LIVE[dropped]} | all open, 0 dropped ($met_drop) |"
   echo "| open rate (streams opened / seconds until the last one opened) | ${LIVE[open_rate]} streams/s (${LIVE[open_s]} s) | – |"
   echo "| server RSS: idle / all streams open / peak | ${LIVE[rss_idle_mb]} / ${LIVE[rss_open_mb]} / ${LIVE[rss_peak_mb]} MB | peak ≤ 512 MB ($met_rss) |"
   echo "| server CPU: opening / measured writes (% of $CORES cores) | ${LIVE[server_cpu_open]} % / ${LIVE[server_cpu]} % | – |"
