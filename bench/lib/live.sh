@@ -101,7 +101,9 @@ measure_live() {   # scale
   echo "  ready in $READY_S s; RSS $(rss_mb) MB"
   say "Scale $scale: live, $LIVE_STREAMS streams and $LIVE_RATE writes/s (bench/live/client.js)"
   run_live_client
-  for f in "${LIVE_FIELDS[@]}"; do LIVE[$f]=$(field "$f" " ${LIVE_LINE#RESULT }"); done
+  for f in "${LIVE_FIELDS[@]}"; do
+    if [[ " ${LIVE_LINE#RESULT } " == *" $f="* ]]; then LIVE[$f]=$(field "$f" " ${LIVE_LINE#RESULT }"); else LIVE[$f]=–; fi
+  done
   LIVE_OOM=$(grep -c 'java.lang.OutOfMemoryError' "$RESULTS/server-live.log" || true)
   LIVE_SEVERE=$(grep -c 'SEVERE' "$RESULTS/server-live.log" || true)
   if [[ $LIVE_OOM -gt 0 || $LIVE_SEVERE -gt 0 ]]; then
