@@ -9,7 +9,9 @@
 #                          (deploy/defaults.env), systemd-analyze security
 #   3. nginx.sh            the nginx sites (TLS and plain HTTP) as deploy.sh installs them: nginx -t,
 #                          then served for real in front of a stub backend (redirect, TLS, request ids,
-#                          forwarded headers, body limit, /metrics access, JSON access log)
+#                          forwarded headers, body limit, /metrics access, JSON access log), and the
+#                          live-update streams in front of stand-in instances (python3): passed on as
+#                          written, not gzipped, retried on the other instance only before an answer
 #   4. deploy-root.sh      deploy.sh --root: refusals, first install, upgrade (env file kept), no-op
 #                          re-run, TLS switch; --dry-run writes nothing (in a scratch root and on /)
 #      deploy-isolated.sh  deploy.sh as root on this host's real paths, in a private mount namespace

@@ -114,10 +114,18 @@ begin
 end;
 $$;
 
--- (Re)schedules the goal check of each given member of a group: due when
--- their goal will be crossed if they are running and have not met it yet,
--- or at the period's end if that comes first; no check otherwise.
-create function schedule_goal_checks(p_group uuid, p_users uuid[])
+-- (Re)schedules the goal check of each given member of a group while they
+-- are focusing in the group's current period: due when their goal will be
+-- crossed, or at the period's end if that comes first; now when the goal is
+-- met but its milestone is not written yet (a target lowered under the time
+-- already done); at the period's end once it is. No check otherwise (not
+-- running, or the group's end has passed). Not before now + p_settle: a
+-- segment the device dated back (an offline client replaying its start) is
+-- given a few seconds, since the pause it replays next may end it in the
+-- past, and a milestone must not come from time that was never focused.
+-- (The crossing is computed from whole seconds done, so a check is never
+-- early, and at most a second late.)
+create function schedule_goal_checks(p_group uuid, p_users uuid[], p_settle interval default interval '0')
     returns void
     language plpgsql
     set plan_cache_mode = force_generic_plan
@@ -126,20 +134,29 @@ declare
     v_first timestamptz;
 begin
     with progress as (
-             select p.user_id, p.period_end,
-                    now() + make_interval(secs => p.target_minutes * 60 - p.seconds_done) as crossing,
-                    p.is_focusing and not p.goal_met as pending
+             select p.user_id, p.period_start, p.period_end, p.goal_met,
+                    now() + make_interval(secs => p.target_minutes * 60 - p.seconds_done) as crossing
                from group_member_period_progress_at(now()) p
-              where p.group_id = p_group and p.user_id = any (p_users)),
+              where p.group_id = p_group and p.user_id = any (p_users)
+                and p.is_focusing and p.period_end > now()),
+         planned as (
+             select p.user_id,
+                    greatest(d.due_at, now() + p_settle) as due_at
+               from progress p
+               cross join lateral (
+                     select case when not p.goal_met then least(p.crossing, p.period_end)
+                                 when exists (select 1 from notifications n
+                                               where n.recipient_id = p.user_id and n.group_id = p_group
+                                                 and n.period_start = p.period_start and n.subject_id = p.user_id
+                                                 and n.kind = 'milestone_member') then p.period_end
+                                 else now() end as due_at) d),
          dropped as (
              delete from goal_checks c
               where c.group_id = p_group and c.user_id = any (p_users)
-                and not exists (select 1 from progress p where p.user_id = c.user_id and p.pending)),
+                and not exists (select 1 from planned p where p.user_id = c.user_id)),
          scheduled as (
              insert into goal_checks (group_id, user_id, due_at)
-             select p_group, p.user_id, least(p.crossing, p.period_end)
-               from progress p
-              where p.pending
+             select p_group, p.user_id, p.due_at from planned p
              on conflict (group_id, user_id) do update set due_at = excluded.due_at
              returning due_at)
     select min(due_at) into v_first from scheduled;
@@ -202,7 +219,9 @@ begin
     if tg_op = 'INSERT' and new.ended_at is null and new.group_id is not null then
         select session_id into v_session from session_participants where id = new.participant_id;
         perform notify_live('presence ' || new.group_id || ' ' || new.user_id || ' ' || v_session || ' 1');
-        perform schedule_goal_checks(new.group_id, array[new.user_id]);
+        perform schedule_goal_checks(new.group_id, array[new.user_id],
+                                     case when new.started_at < now() - interval '5 seconds'
+                                          then interval '3 seconds' else interval '0' end);
     elsif tg_op <> 'INSERT' and old.ended_at is null and old.group_id is not null
           and (tg_op = 'DELETE' or new.ended_at is not null) then
         select session_id into v_session from session_participants where id = old.participant_id;

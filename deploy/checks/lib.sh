@@ -77,7 +77,7 @@ pidfile_of() { sed -n 's/^pid \(.*\);/\1/p' "$1"; }   # the pid file an nginx.co
 # had is a failed check (and the groups needing it are skipped, saying why); an
 # optional one only skips the groups needing it.
 TOOLS=(systemd-analyze:systemd nginx:nginx openssl:openssl curl:curl jq:jq psql:postgresql-client)
-OPTIONAL_TOOLS=(shellcheck:shellcheck)
+OPTIONAL_TOOLS=(shellcheck:shellcheck python3:python3)
 apt_updated=0
 install_tool() { # COMMAND PACKAGE: true when the command is there (afterwards)
   command -v "$1" >/dev/null 2>&1 && return 0

@@ -2,7 +2,9 @@
 # 3. the nginx sites (TLS and plain HTTP) as deploy.sh installs them: nginx -t,
 # their settings, then served for real in front of a stub backend (redirect,
 # TLS, request ids, forwarded headers, body limit, hostile paths, /metrics
-# access, JSON access log).
+# access, JSON access log), and the live-update streams' location in front of
+# stand-in instances (events passed on as written, no gzip, retried only
+# before an answer).
 
 # Installs one site variant with deploy.sh into a scratch root, then writes a
 # scratch nginx.conf beside it. The site's relative `include snippets/...`
@@ -31,6 +33,7 @@ check_nginx_sites_installed() {
   check "site: JSON access log (log_format escape=json)" contains "$site" 'log_format lockin_json escape=json'
   check "snippet: client_max_body_size 1m" contains "$snippet" '^client_max_body_size 1m;'
   check "snippet: proxy_buffering off" contains "$snippet" '^proxy_buffering off;'
+  check_stream_location_settings "$snippet"
   check "snippet: X-Forwarded-For/Proto and X-Request-Id to the upstream" \
     bash -c "grep -q 'X-Forwarded-For \$proxy_add_x_forwarded_for' '$snippet' && grep -q 'X-Forwarded-Proto' '$snippet' && grep -q 'X-Request-Id \$lockin_request_id' '$snippet'"
 }
@@ -149,11 +152,143 @@ check_http_site_served() {
   check "without a load balancer: X-Forwarded-Proto http" grep -q 'proto=http ' <<<"$body"
   stop_site "$HTTP_CONF"
 }
+# --- the live-update streams (GET /api/groups/<id>/progress/stream, /api/me/stream) ---
+# The settings of their location in the snippet (the block of the location
+# whose path regex names /stream$).
+stream_location() { sed -n '/^location ~ .*\/stream\$"* {/,/^}/p' "$1"; }
+check_stream_location_settings() { # SNIPPET
+  local block=$WORK/stream-location.conf read_timeout
+  stream_location "$1" > "$block"
+  check "snippet: a location for the streams, /api/groups/<id>/progress/stream and /api/me/stream" test -s "$block"
+  check "stream location: proxy_buffering off, X-Accel-Buffering ignored, gzip off" \
+    bash -c "grep -q 'proxy_buffering off;' '$block' && grep -q 'proxy_ignore_headers X-Accel-Buffering;' '$block' && grep -q 'gzip off;' '$block'"
+  read_timeout=$(sed -n 's/^ *proxy_read_timeout \([0-9]*\)s;/\1/p' "$block")
+  check "stream location: proxy_read_timeout ${read_timeout:-?}s, above two of the contract's longest ping interval (2 x 20 s)" \
+    test "${read_timeout:-0}" -gt 40
+  # shellcheck disable=SC2016 # nginx's $request_uri, matched literally
+  check "stream location: the same path check as the others" contains_fixed "$block" 'if ($request_uri !~* "^(?>[^%?]'
+  check "stream location: no add_header/proxy_set_header of its own (the server level's are inherited)" \
+    bash -c "! grep -Eq 'add_header|proxy_set_header' '$block'"
+}
+
+# A stand-in instance: answers every request with text/event-stream, chunked
+# (so a connection cut mid-answer is an error, not an end), with the header
+# X-Accel-Buffering: yes (which the location ignores), and logs each request
+# line to LOG. ?mode=slow: event "one", 3 s later event "two", end;
+# ?mode=drop: event "one", then the connection is cut; ?mode=500: a 500 from
+# the first stand-in (as Payara Micro answers for a moment while it stops).
+write_stream_standin() { # FILE
+  cat > "$1" <<'PY'
+import socket, sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+port, log, first = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "first"
+class Standin(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args): pass
+    def chunk(self, text):
+        data = text.encode()
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data)); self.wfile.flush()
+    def event(self, name):
+        self.chunk("event: %s\nid: %s\ndata: {\"from\":%d,\"at\":%.3f}\n\n" % (name, name, port, time.time()))
+    def do_GET(self):
+        with open(log, "a") as f: f.write("%d %s\n" % (port, self.path))
+        if "mode=500" in self.path and first:
+            self.send_response(500); self.send_header("Content-Length", "0"); self.end_headers(); return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Accel-Buffering", "yes")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.event("one")
+        if "mode=drop" in self.path:
+            self.connection.shutdown(socket.SHUT_RDWR); return
+        time.sleep(3)
+        self.event("two")
+        self.chunk("")
+ThreadingHTTPServer(("127.0.0.1", port), Standin).serve_forever()
+PY
+}
+start_stream_standin() { # PORT LOG first|second
+  python3 "$WORK/stream-standin.py" "$1" "$2" "$3" > "$WORK/stream-standin-$1.out" 2>&1 &
+  PIDS+=($!)
+  STANDIN_PIDS+=($!)
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+STANDIN_PIDS=()
+# The plain-HTTP site with its upstream made of two stand-ins, the second a
+# backup, the first never marked down (so every request goes to the first,
+# and to the second only when nginx passes it on), and gzip turned on for
+# every type in nginx.conf, as an operator might.
+serve_stream_site() { # NGINX.CONF -> sets STREAM_PORT STANDIN_A STANDIN_B
+  local conf=$1 dir; dir=$(dirname "$conf")
+  STREAM_PORT=$(free_port); STANDIN_A=$(free_port); STANDIN_B=$(free_port)
+  sed -i -e '/listen \[::\]/d' -e "s/listen 80 /listen 127.0.0.1:$STREAM_PORT /" \
+         -e "s/^\( *\)server 127.0.0.1:8080 .*/\1server 127.0.0.1:$STANDIN_A max_fails=0;\n\1server 127.0.0.1:$STANDIN_B backup;/" \
+         "$dir/conf.d/lockin.conf"
+  sed -i 's|^    include conf.d/\*.conf;|    gzip on; gzip_types *; gzip_min_length 1;\n&|' "$conf"
+  write_stream_standin "$WORK/stream-standin.py"
+  : > "$WORK/stream-requests.log"
+  start_stream_standin "$STANDIN_A" "$WORK/stream-requests.log" first && start_stream_standin "$STANDIN_B" "$WORK/stream-requests.log" second || return 1
+  nginx -c "$conf" -p "$dir" || return 1
+  NGINX_PIDFILES+=("$(pidfile_of "$conf")")
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$STREAM_PORT") 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+check_stream_served() {
+  local base early=$WORK/stream-early.out out=$WORK/stream.out headers=$WORK/stream-h.txt code client
+  if ! serve_stream_site "$STREAM_CONF"; then
+    not_ok "nginx with the stream stand-ins did not start: $(tail -n 5 "$WORK/nginx-stream.run/logs/error.log" 2>/dev/null)"
+    return 0
+  fi
+  ok "nginx serves the plain-HTTP site in front of two stand-in instances (127.0.0.1:$STREAM_PORT; upstream $STANDIN_A, backup $STANDIN_B)"
+  base=http://127.0.0.1:$STREAM_PORT
+  # an event written, 3 s of silence, another: the first must be at the client
+  # before the second is written. (nginx 1.22 passed such a small event on at
+  # once even with proxy_buffering on; gzip is what held it back until the
+  # end, so that is what this catches. The buffering settings are checked in
+  # the snippet's text above.)
+  curl -sN -m 10 -D "$headers" -H 'Accept-Encoding: gzip' -H 'X-Request-Id: stream-1' \
+    "$base/api/groups/g-1/progress/stream?mode=slow" > "$out" 2>/dev/null &
+  client=$!
+  sleep 1.5
+  cp "$out" "$early"
+  wait "$client" || true
+  check "a stream is passed on as written: event 'one' at the client 1.5 s in, before 'two' is written (3 s)" \
+    bash -c "grep -q '^event: one' '$early' && ! grep -q '^event: two' '$early' && grep -q '^event: two' '$out'"
+  check "the stream is not gzipped (gzip on for all types in nginx.conf, the client accepting gzip)" \
+    bash -c "grep -qi '^content-type: text/event-stream' '$headers' && ! grep -qi '^content-encoding' '$headers'"
+  check "the stream's answer: the request id (inherited add_header), no X-Accel-Buffering passed on" \
+    bash -c "grep -qi '^x-request-id: stream-1' '$headers' && ! grep -qi '^x-accel-buffering' '$headers'"
+  curl -sN -m 10 "$base/api/me/stream?mode=drop" > "$out" 2>/dev/null || true
+  sleep 0.3
+  check "an instance that cuts a stream it started: the client has what was sent, and nginx does not retry it elsewhere" \
+    bash -c "grep -q '^event: one' '$out' && grep -q '^$STANDIN_A /api/me/stream?mode=drop' '$WORK/stream-requests.log' && ! grep -q '^$STANDIN_B /api/me/stream?mode=drop' '$WORK/stream-requests.log'"
+  code=$(curl -sN -m 10 -o "$out" -w '%{http_code}' "$base/api/me/stream?mode=500" || true)
+  check "an instance answering 500 before the stream starts (Payara while it stops): the stream is opened on the other one ($code)" \
+    bash -c "[[ $code == 200 ]] && grep -q '\"from\":$STANDIN_B' '$out' && grep -q '^$STANDIN_A /api/me/stream?mode=500' '$WORK/stream-requests.log'"
+  kill "${STANDIN_PIDS[0]}" 2>/dev/null; wait "${STANDIN_PIDS[0]}" 2>/dev/null || true
+  code=$(curl -sN -m 10 -o "$out" -w '%{http_code}' "$base/api/me/stream?mode=slow" || true)
+  check "an instance that is gone (connection refused): the stream is opened on the other one ($code)" \
+    bash -c "[[ $code == 200 ]] && grep -q '\"from\":$STANDIN_B' '$out' && grep -q '^$STANDIN_B /api/me/stream?mode=slow' '$WORK/stream-requests.log'"
+  code=$(curl -s -o "$out" -D "$headers" -w '%{http_code}' "$base/api/groups/a%00b/progress/stream")
+  check "a NUL in a stream's path: nginx's 400 as problem+json ($code)" \
+    bash -c "[[ $code == 400 ]] && grep -qi '^content-type: application/problem+json' '$headers'"
+  stop_site "$STREAM_CONF"
+}
+
 checks_nginx() {
   make_fixtures
   TLS_CONF=$(nginx_root tls --nginx tls --cert "$WORK/tls.crt" --key "$WORK/tls.key" --server-name lockin.test)
   HTTP_CONF=$(nginx_root http --nginx http)
+  STREAM_CONF=$(nginx_root stream --nginx http)
   check_nginx_sites_installed
   check_tls_site_served
   check_http_site_served
+  if command -v python3 >/dev/null 2>&1; then
+    check_stream_served
+  else
+    skip "the streams through nginx (stand-in instances)" "python3 not installed"
+  fi
 }

@@ -52,6 +52,9 @@ export interface paths {
          *     The stream opens with a `: connected` comment. Nothing is replayed
          *     on a reconnect: read the inbox (`GET /api/notifications`) and
          *     `GET /api/me/focus` after (re)connecting, then apply the events.
+         *     When the server itself briefly lost the database's messages (a
+         *     database restart), it sends the notifications written meanwhile
+         *     once it hears again, so one may come twice: tell them apart by `id`.
          *
          *     Events (`text/event-stream`; every event has an `id:`, unique per
          *     instance; `data:` is one line of JSON):
@@ -1433,7 +1436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["Notification"] | components["schemas"]["PresenceEvent"] | components["schemas"]["StreamEnd"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2334,7 +2337,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["ProgressEntry"][] | components["schemas"]["Notification"] | components["schemas"]["StreamEnd"];
                 };
             };
             400: components["responses"]["Malformed"];

@@ -60,6 +60,26 @@ public class Notifications {
                 .getResultList()).stream().map(NotificationResponse::of).toList();
     }
 
+    /** A notification and whose inbox it is in. */
+    public record Delivery(UUID recipientId, NotificationResponse notification) {
+    }
+
+    /** The notifications written since {@code since} for any of the recipients, oldest first (for streams that may have missed them). */
+    @SuppressWarnings("unchecked")
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<Delivery> since(Collection<UUID> recipients, Instant since) {
+        if (recipients.isEmpty()) {
+            return List.of();
+        }
+        return ((List<Notification>) em.createNativeQuery("""
+                        select * from notifications
+                         where recipient_id = any (string_to_array(?1, ',')::uuid[]) and created_at >= ?2
+                         order by created_at, id""", Notification.class)
+                .setParameter(1, recipients.stream().map(UUID::toString).collect(Collectors.joining(",")))
+                .setParameter(2, Timestamp.from(since))
+                .getResultList()).stream().map(n -> new Delivery(n.recipientId(), NotificationResponse.of(n))).toList();
+    }
+
     /** Marks one's notification read (read_at stamped by the database); again is harmless. */
     public NotificationResponse read(UUID caller, UUID notificationId) {
         Notification notification = own(caller, notificationId, LockModeType.PESSIMISTIC_WRITE);

@@ -178,6 +178,7 @@ public class BoardStreams {
         private ScheduledFuture<?> boundary;
         private Instant boundaryAt;
         private int boundaryRetries;
+        private boolean failing;
 
         GroupBoard(UUID groupId) {
             this.groupId = groupId;
@@ -210,8 +211,12 @@ public class BoardStreams {
                 List<ProgressEntry> board;
                 try {
                     board = leaderboard.board(groupId);
+                    failing = false;
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "The board of group " + groupId + " could not be read; trying again", e);
+                    if (!failing) {
+                        LOG.log(Level.WARNING, "The board of group " + groupId + " could not be read; trying again every second", e);
+                    }
+                    failing = true;
                     executor.schedule(this::changed, 1, TimeUnit.SECONDS);
                     return;
                 }

@@ -22,15 +22,18 @@ public class LiveStreams {
     @Inject
     MeStreams mine;
 
+    @Inject
+    LiveExecutor executor;
+
     /** {@code GET /api/groups/{id}/progress/stream}: 404 (before anything is sent) unless the caller is a member. */
     public void openBoard(CallerToken caller, UUID groupId, SseEventSink sink, Sse sse) {
         events.use(sse);
-        boards.open(new Subscriber(sink, caller.profileId(), caller.validUntil(), groupId));
+        boards.open(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), groupId));
     }
 
     /** {@code GET /api/me/stream}. */
     public void openMine(CallerToken caller, SseEventSink sink, Sse sse) {
         events.use(sse);
-        mine.open(new Subscriber(sink, caller.profileId(), caller.validUntil(), null));
+        mine.open(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), null));
     }
 }

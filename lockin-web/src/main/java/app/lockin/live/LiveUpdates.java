@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
@@ -26,6 +28,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -39,6 +43,7 @@ import app.lockin.live.LiveMessage.PresenceChanged;
 import app.lockin.live.StreamEvents.EndReason;
 import app.lockin.notifications.NotificationResponse;
 import app.lockin.notifications.Notifications;
+import app.lockin.notifications.Notifications.Delivery;
 import app.lockin.progress.GoalChecks;
 
 /**
@@ -54,6 +59,9 @@ import app.lockin.progress.GoalChecks;
  * half minute in case a message was missed), ends streams whose token
  * expired, pings idle streams, and ends every stream at once when the
  * application stops, so clients reconnect to another instance.
+ * <p>
+ * Metrics: {@code lockin_streams_open} (event streams open on this instance)
+ * and {@code lockin_live_listening} (1 while it hears the database).
  */
 @ApplicationScoped
 public class LiveUpdates {
@@ -87,7 +95,15 @@ public class LiveUpdates {
     @Inject
     Notifications notifications;
 
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
+
+    /** Notifications written this long before the listener was lost are sent again after it reconnects (clocks differ). */
+    private static final Duration MISSED_MARGIN = Duration.ofSeconds(10);
+
     private volatile boolean running;
+    private Instant lostAt = Instant.now();
     private volatile Connection connection;
     private volatile boolean connected;
     private Thread listener;
@@ -96,6 +112,8 @@ public class LiveUpdates {
     private long lastPing = System.nanoTime();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        metrics.gauge("lockin_streams_open", this, LiveUpdates::openStreams);
+        metrics.gauge("lockin_live_listening", this, live -> live.connected() ? 1 : 0);
         running = true;
         listener = threads.newThread(this::listen);
         listener.setName("lockin-live-listener");
@@ -106,12 +124,25 @@ public class LiveUpdates {
         executor.execute(this::checkGoals);
     }
 
-    /** The application is stopping: every stream ends at once, so its client reconnects elsewhere. */
-    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object applicationStopping) {
+    void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object applicationStopping) {
+        stop();
+    }
+
+    /**
+     * The application is stopping: every stream ends at once, so its client
+     * reconnects elsewhere. Called by {@link JerseyShutdown} on Payara (before
+     * the container closes the streams), else when the application's context
+     * is destroyed; once.
+     */
+    public void stop() {
+        if (!running) {
+            return;
+        }
         running = false;
         closeConnection();
         boards.endAll(EndReason.SHUTTING_DOWN);
         mine.endAll(EndReason.SHUTTING_DOWN);
+        executor.finishWriting(Duration.ofSeconds(2));
         if (listener != null) {
             listener.interrupt();
         }
@@ -138,6 +169,8 @@ public class LiveUpdates {
                 c.setAutoCommit(true);
                 c.setNetworkTimeout(Runnable::run, (int) CHECK_QUIET_CONNECTION.multipliedBy(2).toMillis());
                 try (Statement st = c.createStatement()) {
+                    // named, so an operator sees it in pg_stat_activity
+                    st.execute("set application_name = 'lockin-live'");
                     st.execute("LISTEN " + CHANNEL);
                 }
                 connected = true;
@@ -145,6 +178,8 @@ public class LiveUpdates {
                 if (!first) {
                     LOG.info("Listening to the database's live updates again; every board stream gets a fresh board");
                     boards.refreshAll();
+                    Instant missedSince = lostAt.minus(MISSED_MARGIN);
+                    executor.execute(() -> deliverMissed(missedSince));
                     executor.execute(this::checkGoals);
                 }
                 first = false;
@@ -155,6 +190,9 @@ public class LiveUpdates {
                             + backoff.toMillis() + " ms");
                 }
             } finally {
+                if (connected) {
+                    lostAt = Instant.now();
+                }
                 connected = false;
                 connection = null;
             }
@@ -232,6 +270,22 @@ public class LiveUpdates {
         }
     }
 
+    /**
+     * After the listener was lost: the notifications written meanwhile, to
+     * the streams of their recipients (a client may get one twice: the
+     * OpenAPI document tells them to tell them apart by id).
+     */
+    private void deliverMissed(Instant since) {
+        Set<UUID> recipients = new HashSet<>(mine.recipients());
+        boards.subscribers().forEach(s -> recipients.add(s.userId));
+        for (Delivery d : notifications.since(recipients, since)) {
+            mine.notification(d.recipientId(), d.notification());
+            if (d.notification().kind().name().startsWith("MILESTONE_")) {
+                boards.milestone(d.recipientId(), d.notification());
+            }
+        }
+    }
+
     private void closeConnection() {
         Connection c = connection;
         if (c != null) {
@@ -254,7 +308,7 @@ public class LiveUpdates {
     // ------------------------------------------------------------------ goals crossed while running
 
     private synchronized void wakeGoalChecksAt(Instant at) {
-        if (goalWake != null && !goalWake.isDone() && !at.isBefore(goalWakeAt)) {
+        if (goalWake != null && !goalWake.isDone() && goalWakeAt != null && !at.isBefore(goalWakeAt)) {
             return;
         }
         if (goalWake != null) {
@@ -267,6 +321,11 @@ public class LiveUpdates {
     }
 
     private void checkGoals() {
+        synchronized (this) {
+            // this run is the wake-up: the next one is scheduled afresh (by the messages of this run, or below)
+            goalWake = null;
+            goalWakeAt = null;
+        }
         Optional<Instant> next = goalChecks.processDue();
         next.ifPresent(at -> {
             // checks left over (over 500 at once) or a clock ahead of the database's: again shortly, not in a loop
@@ -294,7 +353,7 @@ public class LiveUpdates {
         if (System.nanoTime() - lastPing >= events.pingInterval().toNanos()) {
             lastPing = System.nanoTime();
             OutboundSseEvent ping = events.comment("ping");
-            allSubscribers().forEach(s -> s.send(ping));
+            allSubscribers().forEach(s -> s.ping(ping));
         }
     }
 

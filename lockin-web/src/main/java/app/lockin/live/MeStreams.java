@@ -94,6 +94,11 @@ public class MeStreams {
         listeners.forEach(s -> s.send(event));
     }
 
+    /** Whose streams are open here. */
+    Set<UUID> recipients() {
+        return Set.copyOf(byUser.keySet());
+    }
+
     boolean listens(UUID recipientId) {
         return byUser.containsKey(recipientId);
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import app.lockin.testing.Fixtures;
 import app.lockin.testing.MigratedDatabase;
 import app.lockin.testing.Rows;
 import app.lockin.testing.Sql;
@@ -338,5 +339,95 @@ class SchemaIT {
         assertThat(at(rows.get(0).get("period_start"))).isEqualTo(midnight);
         assertThat(rows.get(1)).containsEntry("user_id", member).containsEntry("seconds_done", 0L)
                 .containsEntry("target_minutes", 90).containsEntry("goal_met", false).containsEntry("rank", 2L);
+    }
+
+    // ---------------------------------------------------------- live updates
+
+    /** Messages of one group on the channel lockin_live, waiting at most {@code millis} for the first. */
+    private static List<String> messages(Connection listener, UUID group, int millis) throws SQLException {
+        List<String> found = new ArrayList<>();
+        org.postgresql.PGNotification[] received = listener.unwrap(org.postgresql.PGConnection.class).getNotifications(millis);
+        for (org.postgresql.PGNotification n : received == null ? new org.postgresql.PGNotification[0] : received) {
+            if (n.getParameter().contains(group.toString())) {
+                found.add(n.getParameter());
+            }
+        }
+        return found;
+    }
+
+    /** The triggers' messages reach listeners when the transaction commits, never when it rolls back. */
+    @Test
+    void liveMessagesAreDeliveredOnlyWhenTheirTransactionCommits() throws Exception {
+        UUID owner = rows.newProfile();
+        UUID group = rows.createGroup(owner, "Live", Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(9)));
+        UUID participant = rows.hostSession(group, owner, Instant.now().minus(Duration.ofHours(1)));
+        try (Connection listener = sql.connect()) {
+            listener.createStatement().execute("listen lockin_live");
+            try (Connection writer = sql.connect()) {
+                writer.setAutoCommit(false);
+                Sql.prepare(writer, "insert into time_logs (participant_id, started_at, ended_at, source) values (?, now() - interval '50 minutes', now() - interval '40 minutes', 'manual')",
+                        participant).executeUpdate();
+                assertThat(messages(listener, group, 300)).as("before the commit").isEmpty();
+                writer.rollback();
+                assertThat(messages(listener, group, 300)).as("rolled back").isEmpty();
+
+                Sql.prepare(writer, "insert into time_logs (participant_id, started_at, ended_at, source) values (?, now() - interval '50 minutes', now() - interval '40 minutes', 'manual')",
+                        participant).executeUpdate();
+                Sql.prepare(writer, "insert into time_logs (participant_id, started_at, ended_at, source) values (?, now() - interval '30 minutes', now() - interval '20 minutes', 'manual')",
+                        participant).executeUpdate();
+                writer.commit();
+            }
+            assertThat(messages(listener, group, 2000)).as("one message for the two logs of one transaction")
+                    .containsExactly("board " + group);
+
+            UUID member = rows.newProfile();
+            rows.addMember(group, member);
+            assertThat(messages(listener, group, 2000)).containsExactlyInAnyOrder("board " + group, "member " + group + " " + member + " 1");
+        }
+    }
+
+    /**
+     * A running member's goal check is due when they will cross the goal; a
+     * log that brings the crossing forward moves it; when due, the milestones
+     * are written once and the check is gone.
+     */
+    @Test
+    void aRunningMembersGoalCheckIsDueAtTheCrossing() throws Exception {
+        UUID owner = rows.newProfile();
+        UUID member = rows.newProfile();
+        UUID group = rows.createGroup(owner, "Goals", Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(9)),
+                Fixtures.zoneAwayFromMidnight().getId(), "daily", 60);
+        rows.addMember(group, member);
+        sql.update("update group_members set override_period_target_minutes = 2 where group_id = ? and user_id = ?", group, member);
+        UUID participant = rows.hostSession(group, member, Instant.now().minus(Duration.ofMinutes(30)));
+        UUID session = (UUID) sql.value("select session_id from session_participants where id = ?", participant);
+        sql.update("insert into time_logs (participant_id, started_at, ended_at, source) "
+                + "values (?, now() - interval '10 minutes', now() - interval '9 minutes', 'manual')", participant);
+        assertThat(sql.count("select count(*) from goal_checks where group_id = ?", group)).as("not running").isZero();
+
+        sql.update("update sessions set status = 'running', segment_started_at = now(), transitioned_at = now() where id = ?", session);
+        Object due = sql.value("select extract(epoch from due_at - now()) from goal_checks where group_id = ? and user_id = ?", group, member);
+        assertThat(((Number) due).doubleValue()).as("60 s of 120 left").isBetween(58.0, 61.0);
+
+        sql.update("insert into time_logs (participant_id, started_at, ended_at, source) "
+                + "values (?, now() - interval '8 minutes', now() - interval '7 minutes 30 seconds', 'manual')", participant);
+        due = sql.value("select extract(epoch from due_at - now()) from goal_checks where group_id = ? and user_id = ?", group, member);
+        assertThat(((Number) due).doubleValue()).as("a log brings it forward: 30 s left").isBetween(28.0, 31.0);
+
+        // a target lowered under the time done: the goal is met without a log, the check writes the milestones
+        sql.update("update group_members set override_period_target_minutes = 1 where group_id = ? and user_id = ?", group, member);
+        assertThat((Boolean) sql.value("select due_at <= now() from goal_checks where group_id = ? and user_id = ?", group, member))
+                .as("due now").isTrue();
+        sql.value("select process_due_goal_checks()");
+        assertThat(sql.count("select count(*) from notifications where kind = 'milestone_member' and group_id = ?", group))
+                .as("one for each member").isEqualTo(2);
+        assertThat((Boolean) sql.value("select due_at > now() from goal_checks where group_id = ? and user_id = ?", group, member))
+                .as("next at the period's end").isTrue();
+        sql.value("select process_due_goal_checks()");
+
+        sql.update("update sessions set status = 'paused', segment_started_at = null, transitioned_at = now() where id = ?", session);
+        assertThat(sql.count("select count(*) from notifications where kind = 'milestone_member' and group_id = ?", group))
+                .as("the pause writes none again").isEqualTo(2);
+        assertThat(sql.count("select count(*) from goal_checks where group_id = ?", group)).as("paused: no check").isZero();
     }
 }

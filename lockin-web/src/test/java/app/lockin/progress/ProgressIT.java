@@ -38,13 +38,6 @@ class ProgressIT {
         return reply.jsonArray().getValuesAs(JsonObject.class);
     }
 
-    /** A zone where today began at least two hours ago and ends in more than one: recent logs fall in today's period. */
-    private static ZoneId zoneAwayFromMidnight() {
-        return java.util.stream.Stream.of("UTC", "Asia/Tokyo", "America/New_York").map(ZoneId::of)
-                .filter(z -> java.time.LocalTime.now(z).getHour() >= 2 && java.time.LocalTime.now(z).getHour() <= 22)
-                .findFirst().orElseThrow();
-    }
-
     private static String group(User owner, String timezone, String period, int target, Instant start) {
         Reply created = owner.api().post("/api/groups", "{\"name\": \"Board\", \"start_at\": \"" + start + "\", \"end_at\": \""
                 + start.plus(Duration.ofDays(60)) + "\", \"timezone\": \"" + timezone + "\", \"period\": \"" + period
@@ -57,7 +50,7 @@ class ProgressIT {
     void everyMemberHasAnEntryHighestFirst() throws Exception {
         User owner = User.random();
         User member = User.random();
-        String id = group(owner, zoneAwayFromMidnight().getId(), "daily", 1, Instant.now().minus(Duration.ofDays(2)));
+        String id = group(owner, Fixtures.zoneAwayFromMidnight().getId(), "daily", 1, Instant.now().minus(Duration.ofDays(2)));
         Fixtures.member(owner, id, member, "member");
         SQL.update("update group_members set override_period_target_minutes = 3 where group_id = ?::uuid and user_id = ?::uuid",
                 id, Fixtures.profileOf(member));
@@ -118,7 +111,7 @@ class ProgressIT {
     @Test
     void aLogCrossingThePeriodStartCountsOnlyItsPartInside() throws Exception {
         User owner = User.random();
-        ZoneId zone = zoneAwayFromMidnight();
+        ZoneId zone = Fixtures.zoneAwayFromMidnight();
         String id = group(owner, zone.getId(), "daily", 600, Instant.now().minus(Duration.ofDays(3)));
         Instant midnight = LocalDate.now(zone).atStartOfDay(zone).toInstant();
 
@@ -169,7 +162,7 @@ class ProgressIT {
     void meetingTheGoalNotifiesEveryMemberOnce() throws Exception {
         User owner = User.random();
         User member = User.random();
-        String id = group(owner, zoneAwayFromMidnight().getId(), "daily", 1, Instant.now().minus(Duration.ofDays(1)));
+        String id = group(owner, Fixtures.zoneAwayFromMidnight().getId(), "daily", 1, Instant.now().minus(Duration.ofDays(1)));
         Fixtures.member(owner, id, member, "member");
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 

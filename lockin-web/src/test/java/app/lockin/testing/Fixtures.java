@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.UUID;
 
 import jakarta.json.JsonObject;
@@ -19,6 +21,13 @@ public final class Fixtures {
         Reply me = user.api().get("/api/me");
         assertThat(me.status()).as(me.toString()).isEqualTo(200);
         return me.json().getString("id");
+    }
+
+    /** A time zone whose day began at least two hours ago and ends in more than one: recent times fall in today's period. */
+    public static ZoneId zoneAwayFromMidnight() {
+        return java.util.stream.Stream.of("UTC", "Asia/Tokyo", "America/New_York").map(ZoneId::of)
+                .filter(z -> LocalTime.now(z).getHour() >= 2 && LocalTime.now(z).getHour() <= 22)
+                .findFirst().orElseThrow();
     }
 
     public static String groupBody(String name) {
