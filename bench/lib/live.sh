@@ -118,7 +118,7 @@ live_table() {
   local met_p50 met_p99 met_rss met_drop
   met_p50=$(yes_no "$(num_le "${LIVE[p50_ms]}" 50)"); met_p99=$(yes_no "$(num_le "${LIVE[p99_ms]}" 250)")
   met_rss=$(yes_no "$(num_le "${LIVE[rss_peak_mb]}" 512)")
-  met_drop=$(yes_no $(( LIVE[dropped] == 0 && LIVE[refused] == 0 && LIVE[not_tried] == 0 )))
+  met_drop=$(yes_no "$([[ ${LIVE[dropped]} == 0 && ${LIVE[refused]} == 0 && ${LIVE[not_tried]} == 0 ]] && echo 1)")
   echo "| live: ${LIVE[streams]} SSE streams, ${LIVE[writes]} writes at ${LIVE[write_rate]}/s (1 M logs) | p50 ms | p99 ms | target |"
   echo "|---|--:|--:|---|"
   echo "| write → first leaderboard event showing it (${LIVE[samples]} samples: every measured write on each of ${LIVE[hot_streams]} hot-group streams) | ${LIVE[p50_ms]} | ${LIVE[p99_ms]} | p50 ≤ 50 ms ($met_p50), p99 ≤ 250 ms ($met_p99) |"
