@@ -52,8 +52,13 @@ final class Subscriber {
         this.groupId = groupId;
     }
 
+    /** Runs {@code action} (after those given before) when the stream closes. */
     void onClose(Runnable action) {
-        this.onClose = action;
+        Runnable before = onClose;
+        this.onClose = () -> {
+            before.run();
+            action.run();
+        };
     }
 
     /** Queues the event for this stream (a board replaces a board still waiting). */

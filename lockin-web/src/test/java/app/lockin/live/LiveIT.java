@@ -316,6 +316,42 @@ class LiveIT {
         }
     }
 
+    @Test
+    void pastItsLimitTheInstanceRefusesANewStreamBeforeItOpens() {
+        Crew crew = Fixtures.crew();
+        List<EventStream> streams = new ArrayList<>();
+        try {
+            EventStream.Attempt refused = null;
+            // LOCKIN_MAX_STREAMS=40 in the suite (streams of other tests may still count)
+            for (int i = 0; i < 45 && refused == null; i++) {
+                EventStream.Attempt attempt = EventStream.attempt(crew.member(), boardPath(crew.groupId()));
+                if (attempt.stream() != null) {
+                    streams.add(attempt.stream());
+                } else {
+                    refused = attempt;
+                }
+            }
+            assertThat(refused).as("refused within 45 streams").isNotNull();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body()).contains("\"status\":503").contains("live streams");
+            assertThat(streams.size()).isLessThanOrEqualTo(40);
+        } finally {
+            streams.forEach(EventStream::close);
+        }
+        // closed streams are noticed at the next pings (LOCKIN_STREAM_PING=1s): the instance takes new ones again
+        await().atMost(Duration.ofSeconds(15)).until(() -> openStreams() <= 5);
+        try (EventStream again = EventStream.open(crew.member(), boardPath(crew.groupId()))) {
+            assertThat(again.next("leaderboard", SOON)).isNotNull();
+        }
+    }
+
+    /** The instance's gauge lockin_streams_open. */
+    private static long openStreams() {
+        Reply metrics = Api.anonymous().get("/metrics?scope=application", "text/plain");
+        return metrics.body().lines().filter(l -> l.startsWith("lockin_streams_open"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
     // ------------------------------------------------------------------ the caller's own stream
 
     @Test

@@ -78,6 +78,22 @@ public final class EventStream implements AutoCloseable {
         return new EventStream(response);
     }
 
+    /** An attempt to open a stream: the stream when it opened (200), else the status and body of the refusal. */
+    public record Attempt(int status, String body, EventStream stream) {
+    }
+
+    public static Attempt attempt(User user, String path) {
+        HttpResponse<InputStream> response = request(user.accessToken(), path);
+        if (response.statusCode() == 200) {
+            return new Attempt(200, null, new EventStream(response));
+        }
+        try (InputStream body = response.body()) {
+            return new Attempt(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8), null);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static EventStream openWithToken(String token, String path) {
         HttpResponse<InputStream> response = request(token, path);
         assertThat(response.statusCode()).as("opening " + path).isEqualTo(200);
