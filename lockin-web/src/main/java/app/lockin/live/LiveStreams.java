@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -32,9 +31,6 @@ public class LiveStreams {
     private final AtomicInteger open = new AtomicInteger();
 
     @Inject
-    StreamEvents events;
-
-    @Inject
     BoardStreams boards;
 
     @Inject
@@ -44,8 +40,7 @@ public class LiveStreams {
     LiveExecutor executor;
 
     /** {@code GET /api/groups/{id}/progress/stream}: 404 (before anything is sent) unless the caller is a member. */
-    public void openBoard(CallerToken caller, UUID groupId, SseEventSink sink, Sse sse) {
-        events.use(sse);
+    public void openBoard(CallerToken caller, UUID groupId, SseEventSink sink) {
         Subscriber subscriber = counted(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), groupId));
         try {
             boards.open(subscriber);
@@ -57,8 +52,7 @@ public class LiveStreams {
     }
 
     /** {@code GET /api/me/stream}. */
-    public void openMine(CallerToken caller, SseEventSink sink, Sse sse) {
-        events.use(sse);
+    public void openMine(CallerToken caller, SseEventSink sink) {
         Subscriber subscriber = counted(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), null));
         try {
             mine.open(subscriber);

@@ -337,9 +337,6 @@ public class LiveUpdates {
     // ------------------------------------------------------------------ expiry and pings
 
     private void housekeeping() {
-        if (!events.ready()) {
-            return;
-        }
         Instant now = Instant.now();
         OutboundSseEvent expired = null;
         for (Subscriber s : allSubscribers()) {

@@ -7,9 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -18,7 +16,8 @@ import app.lockin.rest.JsonConfig;
 
 /**
  * The events of LockIN's streams, built once and written to every
- * subscriber they are for: the JSON is made once, not per subscriber. Every
+ * subscriber they are for: the JSON and the event's bytes are made once, not
+ * per subscriber ({@link PreparedEvent}). Every
  * event has an id, unique on this instance and across its restarts
  * (its start time and a counter); a client reconnecting with
  * {@code Last-Event-ID} gets the current state first whatever it names.
@@ -43,7 +42,6 @@ public class StreamEvents {
 
     private final String idPrefix = Long.toString(System.currentTimeMillis(), 36) + "-";
     private final AtomicLong sequence = new AtomicLong();
-    private volatile Sse sse;
     private Duration ping;
 
     @PostConstruct
@@ -55,25 +53,9 @@ public class StreamEvents {
         return ping;
     }
 
-    /** The JAX-RS factory of events (stateless; the resources hand it over when a stream opens). */
-    void use(Sse factory) {
-        if (sse == null) {
-            sse = factory;
-        }
-    }
-
-    boolean ready() {
-        return sse != null;
-    }
-
     /** An event named {@code name} whose data is {@code payload} as the API's JSON, on one line. */
     OutboundSseEvent json(String name, Object payload) {
-        return sse.newEventBuilder()
-                .id(idPrefix + sequence.incrementAndGet())
-                .name(name)
-                .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                .data(String.class, JsonConfig.JSONB.toJson(payload))
-                .build();
+        return PreparedEvent.of(name, idPrefix + sequence.incrementAndGet(), JsonConfig.JSONB.toJson(payload));
     }
 
     OutboundSseEvent end(EndReason reason) {
@@ -81,6 +63,6 @@ public class StreamEvents {
     }
 
     OutboundSseEvent comment(String text) {
-        return sse.newEventBuilder().comment(text).build();
+        return PreparedEvent.comment(text);
     }
 }

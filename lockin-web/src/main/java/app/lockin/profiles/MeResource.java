@@ -13,7 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import app.lockin.live.LiveStreams;
@@ -65,7 +64,7 @@ public class MeResource {
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(@Context SseEventSink sink, @Context Sse sse) {
-        streams.openMine(CallerToken.of(security), sink, sse);
+    public void stream(@Context SseEventSink sink) {
+        streams.openMine(CallerToken.of(security), sink);
     }
 }

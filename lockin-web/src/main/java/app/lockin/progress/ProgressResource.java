@@ -12,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import app.lockin.live.LiveStreams;
@@ -48,7 +47,7 @@ public class ProgressResource {
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(@PathParam("id") UUID groupId, @Context SseEventSink sink, @Context Sse sse) {
-        streams.openBoard(CallerToken.of(security), groupId, sink, sse);
+    public void stream(@PathParam("id") UUID groupId, @Context SseEventSink sink) {
+        streams.openBoard(CallerToken.of(security), groupId, sink);
     }
 }
