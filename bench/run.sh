@@ -2,6 +2,7 @@
 # ./lockin bench: LockIN's benchmark, unattended (see BENCHMARKS.md).
 #
 #   ./lockin bench [--10m] [--duration S] [--warmup S] [--connections N] [--jfr] [--keep] [--no-docs]
+#                  [--only live] [--live-streams N] [--live-rate R] [--live-duration S] [--live-hot H]
 #
 #   --10m          also the 10 M time-log scale (progress cost, startup; adds ~10 minutes)
 #   --duration S   seconds each measured load runs (default 30); every figure is the median of 3 runs
@@ -12,6 +13,11 @@
 #   --jfr          record a Java Flight Recording of the server at the 1 M scale (in the results)
 #   --keep         keep the database's data folder at the end (it is removed otherwise)
 #   --no-docs      do not update BENCHMARKS.md and bench/results.png
+#   --only live    only the live scenario (SSE leaderboards) at 1 M: data, one server start, one run
+#                  (~6 minutes); BENCHMARKS.md gets its live block only
+#   --live-streams N  SSE streams held open (default 10000); --live-rate R: writes a second to the
+#                  hot group (default 100); --live-duration S: seconds of measured writes (default
+#                  60, after 10 s of warm-up writes); --live-hot H: streams of the hot group (default 200)
 #
 # What it does, in order, for each scale (10 k, 1 M time logs, and 10 M with --10m):
 #   1. a fresh PostgreSQL database, migrated, filled by bench/generate.sql (set-based SQL)
@@ -24,7 +30,9 @@
 #      requests/s, p50/p99, errors (non-2xx included), RSS under load (the peak)
 #   5. the database-only ceiling: pgbench with the same connections replaying exactly the SQL
 #      statements one request of the scenario sent (captured with log_statement = all)
-#   6. the table (printed, and written with the chart into BENCHMARKS.md)
+#   6. the live scenario (bench/live/, Node.js): leaderboard streams held open while the hot group
+#      is written to: write -> event latency, freshness, dropped streams, client CPU, server RSS
+#   7. the table (printed, and written with the chart into BENCHMARKS.md)
 #
 # Everything it starts (PostgreSQL, Payara Micro) it stops on exit, Ctrl-C included.
 # Other processes on this machine disturb the figures: each measurement records the CPU that
@@ -33,7 +41,8 @@
 # The parts, one file a job, in bench/lib/: setup.sh (options, prerequisites, the server settings
 # of deploy/defaults.env), processes.sh (PostgreSQL and Payara Micro, started and stopped),
 # cpu.sh (disturbance by other processes), measure.sh (wrk and pgbench runs), capture.sh (the SQL
-# of each scenario), scale.sh (what each scale does), report.sh (table, chart, BENCHMARKS.md).
+# of each scenario), scale.sh (what each scale does), report.sh (table, chart, BENCHMARKS.md),
+# live.sh (the live scenario: its data, the Node.js load client, its table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -55,6 +64,8 @@ BENCH_ARGS="$*"
 . bench/lib/scale.sh
 # shellcheck source=bench/lib/report.sh
 . bench/lib/report.sh
+# shellcheck source=bench/lib/live.sh
+. bench/lib/live.sh
 
 main() {
   parse_options "$@"

@@ -130,9 +130,18 @@ measure_main_scale() {   # scale
 run_scale() {   # scale
   local scale=$1
   fill_database "$scale"
-  make_user_files
-  measure_startup "$scale"
-  warm_requests
-  if [[ $scale == "$MAIN_SCALE" ]]; then measure_main_scale "$scale"; else measure_progress_only "$scale"; fi
+  if [[ $ONLY == live ]]; then
+    measure_live "$scale"
+  else
+    make_user_files
+    measure_startup "$scale"
+    warm_requests
+    if [[ $scale == "$MAIN_SCALE" ]]; then
+      measure_main_scale "$scale"
+      measure_live "$scale"   # last: it adds members to the hot group
+    else
+      measure_progress_only "$scale"
+    fi
+  fi
   stop_server
 }

@@ -17,7 +17,15 @@ CONNECTIONS=32
 JFR=false
 KEEP=false
 DOCS=true
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+ONLY=              # "live": that scenario alone, at the main scale
+LIVE_STREAMS=10000 # the live scenario (bench/lib/live.sh): SSE streams held open,
+LIVE_RATE=100      # writes a second to the hot group,
+LIVE_DURATION=60   # seconds of measured writes, after
+LIVE_WARMUP=10     # seconds of warm-up writes,
+LIVE_HOT=200       # streams of the hot group (the new ones are added to it as members),
+LIVE_GROUPS=500    # other groups the other streams subscribe to,
+LIVE_WRITERS=100   # writers (new members of the hot group), at most LIVE_HOT - 20
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 parse_options() {
   while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -28,11 +36,20 @@ parse_options() {
       --jfr) JFR=true ;;
       --keep) KEEP=true ;;
       --no-docs) DOCS=false ;;
+      --only) ONLY=$2; shift
+              [[ $ONLY == live ]] || { echo "--only takes live (the one scenario that runs alone)" >&2; exit 2; } ;;
+      --live-streams) LIVE_STREAMS=$2; shift ;;
+      --live-rate) LIVE_RATE=$2; shift ;;
+      --live-duration) LIVE_DURATION=$2; shift ;;
+      --live-hot) LIVE_HOT=$2; shift ;;
       -h|--help) usage; exit 0 ;;
       *) echo "unknown option $1 (see ./lockin bench --help)" >&2; exit 2 ;;
     esac
     shift
   done
+  if [[ -n $ONLY ]]; then SCALES=("$MAIN_SCALE"); fi
+  [[ $LIVE_HOT -ge 21 && $LIVE_STREAMS -ge $LIVE_HOT ]] || { echo "--live-hot must be at least 21 and at most --live-streams" >&2; exit 2; }
+  if [[ $LIVE_WRITERS -gt $((LIVE_HOT - 20)) ]]; then LIVE_WRITERS=$((LIVE_HOT - 20)); fi
 }
 PG_PORT=${BENCH_PG_PORT:-18432}
 HTTP_PORT=${BENCH_HTTP_PORT:-18080}
@@ -91,6 +108,9 @@ build_if_needed() {
 SERVER_SETTINGS=deploy/defaults.env
 read_server_settings() {
   SERVER_JAVA_OPTS=$(env_file_value LOCKIN_JAVA_OPTS "$SERVER_SETTINGS")
+  SERVER_SETTINGS_NOTE=$SERVER_SETTINGS
+  # BENCH_JAVA_OPTS measures other JVM options than the production ones (said in the results)
+  if [[ -n ${BENCH_JAVA_OPTS:-} ]]; then SERVER_JAVA_OPTS=$BENCH_JAVA_OPTS; SERVER_SETTINGS_NOTE="BENCH_JAVA_OPTS, not $SERVER_SETTINGS"; fi
   SERVER_HTTP_THREADS=$(env_file_value LOCKIN_HTTP_THREADS "$SERVER_SETTINGS")
   SERVER_MALLOC_ARENA_MAX=$(env_file_value MALLOC_ARENA_MAX "$SERVER_SETTINGS")
   [[ -n $SERVER_JAVA_OPTS && -n $SERVER_HTTP_THREADS && -n $SERVER_MALLOC_ARENA_MAX ]] \
