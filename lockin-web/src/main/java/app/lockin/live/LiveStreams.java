@@ -2,6 +2,7 @@ package app.lockin.live;
 
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,21 +42,18 @@ public class LiveStreams {
 
     /** {@code GET /api/groups/{id}/progress/stream}: 404 (before anything is sent) unless the caller is a member. */
     public void openBoard(CallerToken caller, UUID groupId, SseEventSink sink) {
-        Subscriber subscriber = counted(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), groupId));
-        try {
-            boards.open(subscriber);
-        } catch (RuntimeException refused) {
-            // answered as a problem before the stream opened: not counted (and the sink left to JAX-RS)
-            open.decrementAndGet();
-            throw refused;
-        }
+        open(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), groupId), boards::open);
     }
 
     /** {@code GET /api/me/stream}. */
     public void openMine(CallerToken caller, SseEventSink sink) {
-        Subscriber subscriber = counted(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), null));
+        open(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), null), mine::open);
+    }
+
+    private void open(Subscriber subscriber, Consumer<Subscriber> registry) {
+        counted(subscriber);
         try {
-            mine.open(subscriber);
+            registry.accept(subscriber);
         } catch (RuntimeException refused) {
             // answered as a problem before the stream opened: not counted (and the sink left to JAX-RS)
             open.decrementAndGet();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -103,6 +104,7 @@ public class LiveUpdates {
     private static final Duration MISSED_MARGIN = Duration.ofSeconds(10);
 
     private volatile boolean running;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private Instant lostAt = Instant.now();
     private volatile Connection connection;
     private volatile boolean connected;
@@ -139,6 +141,7 @@ public class LiveUpdates {
             return;
         }
         running = false;
+        stopped.countDown();
         closeConnection();
         boards.endAll(EndReason.SHUTTING_DOWN);
         mine.endAll(EndReason.SHUTTING_DOWN);
@@ -197,7 +200,7 @@ public class LiveUpdates {
                 connection = null;
             }
             if (running) {
-                sleep(backoff);
+                backOff(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MOST_BACKOFF) > 0 ? MOST_BACKOFF : backoff.multipliedBy(2);
             }
         }
@@ -297,9 +300,10 @@ public class LiveUpdates {
         }
     }
 
-    private static void sleep(Duration d) {
+    /** Waits before connecting again, or less when the application stops meanwhile. */
+    private void backOff(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
