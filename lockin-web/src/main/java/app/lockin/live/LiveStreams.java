@@ -1,5 +1,6 @@
 package app.lockin.live;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -15,19 +16,24 @@ import app.lockin.security.CallerToken;
 
 /**
  * Where the resources open event streams: a board stream of a group, or the
- * caller's own. An instance holds at most {@code LOCKIN_MAX_STREAMS} (default
- * 1500) open at once: each costs about 45 KB of heap in the server (Payara
- * keeps the whole request of a stream alive; BENCHMARKS.md, live), so past
- * what the heap holds the instance would run out of memory. Beyond it a new
- * stream is answered 503 before it opens, and nginx passes the request to
- * another instance. Raise it with the heap (-Xmx).
+ * caller's own. An instance holds at most {@code LOCKIN_MAX_STREAMS} open at
+ * once: each costs about 45 KB of live heap in the server (Payara keeps the
+ * whole request of a stream alive; BENCHMARKS.md, live), so past what the heap
+ * holds the instance would run out of memory. Beyond it a new stream is
+ * answered 503 before it opens, and nginx passes the request to another
+ * instance. Unset, the limit follows the heap ({@link #fittingInHeap}): 1,536
+ * with the production {@code -Xmx256m}, ~10,000 with {@code -Xmx800m}.
  */
 @ApplicationScoped
 public class LiveStreams {
 
-    @Inject
-    @ConfigProperty(name = "LOCKIN_MAX_STREAMS", defaultValue = "1500")
-    int maxStreams;
+    /** Heap the server needs without any stream (live data after a collection ~100 MiB, plus room to work). */
+    static final long HEAP_WITHOUT_STREAMS = 160L << 20;
+
+    /** Heap one open stream takes with room for the collector: ~45 KB live, measured. */
+    static final long HEAP_PER_STREAM = 64L << 10;
+
+    private final int maxStreams;
 
     private final AtomicInteger open = new AtomicInteger();
 
@@ -39,6 +45,26 @@ public class LiveStreams {
 
     @Inject
     LiveExecutor executor;
+
+    @Inject
+    LiveStreams(@ConfigProperty(name = "LOCKIN_MAX_STREAMS") Optional<Integer> maxStreams) {
+        this.maxStreams = maxStreams.orElseGet(() -> fittingInHeap(Runtime.getRuntime().maxMemory()));
+    }
+
+    /** For CDI's proxy only. */
+    protected LiveStreams() {
+        this.maxStreams = 0;
+    }
+
+    /** The streams a heap of {@code maxHeap} bytes holds with room to work (at least 100). */
+    static int fittingInHeap(long maxHeap) {
+        return (int) Math.max(100, Math.min(Integer.MAX_VALUE, (maxHeap - HEAP_WITHOUT_STREAMS) / HEAP_PER_STREAM));
+    }
+
+    /** The most streams this instance holds open. */
+    public int limit() {
+        return maxStreams;
+    }
 
     /** {@code GET /api/groups/{id}/progress/stream}: 404 (before anything is sent) unless the caller is a member. */
     public void openBoard(CallerToken caller, UUID groupId, SseEventSink sink) {

@@ -61,7 +61,8 @@ import app.lockin.progress.GoalChecks;
  * expired, pings idle streams, and ends every stream at once when the
  * application stops, so clients reconnect to another instance.
  * <p>
- * Metrics: {@code lockin_streams_open} (event streams open on this instance)
+ * Metrics: {@code lockin_streams_open} (event streams open on this instance),
+ * {@code lockin_streams_limit} (the most it holds: {@link LiveStreams#limit()})
  * and {@code lockin_live_listening} (1 while it hears the database).
  */
 @ApplicationScoped
@@ -100,6 +101,9 @@ public class LiveUpdates {
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry metrics;
 
+    @Inject
+    LiveStreams streams;
+
     /** Notifications written this long before the listener was lost are sent again after it reconnects (clocks differ). */
     private static final Duration MISSED_MARGIN = Duration.ofSeconds(10);
 
@@ -116,6 +120,8 @@ public class LiveUpdates {
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         metrics.gauge("lockin_streams_open", this, LiveUpdates::openStreams);
         metrics.gauge("lockin_live_listening", this, live -> live.connected() ? 1 : 0);
+        metrics.gauge("lockin_streams_limit", streams, LiveStreams::limit);
+        LOG.info(() -> "Live updates: this instance holds at most " + streams.limit() + " event streams open");
         running = true;
         listener = threads.newThread(this::listen);
         listener.setName("lockin-live-listener");

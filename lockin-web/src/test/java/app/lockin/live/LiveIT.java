@@ -335,6 +335,7 @@ class LiveIT {
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.body()).contains("\"status\":503").contains("live streams");
             assertThat(streams.size()).isLessThanOrEqualTo(40);
+            assertThat(gauge("lockin_streams_limit")).isEqualTo(40);
         } finally {
             streams.forEach(EventStream::close);
         }
@@ -347,8 +348,12 @@ class LiveIT {
 
     /** The instance's gauge lockin_streams_open. */
     private static long openStreams() {
+        return gauge("lockin_streams_open");
+    }
+
+    private static long gauge(String name) {
         Reply metrics = Api.anonymous().get("/metrics?scope=application", "text/plain");
-        return metrics.body().lines().filter(l -> l.startsWith("lockin_streams_open"))
+        return metrics.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
     }
 
