@@ -106,6 +106,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's focused time per local day, totals, best day and current streak
+         * @description Across all the caller's sessions (with or without a group), per local
+         *     day of `timezone` from `from` to `to` (both included, at most 366
+         *     days): a log across midnight splits between the two days (a 23 or 25
+         *     hour DST day is one day), the running segment counts up to now.
+         *     422 when `to` is before `from`, the range covers more than 366 days
+         *     (`errors[].field` `to`), or `timezone` is not an IANA zone
+         *     (`timezone`); 400 when a date is missing or malformed.
+         */
+        get: operations["getMyStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/time-logs": {
         parameters: {
             query?: never;
@@ -487,6 +513,63 @@ export interface paths {
          * @description The recipient only (404 for anyone else); an invite is answered once (409). The invite stays in the inbox with status `declined`.
          */
         post: operations["declineInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The leaderboard of any period of the group's life
+         * @description The board of the group's period (day or week in its time zone) that
+         *     contains `at`, by the same rules and in the same shape as
+         *     `/progress/current`: a past period as it stood at its end (seconds,
+         *     the target then in force, streaks as they were then), the current one
+         *     as it is now. Members who joined after the period ended are not on it.
+         *     `at` must lie within the group's life so far: from `start_at`, before
+         *     `end_at` and not in the future (422 on `at` otherwise). Members only
+         *     (404, checked before `at`).
+         */
+        get: operations["progressAt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The group's periods, newest first, each with its board, by pages
+         * @description Every period of the group from its start to now, the current one first
+         *     (`final` false), each with every member's seconds and goal (the boards
+         *     of `/progress?at=`). Pages are keyset pages: pass the `period_start`
+         *     of the last period seen as `before` to get older ones. While more
+         *     remain, the answer has
+         *     `Link: </api/groups/{id}/history?limit=..&before=..>; rel="next"`; each
+         *     period comes exactly once. A pending group has none yet. Members only.
+         */
+        get: operations["groupHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -944,6 +1027,10 @@ export interface components {
             override_period_target_minutes: number | null;
             /** Format: date-time */
             joined_at: string;
+            /** @description As on the group's leaderboard (ProgressEntry.streak). */
+            readonly streak: number;
+            /** @description As on the group's leaderboard (ProgressEntry.best_streak). */
+            readonly best_streak: number;
         };
         MemberAdd: {
             /** Format: uuid */
@@ -1049,6 +1136,72 @@ export interface components {
             rank: number;
             /** @description True while a session of this group that the member takes part in is running. */
             is_focusing: boolean;
+            /**
+             * @description Periods in a row, ending with the one before this, in which the
+             *     member met their goal, plus one when this period's goal is met
+             *     already (so it grows the moment the goal is crossed, live).
+             *     Periods before the member joined do not break it; the group's
+             *     periods in its time zone, DST-correct. A past period's board
+             *     (`/progress?at=`) shows the streak as it stood at that period's end.
+             */
+            streak: number;
+            /** @description The longest streak the member has had in this group, this one included. */
+            best_streak: number;
+        };
+        HistoryPeriod: {
+            /** Format: date-time */
+            period_start: string;
+            /** Format: date-time */
+            period_end: string;
+            /** @description The group's target in force at the period's end (a member's own target is in their entry's goal). */
+            target_minutes: number;
+            /** @description Members on this period's board (those who had joined before it ended and are members now). */
+            member_count: number;
+            members_met: number;
+            /** @description Every member on the board met their goal (false for a period without members). */
+            group_goal_met: boolean;
+            /**
+             * @description The offline grace (`LOCKIN_OFFLINE_GRACE`, 48 h) after the period's
+             *     end has passed: no log can reach it any more, so it never changes.
+             *     A period not final yet may still gain offline logs (and so change
+             *     its entries and the streaks after it).
+             */
+            final: boolean;
+            /** @description Highest seconds first. */
+            entries: components["schemas"]["HistoryEntry"][];
+        };
+        HistoryEntry: {
+            /** Format: uuid */
+            user_id: string;
+            seconds_done: number;
+            /** @description seconds_done >= 60 x the member's target in force at the period's end */
+            goal_met: boolean;
+        };
+        FocusStats: {
+            /** @description Every day of the range, oldest first, days without focus included (0). */
+            days: components["schemas"]["FocusDay"][];
+            total_seconds: number;
+            /** @description The day of the range with the most seconds (the earliest of equal ones); null when none has any. */
+            best_day: {
+                /** Format: date */
+                date: string;
+                seconds: number;
+            } | null;
+            /**
+             * @description Local days in a row with any focus, ending today, or yesterday
+             *     while today has none yet (a run is not broken until the day
+             *     ends). Not limited to the range.
+             */
+            current_streak_days: number;
+        };
+        FocusDay: {
+            /**
+             * Format: date
+             * @example 2026-11-24
+             */
+            date: string;
+            /** @description Focused seconds on that local day: every session of the caller's, a log across midnight split between the days, the running segment up to now. */
+            seconds: number;
         };
         SessionCreate: {
             /**
@@ -1464,6 +1617,36 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMyStats: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                /** @description The IANA time zone whose local days count. */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's focus per day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FocusStats"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            422: components["responses"]["Invalid"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2287,6 +2470,70 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    progressAt: {
+        parameters: {
+            query: {
+                /** @description Any instant of the period wanted (RFC 3339). */
+                at: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leaderboard of that period */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressEntry"][];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            422: components["responses"]["Invalid"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    groupHistory: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The period_start of the last period seen; periods starting before it. */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of periods */
+            200: {
+                headers: {
+                    /** @description The next (older) page, while more remain. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPeriod"][];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             503: components["responses"]["Unavailable"];
         };
     };

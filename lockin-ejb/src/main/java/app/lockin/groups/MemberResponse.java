@@ -3,23 +3,35 @@ package app.lockin.groups;
 import java.time.Instant;
 import java.util.UUID;
 
+import jakarta.persistence.EntityManager;
+
 import app.lockin.profiles.Profile;
 
-/** A member of a group, read in the transaction that found or changed the membership. */
+/**
+ * A member of a group, read in the transaction that found or changed the
+ * membership, with their streak as the group's leaderboard shows it.
+ */
 public record MemberResponse(
         UUID userId,
         String displayName,
         String avatarUrl,
         MemberRole role,
         Integer overridePeriodTargetMinutes,
-        Instant joinedAt) {
+        Instant joinedAt,
+        int streak,
+        int bestStreak) {
 
-    static MemberResponse of(Membership m, Profile profile) {
+    static MemberResponse of(Membership m, Profile profile, Streak streak) {
         return new MemberResponse(m.userId(), profile.displayName(), profile.avatarUrl(), m.role(),
-                m.overridePeriodTargetMinutes(), m.joinedAt());
+                m.overridePeriodTargetMinutes(), m.joinedAt(), streak.current(), streak.best());
     }
 
-    static MemberResponse of(Membership m) {
-        return of(m, m.profile());
+    /** After the membership's changes are flushed: its streak is read from the database. */
+    static MemberResponse of(EntityManager em, Membership m, Profile profile) {
+        return of(m, profile, Streak.of(em, m.group().id(), m.userId()));
+    }
+
+    static MemberResponse of(EntityManager em, Membership m) {
+        return of(em, m, m.profile());
     }
 }

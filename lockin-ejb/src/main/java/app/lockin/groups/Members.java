@@ -30,17 +30,18 @@ public class Members {
     /** The group's members by join time; members only. */
     public List<MemberResponse> list(UUID caller, UUID groupId) {
         Access.member(em, groupId, caller);
+        Map<UUID, Streak> streaks = Streak.ofGroup(em, groupId);
         return em.createNamedQuery(Membership.OF_GROUP, Membership.class)
                 .setParameter("groupId", groupId)
                 .getResultStream()
-                .map(MemberResponse::of)
+                .map(m -> MemberResponse.of(m, m.profile(), streaks.getOrDefault(m.userId(), Streak.NONE)))
                 .toList();
     }
 
     /** One member of the group (what the Location of an added member points to); members only. */
     public MemberResponse get(UUID caller, UUID groupId, UUID userId) {
         Access.member(em, groupId, caller);
-        return Access.find(em, groupId, userId).map(MemberResponse::of).orElseThrow(() -> new NotFound(MEMBER_NOT_FOUND));
+        return Access.find(em, groupId, userId).map(m -> MemberResponse.of(em, m)).orElseThrow(() -> new NotFound(MEMBER_NOT_FOUND));
     }
 
     /** Adds someone as a member (owner, admins) or admin (owner only). */
@@ -63,7 +64,7 @@ public class Members {
         em.persist(added);
         em.flush();
         em.refresh(added);
-        return MemberResponse.of(added, profile);
+        return MemberResponse.of(em, added, profile);
     }
 
     /**
@@ -94,7 +95,7 @@ public class Members {
             changeRole(me, target, settings.role());
         }
         em.flush();
-        return MemberResponse.of(target);
+        return MemberResponse.of(em, target);
     }
 
     private static void changeRole(Membership me, Membership target, MemberRole newRole) {

@@ -1,6 +1,7 @@
 package app.lockin.progress;
 
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -44,17 +45,29 @@ public class Leaderboard {
     @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProgressEntry> board(UUID groupId) {
-        List<Object[]> rows = em.createNativeQuery("""
-                select user_id, display_name, avatar_url, seconds_done, target_minutes, goal_met,
-                       period_start, period_end, rank, is_focusing
-                  from group_leaderboard(?1)
-                 order by rank, display_name, user_id
-                """)
+        List<Object[]> rows = em.createNativeQuery("select " + ProgressEntry.COLUMNS
+                        + " from group_leaderboard(?1) order by rank, display_name, user_id")
                 .setParameter(1, groupId)
                 .getResultList();
-        return rows.stream().map(r -> new ProgressEntry((UUID) r[0], (String) r[1], (String) r[2],
-                ((Number) r[3]).longValue(), ((Number) r[4]).intValue(), (Boolean) r[5],
-                ((Timestamp) r[6]).toInstant(), ((Timestamp) r[7]).toInstant(), ((Number) r[8]).longValue(),
-                (Boolean) r[9])).toList();
+        return rows.stream().map(ProgressEntry::of).toList();
+    }
+
+    /**
+     * The board of the group's period that contains {@code at}, as it stood at
+     * that period's end (now, for the period still running), by the rules of
+     * the current one (database function group_board_at): 404 unless the
+     * caller is a member, 422 when {@code at} is outside the group's life so
+     * far (before its start, at or after its end, or in the future).
+     */
+    @SuppressWarnings("unchecked")
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ProgressEntry> at(UUID caller, UUID groupId, Instant at) {
+        Access.member(em, groupId, caller);
+        List<Object[]> rows = em.createNativeQuery("select " + ProgressEntry.COLUMNS
+                        + " from group_board_at(?1, ?2) order by rank, display_name, user_id")
+                .setParameter(1, groupId)
+                .setParameter(2, Timestamp.from(at))
+                .getResultList();
+        return rows.stream().map(ProgressEntry::of).toList();
     }
 }

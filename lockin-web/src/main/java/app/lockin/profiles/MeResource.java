@@ -10,14 +10,17 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import app.lockin.live.LiveStreams;
+import app.lockin.progress.FocusStats;
 import app.lockin.progress.GroupFocus;
 import app.lockin.progress.Presence;
+import app.lockin.rest.Paging;
 import app.lockin.rest.RequestBodies;
 import app.lockin.security.CallerToken;
 
@@ -40,6 +43,9 @@ public class MeResource {
 
     @Inject
     LiveStreams streams;
+
+    @Inject
+    FocusStats stats;
 
     @GET
     public ProfileResponse me() {
@@ -66,5 +72,19 @@ public class MeResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@Context SseEventSink sink) {
         streams.openMine(CallerToken.of(security), sink);
+    }
+
+    /**
+     * The caller's focused seconds per local day from {@code from} to
+     * {@code to} (dates, both included, at most 366 days) in {@code timezone}
+     * (IANA, default UTC), their total, the best day and the current run of
+     * days with any focus.
+     */
+    @GET
+    @Path("stats")
+    public FocusStats.Summary stats(@QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("timezone") String timezone) {
+        return stats.of(CallerToken.profileOf(security), Paging.date("from", from), Paging.date("to", to),
+                timezone == null ? "UTC" : timezone);
     }
 }

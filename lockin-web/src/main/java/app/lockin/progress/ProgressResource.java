@@ -9,15 +9,21 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import app.lockin.live.LiveStreams;
+import app.lockin.rest.Paging;
 import app.lockin.security.CallerToken;
 
-/** The live leaderboard of a group: {@code /api/groups/{id}/progress/current} and {@code /progress/stream}. */
+/**
+ * A group's leaderboards: the live one ({@code /api/groups/{id}/progress/current}
+ * and {@code /progress/stream}) and that of any period of its life
+ * ({@code /progress?at=}).
+ */
 @ApplicationScoped
 @Path("groups/{id: [^/:]+}/progress")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,6 +43,16 @@ public class ProgressResource {
     @Path("current")
     public List<ProgressEntry> current(@PathParam("id") UUID groupId) {
         return leaderboard.current(CallerToken.profileOf(security), groupId);
+    }
+
+    /**
+     * The board of the period containing {@code at} (RFC 3339), as it stood at
+     * that period's end (or now, while it runs): 400 without {@code at}, 404
+     * for a non-member, 422 when {@code at} is outside the group's life so far.
+     */
+    @GET
+    public List<ProgressEntry> at(@PathParam("id") UUID groupId, @QueryParam("at") String at) {
+        return leaderboard.at(CallerToken.profileOf(security), groupId, Paging.instant("at", at));
     }
 
     /**

@@ -1,6 +1,7 @@
 package app.lockin.rest;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -61,6 +62,23 @@ public final class Paging {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw new BadRequestException(name + " must be an RFC 3339 timestamp such as 2026-11-24T09:30:00Z");
+        }
+    }
+
+    /** An optional RFC 3339 timestamp query parameter (a keyset cursor such as {@code before}). */
+    public static Optional<Instant> optionalInstant(String name, String value) {
+        return value == null ? Optional.empty() : Optional.of(instant(name, value));
+    }
+
+    /** A date query parameter ({@code 2026-11-24}), required. */
+    public static LocalDate date(String name, String value) {
+        if (value == null) {
+            throw new BadRequestException(name + " is required: a date such as 2026-11-24");
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException(name + " must be a date such as 2026-11-24");
         }
     }
 }

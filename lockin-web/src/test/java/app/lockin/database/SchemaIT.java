@@ -277,6 +277,8 @@ class SchemaIT {
         UUID owner = rows.newProfile();
         UUID group = rows.createGroup(owner, "DST", instant("2026-01-01T00:00:00Z"), instant("2026-12-31T00:00:00Z"),
                 "America/Los_Angeles", "daily", 30);
+        // a board lists the members who had joined by the period's end
+        sql.update("update group_members set created_at = ? where group_id = ?", ts(instant("2026-01-01T00:00:00Z")), group);
         String query = "select period_start, period_end, extract(epoch from period_end - period_start) / 3600 as hours "
                 + "from group_member_period_progress_at(?::timestamptz) where group_id = ?";
 
@@ -322,6 +324,7 @@ class SchemaIT {
         UUID group = rows.createGroup(owner, "Progress", groupStart, Instant.now().plus(Duration.ofDays(3)), "UTC", "daily", 30);
         rows.addMember(group, member);
         sql.update("update group_members set override_period_target_minutes = 90 where group_id = ? and user_id = ?", group, member);
+        sql.update("update group_members set created_at = ? where group_id = ?", ts(groupStart), group);
         UUID participant = rows.hostSession(group, owner, groupStart);
 
         // at 2 hours past a midnight: a log from 23:30 to 00:30 counts 30 minutes, one 01:00-01:20 counts 20
