@@ -162,37 +162,6 @@ as $$
        and (t.met, t.prior_run, t.run, t.best) is distinct from (f.met, f.prior_run, f.run, f.best)
 $$;
 
--- Adds (p_sign 1) or takes back (-1) the seconds of one closed log of a
--- member in a group to every period it overlaps, then renews their runs.
-create function count_log_in_totals(
-    p_group uuid, p_user uuid, p_started timestamptz, p_ended timestamptz, p_sign integer)
-    returns void
-    language plpgsql
-as $$
-declare
-    v_from timestamptz;
-begin
-    with periods as (
-        select p.period_start, p.period_end,
-               p_sign * extract(epoch from least(p_ended, p.period_end) - greatest(p_started, p.period_start)) as seconds
-          from groups g
-         cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at, p_started, p_ended) p
-         where g.id = p_group),
-    counted as (
-        insert into member_period_totals as t (group_id, user_id, period_start, period_end, seconds)
-        select p_group, p_user, p.period_start, p.period_end, p.seconds
-          from periods p
-         where p.seconds <> 0
-         order by p.period_start
-        on conflict (group_id, user_id, period_start) do update set seconds = t.seconds + excluded.seconds
-        returning t.period_start)
-    select min(period_start) into v_from from counted;
-    if v_from is not null then
-        perform refresh_member_runs(p_group, p_user, v_from);
-    end if;
-end;
-$$;
-
 -- Rebuilds a group's totals from the period starting at p_from on (every
 -- period with '-infinity'): after its window, zone or period kind changed,
 -- and to fill the table for data written without triggers.
@@ -216,31 +185,148 @@ begin
 end;
 $$;
 
--- Every closed log counts, in the same transaction. Named to run before the
--- other row triggers after a write (time_logs_notify_live plans goal checks
--- from the totals), and before the statement's milestone trigger.
+-- Every closed log counts, in the same transaction: once per statement,
+-- however many logs it writes (a pause closes one per participant, the
+-- archival many), so a bulk load costs one pass: the statement's logs are
+-- added (and those it changed or removed taken back) per member and period,
+-- then each member's runs are renewed once from the earliest period touched.
+-- Named to run before the statement's other triggers (milestones, goal
+-- checks), which read the totals.
 create function time_logs_count_in_totals() returns trigger
     language plpgsql
 as $$
+declare
+    v_changed jsonb;
+    v_touched jsonb;
+    v_member record;
 begin
-    if tg_op <> 'INSERT' and old.group_id is not null and old.ended_at is not null then
-        perform count_log_in_totals(old.group_id, old.user_id, old.started_at, old.ended_at, -1);
+    -- the closed logs the statement wrote (1) and those it changed or removed (-1); each
+    -- branch reads only the transition tables its event has
+    if tg_op = 'INSERT' then
+        select jsonb_agg(jsonb_build_object('group_id', l.group_id, 'user_id', l.user_id,
+                                            'started_at', l.started_at, 'ended_at', l.ended_at, 'sign', 1))
+          into v_changed
+          from new_logs l where l.group_id is not null and l.ended_at is not null;
+    elsif tg_op = 'UPDATE' then
+        select jsonb_agg(jsonb_build_object('group_id', x.group_id, 'user_id', x.user_id,
+                                            'started_at', x.started_at, 'ended_at', x.ended_at, 'sign', x.sign))
+          into v_changed
+          from (select l.group_id, l.user_id, l.started_at, l.ended_at, 1 as sign
+                  from new_logs l where l.group_id is not null and l.ended_at is not null
+                union all
+                select l.group_id, l.user_id, l.started_at, l.ended_at, -1
+                  from old_logs l where l.group_id is not null and l.ended_at is not null) x;
+    else
+        select jsonb_agg(jsonb_build_object('group_id', l.group_id, 'user_id', l.user_id,
+                                            'started_at', l.started_at, 'ended_at', l.ended_at, 'sign', -1))
+          into v_changed
+          from old_logs l where l.group_id is not null and l.ended_at is not null;
     end if;
-    if tg_op <> 'DELETE' and new.group_id is not null and new.ended_at is not null then
-        perform count_log_in_totals(new.group_id, new.user_id, new.started_at, new.ended_at, 1);
+    if v_changed is null then
+        return null;
+    end if;
+
+    with changed as (
+        select * from jsonb_to_recordset(v_changed)
+                   as c(group_id uuid, user_id uuid, started_at timestamptz, ended_at timestamptz, sign integer)),
+    deltas as (
+        select c.group_id, c.user_id, p.period_start, p.period_end,
+               sum(c.sign * extract(epoch from least(c.ended_at, p.period_end) - greatest(c.started_at, p.period_start))) as seconds
+          from changed c
+          join groups g on g.id = c.group_id
+         cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at, c.started_at, c.ended_at) p
+         group by c.group_id, c.user_id, p.period_start, p.period_end),
+    counted as (
+        insert into member_period_totals as t (group_id, user_id, period_start, period_end, seconds)
+        select d.group_id, d.user_id, d.period_start, d.period_end, d.seconds
+          from deltas d
+         where d.seconds <> 0
+         order by d.group_id, d.user_id, d.period_start
+        on conflict (group_id, user_id, period_start) do update set seconds = t.seconds + excluded.seconds
+        returning t.group_id, t.user_id, t.period_start)
+    select jsonb_agg(jsonb_build_object('group_id', group_id, 'user_id', user_id, 'from', first) order by group_id, user_id)
+      into v_touched
+      from (select group_id, user_id, min(period_start) as first from counted group by group_id, user_id) x;
+    for v_member in
+        select * from jsonb_to_recordset(coalesce(v_touched, '[]')) as x(group_id uuid, user_id uuid, "from" timestamptz)
+    loop
+        perform refresh_member_runs(v_member.group_id, v_member.user_id, v_member."from");
+    end loop;
+    return null;
+end;
+$$;
+
+-- one trigger per event: PostgreSQL allows a transition table only on single-event triggers
+-- (the body reads only the tables its event has)
+create trigger time_logs_count_in_totals after insert on time_logs
+    referencing new table as new_logs
+    for each statement execute function time_logs_count_in_totals();
+
+create trigger time_logs_count_in_totals_on_change after update on time_logs
+    referencing old table as old_logs new table as new_logs
+    for each statement execute function time_logs_count_in_totals();
+
+create trigger time_logs_count_in_totals_on_delete after delete on time_logs
+    referencing old table as old_logs
+    for each statement execute function time_logs_count_in_totals();
+
+-- A manual log written while its member runs brings their goal's crossing
+-- forward. V9 planned it again from the row trigger, before the statement's
+-- totals were counted; now after them (this trigger's name sorts after
+-- time_logs_count_in_totals, statement triggers fire by name).
+create or replace function time_logs_notify_live() returns trigger
+    language plpgsql
+as $$
+declare
+    v_session uuid;
+begin
+    if tg_op <> 'DELETE' and new.group_id is not null then
+        perform notify_live('board ' || new.group_id);
+    end if;
+    if tg_op <> 'INSERT' and old.group_id is not null
+       and (tg_op = 'DELETE' or old.group_id is distinct from new.group_id) then
+        perform notify_live('board ' || old.group_id);
+    end if;
+
+    if tg_op = 'INSERT' and new.ended_at is null and new.group_id is not null then
+        select session_id into v_session from session_participants where id = new.participant_id;
+        perform notify_live('presence ' || new.group_id || ' ' || new.user_id || ' ' || v_session || ' 1');
+        perform schedule_goal_checks(new.group_id, array[new.user_id],
+                                     case when new.started_at < now() - interval '5 seconds'
+                                          then interval '3 seconds' else interval '0' end);
+    elsif tg_op <> 'INSERT' and old.ended_at is null and old.group_id is not null
+          and (tg_op = 'DELETE' or new.ended_at is not null) then
+        select session_id into v_session from session_participants where id = old.participant_id;
+        perform notify_live('presence ' || old.group_id || ' ' || old.user_id || ' ' || v_session || ' 0');
+        delete from goal_checks where group_id = old.group_id and user_id = old.user_id;
     end if;
     return null;
 end;
 $$;
 
-create trigger time_logs_count_in_totals after insert or delete on time_logs
-    for each row execute function time_logs_count_in_totals();
+create function time_logs_replan_goal_checks() returns trigger
+    language plpgsql
+as $$
+declare
+    v_group uuid;
+    v_users uuid[];
+begin
+    for v_group, v_users in
+        select l.group_id, array_agg(distinct l.user_id)
+          from new_logs l
+         where l.group_id is not null and l.ended_at is not null
+           and exists (select 1 from goal_checks c where c.group_id = l.group_id and c.user_id = l.user_id)
+         group by l.group_id
+    loop
+        perform schedule_goal_checks(v_group, v_users);
+    end loop;
+    return null;
+end;
+$$;
 
-create trigger time_logs_count_in_totals_on_change after update on time_logs
-    for each row
-    when ((old.group_id, old.user_id, old.started_at, old.ended_at)
-          is distinct from (new.group_id, new.user_id, new.started_at, new.ended_at))
-    execute function time_logs_count_in_totals();
+create trigger time_logs_replan_goal_checks after insert on time_logs
+    referencing new table as new_logs
+    for each statement execute function time_logs_replan_goal_checks();
 
 -- A new target applies from the current period on: recorded with its moment,
 -- and the current period's goal judged again.
@@ -332,7 +418,7 @@ select rebuild_member_period_totals(id, '-infinity') from groups;
 -- closed logs' totals of the period plus the open segment up to p_at; the
 -- target is the one in force at the period's end (the member's and group's
 -- current ones for a period still running); the members are those who had
--- joined before the period ended. streak = the run of met periods ending
+-- joined before the period ended, and any other member with time in it. streak = the run of met periods ending
 -- with the one before (from its totals row, renewed with an open segment
 -- that crossed into the current period) + 1 when this period's goal is met;
 -- best_streak = the longest run so far, this one included.
@@ -364,22 +450,28 @@ as $$
            t.streak_before + t.goal_met::integer as streak,
            greatest(t.best_before, t.streak_before + t.goal_met::integer) as best_streak
       from (
-        select s.*, s.seconds_done >= s.target_minutes * 60 as goal_met,
+        select s.group_id, s.user_id, s.display_name, s.avatar_url, s.period_start, s.period_end,
+               s.target_minutes, s.seconds_done, s.is_focusing,
+               s.seconds_done >= s.target_minutes * 60 as goal_met,
                case
-                   -- no previous period, or the member's last counted one is older: no run to continue
+                   -- the run ending with the period before, from its totals row (none: no run)
                    when s.open_before = 0 then case when s.last_end = s.period_start then s.last_run else 0 end
-                   -- an open segment ran into this period: the previous one judged with it
-                   when coalesce(s.last_seconds, 0) + s.open_before
+                   -- an open segment ran into this period from the one before: that one judged with it
+                   -- (the period before computed only here)
+                   when coalesce(case when s.last_end = s.period_start then s.last_seconds end, 0) + s.open_before
                         >= 60 * member_target_at(s.group_id, s.user_id, s.period_start - interval '1 microsecond')
                        then 1 + case when s.last_end = s.period_start then s.last_prior_run
                                      else coalesce((select r.run from member_period_totals r
                                                      where r.group_id = s.group_id and r.user_id = s.user_id
-                                                       and r.period_end = s.prev_start), 0) end
+                                                       and r.period_end = (group_period_bounds(s.group_period, s.timezone,
+                                                               s.start_at, s.end_at, s.period_start - interval '1 microsecond')).period_start), 0)
+                                end
                    else 0
                end as streak_before,
                coalesce(s.last_best, 0) as best_before
           from (
             select g.id as group_id, m.user_id, p.display_name, p.avatar_url, b.period_start, b.period_end,
+                   g.period as group_period, g.timezone, g.start_at, g.end_at,
                    case when b.period_end > now()
                         then coalesce(m.override_period_target_minutes, g.period_target_minutes)
                         else member_target_at(g.id, m.user_id, b.period_end - interval '1 microsecond')
@@ -387,17 +479,18 @@ as $$
                    floor(coalesce(closed.seconds, 0) + coalesce(open_segment.seconds, 0))::bigint as seconds_done,
                    open_segment.seconds is not null as is_focusing,
                    coalesce(open_segment.seconds_before, 0) as open_before,
-                   pb.period_start as prev_start,
                    last.period_end as last_end, last.seconds as last_seconds, last.run as last_run,
                    last.prior_run as last_prior_run, last.best as last_best
               from groups g
              cross join lateral group_period_bounds(g.period, g.timezone, g.start_at, g.end_at, p_at) b
-             cross join lateral group_period_bounds(g.period, g.timezone, g.start_at, g.end_at,
-                                                    b.period_start - interval '1 microsecond') pb
-              join group_members m on m.group_id = g.id and m.created_at < b.period_end
+              join group_members m on m.group_id = g.id
               join profiles p on p.id = m.user_id
-              left join member_period_totals closed
-                     on closed.group_id = g.id and closed.user_id = m.user_id and closed.period_start = b.period_start
+              left join lateral (
+                    select t.seconds
+                      from member_period_totals t
+                     where t.group_id = g.id and t.user_id = m.user_id and t.period_start = b.period_start
+                     limit 1   -- (one row: the key) keeps it a lookup per member, not a join over their periods
+                   ) closed on true
               left join lateral (
                     select t.period_end, t.seconds, t.run, t.prior_run, t.best
                       from member_period_totals t
@@ -410,13 +503,19 @@ as $$
                     select sum(greatest(0, extract(epoch from
                                case when p_at >= b.period_end - interval '1 microsecond' then b.period_end else p_at end
                                - greatest(l.started_at, b.period_start)))) as seconds,
+                           -- its part in the period before, when it crossed into this one
                            sum(case when b.period_start > g.start_at and l.started_at < b.period_start
-                                    then extract(epoch from b.period_start - greatest(l.started_at, pb.period_start))
+                                    then extract(epoch from b.period_start - greatest(l.started_at,
+                                             (group_period_bounds(g.period, g.timezone, g.start_at, g.end_at,
+                                                                  b.period_start - interval '1 microsecond')).period_start))
                                     else 0 end) as seconds_before
                       from time_logs l
                      where l.group_id = g.id and l.user_id = m.user_id and l.ended_at is null
                        and l.started_at <= p_at
                    ) open_segment on true
+             -- on the board of a period: who had joined by its end, and whoever has time in it (a
+             -- group created with a start in the past, its sessions dated back by their devices)
+             where m.created_at < b.period_end or closed.seconds > 0 or open_segment.seconds is not null
           ) s
       ) t
 $$;

@@ -534,7 +534,8 @@ export interface paths {
          *     contains `at`, by the same rules and in the same shape as
          *     `/progress/current`: a past period as it stood at its end (seconds,
          *     the target then in force, streaks as they were then), the current one
-         *     as it is now. Members who joined after the period ended are not on it.
+         *     as it is now. Members who joined after the period ended are not on it
+         *     (unless they have time in it: a group created with a start in the past).
          *     `at` must lie within the group's life so far: from `start_at`, before
          *     `end_at` and not in the future (422 on `at` otherwise). Members only
          *     (404, checked before `at`).
@@ -1155,7 +1156,7 @@ export interface components {
             period_end: string;
             /** @description The group's target in force at the period's end (a member's own target is in their entry's goal). */
             target_minutes: number;
-            /** @description Members on this period's board (those who had joined before it ended and are members now). */
+            /** @description Members on this period's board: those who had joined before it ended (or have time in it) and are members now. */
             member_count: number;
             members_met: number;
             /** @description Every member on the board met their goal (false for a period without members). */

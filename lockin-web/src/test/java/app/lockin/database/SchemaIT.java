@@ -340,8 +340,11 @@ class SchemaIT {
         assertThat(rows.get(0)).containsEntry("user_id", owner).containsEntry("seconds_done", 3000L)
                 .containsEntry("target_minutes", 30).containsEntry("goal_met", true).containsEntry("rank", 1L);
         assertThat(at(rows.get(0).get("period_start"))).isEqualTo(midnight);
+        // the member's own target was set today: it applies from today's period on, yesterday's keeps the group's
         assertThat(rows.get(1)).containsEntry("user_id", member).containsEntry("seconds_done", 0L)
-                .containsEntry("target_minutes", 90).containsEntry("goal_met", false).containsEntry("rank", 2L);
+                .containsEntry("target_minutes", 30).containsEntry("goal_met", false).containsEntry("rank", 2L);
+        assertThat(sql.value("select target_minutes from group_member_period_progress_at(now()) where group_id = ? and user_id = ?",
+                group, member)).isEqualTo(90);
     }
 
     // ---------------------------------------------------------- live updates

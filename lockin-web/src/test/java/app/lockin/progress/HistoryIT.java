@@ -455,6 +455,33 @@ class HistoryIT {
         assertThat(history(owner, id, "?limit=1").get(0).getInt("target_minutes")).isEqualTo(600);
     }
 
+    @Test
+    void movingTheGroupsEndRecountsItsLastPeriods() throws Exception {
+        User owner = User.random();
+        ZoneId zone = Fixtures.zoneAwayFromMidnight();
+        LocalDate today = today(zone);
+        Instant end = local(today.plusDays(2), 12, 0, zone);
+        String id = group(owner, zone, "daily", 30, local(today.minusDays(3), 0, 0, zone), end);
+        logged(id, owner, local(today.minusDays(1), 1, 0, zone), local(today.minusDays(1), 2, 0, zone));
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String session = Focus.pausedSince(owner, id, t0.minusSeconds(4000));
+        Focus.log(owner, session, t0.minusSeconds(3900), t0.minusSeconds(1900));
+
+        // the owner brings the end closer (today's period is then the last, cut at the new end), then moves it out again
+        Instant sooner = Instant.now().plus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.SECONDS);
+        Reply patched = owner.api().patch("/api/groups/" + id, "{\"end_at\": \"" + sooner + "\"}");
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertTotalsAreWhatTheLogsSay(id);
+        JsonObject last = entryOf(current(owner, id), owner);
+        assertThat(Instant.parse(last.getString("period_end"))).isEqualTo(sooner);
+        assertThat(last.getJsonNumber("seconds_done").longValue()).isEqualTo(2000);
+        assertThat(last.getInt("streak")).isEqualTo(2);
+        patched = owner.api().patch("/api/groups/" + id, "{\"end_at\": \"" + end.plus(Duration.ofDays(5)) + "\"}");
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertTotalsAreWhatTheLogsSay(id);
+        assertThat(entryOf(current(owner, id), owner).getInt("streak")).isEqualTo(2);
+    }
+
     // ------------------------------------------------------------------ the record stays true
 
     @Test
