@@ -15,8 +15,11 @@
 #
 # Writes, for each scenario: OUT_DIR/SCENARIO.pgbench (the script), OUT_DIR/SCENARIO.defines
 # (pgbench -D options: the captured parameter values) and OUT_DIR/SCENARIO.txt (the statements
-# as logged, for reading); for the leaderboard's statement also SCENARIO.explain.sql (it,
-# prepared) and SCENARIO.explain.args (its parameters), for EXPLAIN ANALYZE. What the replay changes, and why:
+# as logged, for reading); for the statements whose cost is measured by EXPLAIN ANALYZE (the
+# leaderboard's; the history page's group_history; the stats' focus_by_day and
+# focus_streak_days) also SCENARIO.explain.sql (each, prepared as bench_SCENARIO_N, N = 1, 2 ..
+# in the order sent) and SCENARIO.explain.args (their parameters, line N for statement N).
+# What the replay changes, and why:
 #   * every parameter stays a parameter (pgbench -M prepared binds :variables as $n), so the
 #     server plans as it does for the application; NULL parameters become the literal NULL;
 #   * read scenarios replay the captured request's values as they are;
@@ -136,19 +139,25 @@ for my $scenario (sort grep { !/:/ } keys %requests) {
     }
     write_file("$out/$scenario.pgbench", $script);
     write_file("$out/$scenario.defines", join("\n", @defines) . "\n");
-    # the leaderboard's statement, for EXPLAIN ANALYZE: prepared as the driver prepares it; when
-    # the application calls group_leaderboard(id), the statement that function runs, planned as
-    # the function plans it (a generic plan: db/migration/V2), since a function scan shows no plan
-    for my $s (grep { $_->{sql} =~ /group_member_period_progress|group_leaderboard/ } @statements) {
+    # the statements measured by EXPLAIN ANALYZE, prepared as the driver prepares them. When the
+    # application calls group_leaderboard(id): the statement that function runs, planned as the
+    # function plans it (a generic plan: db/migration/V2), since a function scan shows no plan.
+    # group_history and focus_streak_days are PL/pgSQL: their EXPLAIN shows the call's whole time
+    # (bench/lib/capture.sh adds their inner plans with auto_explain).
+    my ($prepared, $args, $n) = ('', '', 0);
+    for my $s (grep { $_->{sql} =~ /group_member_period_progress|group_leaderboard|group_history|focus_by_day|focus_streak_days/ } @statements) {
         (my $sql = $s->{sql}) =~ s/\s*;?\s*$//;
-        my $setting = '';
+        $n++;
         if ($sql =~ /group_leaderboard\(\$1\)/) {
             $sql = 'select * from group_member_period_progress where group_id = $1::uuid';
-            $setting = "set plan_cache_mode = force_generic_plan;\n";
+            $prepared .= "set plan_cache_mode = force_generic_plan;\n";
         }
-        write_file("$out/$scenario.explain.sql", "${setting}prepare bench_$scenario as $sql;\n");
-        write_file("$out/$scenario.explain.args",
-                   join(', ', map { defined $_ ? "'" . s/'/''/gr . "'" : 'NULL' } @{ $s->{params} }) . "\n");
+        $prepared .= "prepare bench_${scenario}_$n as $sql;\n";
+        $args .= join(', ', map { defined $_ ? "'" . s/'/''/gr . "'" : 'NULL' } @{ $s->{params} }) . "\n";
+    }
+    if ($n) {
+        write_file("$out/$scenario.explain.sql", $prepared);
+        write_file("$out/$scenario.explain.args", $args);
     }
     write_file("$out/$scenario.txt", listing("$scenario: one request", @statements));
     printf "%-14s %3d statements\n", $scenario, scalar @statements;

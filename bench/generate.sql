@@ -16,6 +16,11 @@
 --     none), no two logs of a person overlapping, all ended an hour ago or earlier.
 --   * about 60 notifications per user (milestones and generic), most of them read.
 --   * bench.clock_users: 1024 users (from 21 on) with an active group each, for the clock cycles.
+--   * what the triggers of V10 would have kept (history and streaks): target_history (every
+--     group's target and every member's override, since '-infinity', as the groups and
+--     group_members insert triggers write them) and member_period_totals (rebuilt for every
+--     group by rebuild_member_period_totals, the function the application itself uses: seconds
+--     per member and period, goal met, runs and best runs).
 --
 -- Speed: the rows go in with session_replication_role = replica (set locally in this
 -- transaction only), which skips triggers and foreign-key checks. The data is made valid
@@ -222,6 +227,24 @@ select row_number() over (order by n), n, md5('bench-user-' || n)::uuid, group_i
  order by n
  limit 1024;
 
+-- ------------------------------------------------- history and streaks (V10)
+-- The migration backfills these for rows already there, but the bench migrates an empty
+-- database, and the inserts above ran without the triggers that keep them.
+insert into target_history (group_id, user_id, since, target_minutes)
+select id, null, '-infinity', period_target_minutes from groups;
+insert into target_history (group_id, user_id, since, target_minutes)
+select group_id, user_id, '-infinity', override_period_target_minutes
+  from group_members where override_period_target_minutes is not null;
+-- statistics first: the rebuild's statements are planned on them (an index scan per group)
+analyze groups; analyze group_members; analyze time_logs; analyze target_history;
+-- every group's totals and runs, one group at a time (~5 s at 1 M logs: the runs are most of it);
+-- bench/lib/scale.sh reads the line it prints
+select clock_timestamp() as rebuild_began \gset
+select count(*) as groups_rebuilt from (select rebuild_member_period_totals(id, '-infinity') from groups) x \gset
+select format('totals rebuilt: %s rows for %s groups in %s s', (select count(*) from member_period_totals), :groups_rebuilt,
+              round(extract(epoch from clock_timestamp() - :'rebuild_began'::timestamptz)::numeric, 1));
+analyze member_period_totals;
+
 -- ------------------------------------------------------------------ checks
 -- what the triggers would have refused, checked before the commit
 do $$
@@ -249,6 +272,51 @@ begin
      where (s.group_id is not null and g.id is null)
         or not exists (select 1 from profiles where id = s.creator_id);
     if bad > 0 then raise exception '% sessions with a dangling reference', bad; end if;
+
+    select count(*) into bad from groups g
+     where not exists (select 1 from target_history h where h.group_id = g.id and h.user_id is null);
+    if bad > 0 then raise exception '% groups without a target in target_history', bad; end if;
+
+    -- the hot group's totals against a fresh count: its closed logs cut at every local midnight
+    -- of Europe/Paris (not by group_periods, which the rebuild used), per member and day
+    select count(*) into bad
+      from (select t.user_id, t.period_start, t.seconds
+              from member_period_totals t where t.group_id = md5('bench-group-1')::uuid) t
+      full join (
+            select l.user_id, d.day_start as period_start,
+                   sum(extract(epoch from least(l.ended_at, d.day_end) - greatest(l.started_at, d.day_start))) as seconds
+              from groups g
+              cross join lateral (
+                    select greatest(x at time zone 'Europe/Paris', g.start_at) as day_start,
+                           least((x + interval '1 day') at time zone 'Europe/Paris', g.end_at) as day_end
+                      from generate_series(date_trunc('day', g.start_at at time zone 'Europe/Paris'),
+                                           date_trunc('day', now() at time zone 'Europe/Paris'),
+                                           interval '1 day') x) d
+              join time_logs l on l.group_id = g.id and l.ended_at is not null
+                              and l.started_at < d.day_end and l.ended_at > d.day_start
+             where g.id = md5('bench-group-1')::uuid
+             group by l.user_id, d.day_start) f
+        on f.user_id = t.user_id and f.period_start = t.period_start
+     where t.seconds is null or f.seconds is null or abs(t.seconds - f.seconds) > 0.001;
+    if bad > 0 then raise exception '% of the hot group''s member-day totals differ from a fresh count of its logs', bad; end if;
+    select count(*) into bad from member_period_totals where group_id = md5('bench-group-1')::uuid;
+    -- (a log a day for each of the 20, at a random hour: two may fall on one local day, ~290 days each)
+    if bad < 20 * 250 then raise exception 'the hot group has only % member-day totals (20 members, a log a day for 365 days)', bad; end if;
+
+    -- and its runs: a met day continues the run of the day before, an unmet one ends it
+    select count(*) into bad
+      from (select t.met, t.run, t.seconds,
+                   coalesce(m.override_period_target_minutes, g.period_target_minutes) as target_minutes,
+                   lag(t.run) over w as run_before, lag(t.period_end) over w as end_before, t.period_start
+              from member_period_totals t
+              join groups g on g.id = t.group_id
+              join group_members m on m.group_id = t.group_id and m.user_id = t.user_id
+             where t.group_id = md5('bench-group-1')::uuid
+            window w as (partition by t.user_id order by t.period_start)) r
+     where r.met <> (r.seconds >= 60 * r.target_minutes)
+        or r.run <> case when not r.met then 0
+                         when r.end_before = r.period_start then r.run_before + 1 else 1 end;
+    if bad > 0 then raise exception '% of the hot group''s member-day totals have a wrong goal or run', bad; end if;
 end;
 $$;
 
@@ -257,4 +325,5 @@ commit;
 -- the last line of the output: what was made
 select (select count(*) from profiles) as users, (select count(*) from groups) as groups,
        (select count(*) from group_members) as memberships, (select count(*) from sessions) as sessions,
-       (select count(*) from time_logs) as time_logs, (select count(*) from notifications) as notifications;
+       (select count(*) from time_logs) as time_logs, (select count(*) from notifications) as notifications,
+       (select count(*) from member_period_totals) as period_totals;

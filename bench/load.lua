@@ -1,11 +1,19 @@
 -- wrk script for the LockIN load scenarios.
 --
---   wrk -t T -c C -d 30s -s bench/load.lua http://127.0.0.1:PORT -- SCENARIO USERS_FILE T [HOT_GROUP_ID]
+--   wrk -t T -c C -d 30s -s bench/load.lua http://127.0.0.1:PORT -- SCENARIO USERS_FILE T [ARGS...]
 --
--- SCENARIO     progress | groups | notifications | clock
+-- SCENARIO     progress | history | stats | groups | notifications | clock
 -- USERS_FILE   one simulated user a line: "<access token> <group id or ->"
 -- T            the thread count given to wrk (-t), to share the users out
--- HOT_GROUP_ID the group whose leaderboard the progress scenario reads
+-- ARGS         progress: HOT_GROUP_ID, the group whose leaderboard it reads;
+--              history: HOT_GROUP_ID BEFORES_FILE, the group and a file of its period starts
+--              (ISO instants, one a line, from the database: real local midnights, DST included);
+--              stats: FROM TO, the dates of the range asked for (a year: today - 365 .. today)
+--
+-- history: GET /api/groups/{hot}/history?limit=20&before=<a period start drawn at random from
+-- BEFORES_FILE>, so the requests page over the group's whole year; one request in ten asks for
+-- the newest page (no before).
+-- stats: GET /api/me/stats?from=FROM&to=TO&timezone=Europe/Paris, each by the thread's next user.
 --
 -- Every request carries the token of the simulated user sending it. Thread t takes the users
 -- t, t + T, t + 2T, ... of the file, so no user is ever used by two threads at once.
@@ -31,6 +39,19 @@ function init(args)
    scenario = args[1]
    local thread_count = tonumber(args[3])
    hot_group = args[4]
+   befores = {}
+   if scenario == "history" then
+      for line in io.lines(args[5]) do
+         if line ~= "" then
+            table.insert(befores, line)
+         end
+      end
+      if #befores == 0 then
+         error("no period starts in " .. tostring(args[5]))
+      end
+   elseif scenario == "stats" then
+      stats_query = "?from=" .. args[4] .. "&to=" .. args[5] .. "&timezone=Europe/Paris"
+   end
    local all = {}
    for line in io.lines(args[2]) do
       local token, group = line:match("^(%S+)%s+(%S+)")
@@ -90,6 +111,13 @@ function request()
    local path
    if scenario == "progress" then
       path = "/api/groups/" .. hot_group .. "/progress/current"
+   elseif scenario == "history" then
+      path = "/api/groups/" .. hot_group .. "/history?limit=20"
+      if math.random(10) > 1 then
+         path = path .. "&before=" .. befores[math.random(#befores)]
+      end
+   elseif scenario == "stats" then
+      path = "/api/me/stats" .. stats_query
    elseif scenario == "groups" then
       path = "/api/groups"
    elseif scenario == "notifications" then

@@ -2,9 +2,9 @@
 # ./lockin bench: LockIN's benchmark, unattended (see BENCHMARKS.md).
 #
 #   ./lockin bench [--10m] [--duration S] [--warmup S] [--connections N] [--jfr] [--keep] [--no-docs]
-#                  [--only live] [--live-streams N] [--live-rate R] [--live-duration S] [--live-hot H]
+#                  [--only LIST] [--live-streams N] [--live-rate R] [--live-duration S] [--live-hot H]
 #
-#   --10m          also the 10 M time-log scale (progress cost, startup; adds ~10 minutes)
+#   --10m          also the 10 M time-log scale (progress cost, history, stats, startup; ~25 minutes more)
 #   --duration S   seconds each measured load runs (default 30); every figure is the median of 3 runs
 #   --warmup S     most seconds of warm-up load before a scenario is measured (default 120): 10 s
 #                  chunks with a 3 s pause after each, until two chunks in a row bring no new high
@@ -13,26 +13,36 @@
 #   --jfr          record a Java Flight Recording of the server at the 1 M scale (in the results)
 #   --keep         keep the database's data folder at the end (it is removed otherwise)
 #   --no-docs      do not update BENCHMARKS.md and bench/results.png
-#   --only live    only the live scenario (SSE leaderboards) at 1 M: data, one server start, one run
-#                  (~6 minutes); BENCHMARKS.md gets its live block only
+#   --only LIST    only these scenarios, comma-separated, of progress, groups, notifications, clock,
+#                  history, stats, live: at the 1 M scale (and at 10 M with --10m: of progress,
+#                  history and stats), no 10 k scale; the table is printed but BENCHMARKS.md's
+#                  results block is left alone (a partial run). --only live alone: data, one server
+#                  start, one run (~6 minutes); BENCHMARKS.md gets its live block only
 #   --live-streams N  SSE streams held open (default 10000); --live-rate R: writes a second to the
 #                  hot group (default 100); --live-duration S: seconds of measured writes (default
 #                  60, after 10 s of warm-up writes); --live-hot H: streams of the hot group (default 200)
 #
 # What it does, in order, for each scale (10 k, 1 M time logs, and 10 M with --10m):
-#   1. a fresh PostgreSQL database, migrated, filled by bench/generate.sql (set-based SQL)
+#   1. a fresh PostgreSQL database, migrated, filled by bench/generate.sql (set-based SQL, triggers
+#      off; then the history-and-streaks tables the triggers would have kept: target_history, and
+#      member_period_totals rebuilt for every group, timed)
 #   2. Payara Micro started as in production (the launcher's JVM flags): seconds from launch to
 #      /health/ready answering 200 with its database check, and its resident memory (RSS) idle
 #   3. the progress query: EXPLAIN ANALYZE of the statement the application sends (captured from
 #      the server's SQL log), and the endpoint's p50 under load
 # and at 1 M, the main scale:
 #   4. every scenario under wrk (32 connections, each simulated user sending its own token):
-#      requests/s, p50/p99, errors (non-2xx included), RSS under load (the peak)
+#      requests/s, p50/p99, errors (non-2xx included), RSS under load (the peak); besides the
+#      progress read, the groups list, the notifications page and the clock cycle: history (pages
+#      of 20 periods over the hot group's year, as its members) and stats (a year of one's own
+#      focus per day, as 1024 users); EXPLAIN ANALYZE of the progress, history and stats statements
 #   5. the database-only ceiling: pgbench with the same connections replaying exactly the SQL
 #      statements one request of the scenario sent (captured with log_statement = all)
 #   6. the live scenario (bench/live/, Node.js): leaderboard streams held open while the hot group
 #      is written to: write -> event latency, freshness, dropped streams, client CPU, server RSS
 #   7. the table (printed, and written with the chart into BENCHMARKS.md)
+# and at 10 M (--10m), after 3: history and stats too, EXPLAIN ANALYZE and under wrk (their target:
+# p99 < 50 ms at 10 M, 32 connections).
 #
 # Everything it starts (PostgreSQL, Payara Micro) it stops on exit, Ctrl-C included.
 # Other processes on this machine disturb the figures: each measurement records the CPU that

@@ -17,7 +17,9 @@ CONNECTIONS=32
 JFR=false
 KEEP=false
 DOCS=true
-ONLY=              # "live": that scenario alone, at the main scale
+ONLY=              # "live": that scenario alone, at the main scale; or a list of scenarios (--only)
+ALL_SCENARIOS=(progress groups notifications clock history stats)   # in the order they run
+LARGE_SCENARIOS=(progress history stats)   # what the 10 M scale measures (under wrk)
 LIVE_STREAMS=10000 # the live scenario (bench/lib/live.sh): SSE streams held open,
 LIVE_RATE=100      # writes a second to the hot group,
 LIVE_DURATION=60   # seconds of measured writes, after
@@ -25,19 +27,24 @@ LIVE_WARMUP=10     # seconds of warm-up writes,
 LIVE_HOT=200       # streams of the hot group (the new ones are added to it as members),
 LIVE_GROUPS=500    # other groups the other streams subscribe to,
 LIVE_WRITERS=100   # writers (new members of the hot group), at most LIVE_HOT - 20
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 parse_options() {
+  local ten_m=false s
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --10m) SCALES+=(10000000) ;;
+      --10m) ten_m=true ;;
       --duration) DURATION=$2; shift ;;
       --warmup) WARMUP=$2; shift ;;
       --connections) CONNECTIONS=$2; shift ;;
       --jfr) JFR=true ;;
       --keep) KEEP=true ;;
       --no-docs) DOCS=false ;;
-      --only) ONLY=$2; shift
-              [[ $ONLY == live ]] || { echo "--only takes live (the one scenario that runs alone)" >&2; exit 2; } ;;
+      --only) ONLY=${2:-}; shift
+              for s in ${ONLY//,/ }; do
+                [[ " ${ALL_SCENARIOS[*]} live " == *" $s "* ]] \
+                  || { echo "--only takes scenarios, comma-separated: ${ALL_SCENARIOS[*]} live (not '$s')" >&2; exit 2; }
+              done
+              [[ -n ${ONLY//,/} ]] || { echo "--only needs a scenario" >&2; exit 2; } ;;
       --live-streams) LIVE_STREAMS=$2; shift ;;
       --live-rate) LIVE_RATE=$2; shift ;;
       --live-duration) LIVE_DURATION=$2; shift ;;
@@ -47,7 +54,9 @@ parse_options() {
     esac
     shift
   done
+  # --only: the main scale only, and 10 M with --10m (not with --only live, which stays at the main scale)
   if [[ -n $ONLY ]]; then SCALES=("$MAIN_SCALE"); fi
+  if $ten_m && [[ $ONLY != live ]]; then SCALES+=(10000000); fi
   [[ $LIVE_HOT -ge 21 && $LIVE_STREAMS -ge $LIVE_HOT ]] || { echo "--live-hot must be at least 21 and at most --live-streams" >&2; exit 2; }
   if [[ $LIVE_WRITERS -gt $((LIVE_HOT - 20)) ]]; then LIVE_WRITERS=$((LIVE_HOT - 20)); fi
 }
@@ -56,7 +65,9 @@ HTTP_PORT=${BENCH_HTTP_PORT:-18080}
 BASE=http://127.0.0.1:$HTTP_PORT
 STATE=$ROOT/.lockin/bench
 RESULTS=$STATE/results/$(date +%Y%m%d-%H%M%S)
-DISTURBED_PERCENT=10   # CPU of other processes (% of the machine) above which a measurement is redone
+# CPU of other processes (% of the machine) above which a measurement is redone (and which a
+# measurement waits to fall under); BENCH_DISTURBED_PERCENT=100 for a trial run on a busy machine
+DISTURBED_PERCENT=${BENCH_DISTURBED_PERCENT:-10}
 CLOCK_USERS=1024
 
 # Everything printed from here on goes to the results' run.log too.
@@ -64,6 +75,8 @@ start_log() {
   mkdir -p "$RESULTS"
   exec > >(tee "$RESULTS/run.log") 2>&1
 }
+# is scenario S to run? (all of them without --only)
+wanted() { [[ -z $ONLY || ",$ONLY," == *",$1,"* ]]; }
 say() { printf '\n[%s +%ds] %s\n' "$(date +%H:%M:%S)" $(($(date +%s) - BEGAN)) "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
 
