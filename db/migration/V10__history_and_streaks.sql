@@ -97,6 +97,10 @@ create table member_period_totals (
     primary key (group_id, user_id, period_start)
 );
 
+-- a history page reads its periods' rows of every member in one range
+create index member_period_totals_group_period_idx on member_period_totals (group_id, period_start)
+    include (user_id, seconds, met);
+
 comment on table member_period_totals is
     'Per group, member and period: seconds of closed logs, goal met, the run of met periods ending there (kept by triggers).';
 
@@ -574,9 +578,14 @@ comment on function group_board_at(uuid, timestamptz) is
 
 -- A group's periods from its start to the current one, newest first, before
 -- p_before (a period_start; null: from the current one), p_limit of them,
--- each with its board (one row per member and period; a period nobody had
--- joined by its end has one row with null user_id). is_final: the offline
+-- each with its board (one row per member and period; a period without
+-- anyone on its board has one row with null user_id). is_final: the offline
 -- grace p_grace after its end has passed; is_first: the group's first period.
+-- A period that no open segment reaches is its totals: the seconds and goal
+-- the board function would compute are those of its member_period_totals
+-- rows (met was judged with the target in force at its end), read by key;
+-- the others (the current period, and the one before while a segment that
+-- began in it still runs) are computed by the board function itself.
 create function group_history(p_group_id uuid, p_before timestamptz, p_limit integer, p_grace interval)
     returns table (
         period_start   timestamptz,
@@ -590,25 +599,59 @@ create function group_history(p_group_id uuid, p_before timestamptz, p_limit int
     language plpgsql stable
     set plan_cache_mode = force_generic_plan
 as $$
+declare
+    v_settled timestamptz;   -- periods ending by then are settled: no open segment reaches them
 begin
+    select least(coalesce(min(l.started_at), now()), now()) into v_settled
+      from time_logs l
+     where l.group_id = p_group_id and l.ended_at is null;
     return query
-    select pr.period_start, pr.period_end,
-           member_target_at(p_group_id, null, least(pr.period_end, now()) - interval '1 microsecond'),
+    with page as (
+        select gp.period_start, gp.period_end, g.start_at as group_start
+          from groups g
+         cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at, g.start_at, now()) gp
+         where g.id = p_group_id
+           and (p_before is null or gp.period_start < p_before)
+         order by gp.period_start desc
+         limit p_limit),
+    pr as materialized (   -- the group's target once per period, not per entry
+        select page.*,
+               member_target_at(p_group_id, null, least(page.period_end, now()) - interval '1 microsecond') as target
+          from page),
+    kept as (   -- the page's totals rows: one range of member_period_totals_group_period_idx
+        select x.period_start, x.user_id, x.seconds, x.met
+          from member_period_totals x
+         where x.group_id = p_group_id
+           and x.period_start >= (select min(pr.period_start) from pr)
+           and x.period_start <= (select max(pr.period_start) from pr)),
+    settled as (
+        select pr.period_start, m.user_id, floor(coalesce(t.seconds, 0))::bigint as seconds_done,
+               coalesce(t.met, false) as goal_met
+          from pr
+          join group_members m on m.group_id = p_group_id
+          left join kept t on t.period_start = pr.period_start and t.user_id = m.user_id
+         where pr.period_end <= v_settled
+           and (m.created_at < pr.period_end or t.seconds > 0)),
+    running as (
+        select pr.period_start, x.user_id, x.seconds_done, x.goal_met
+          from pr
+         cross join lateral (
+                select b.user_id, b.seconds_done, b.goal_met
+                  from group_member_period_progress_at(least(now(), pr.period_end - interval '1 microsecond')) b
+                 where b.group_id = p_group_id
+               ) x
+         where pr.period_end > v_settled),
+    entries as (
+        select * from settled
+        union all
+        select * from running)
+    select pr.period_start, pr.period_end, pr.target,
            e.user_id, e.seconds_done, e.goal_met,
            pr.period_end + p_grace <= now(),
            pr.period_start = pr.group_start
-      from (select gp.period_start, gp.period_end, g.start_at as group_start
-              from groups g
-             cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at, g.start_at, now()) gp
-             where g.id = p_group_id
-               and (p_before is null or gp.period_start < p_before)
-             order by gp.period_start desc
-             limit p_limit) pr
-      left join lateral (
-            select x.user_id, x.seconds_done, x.goal_met, x.rank, x.display_name
-              from group_member_period_progress_at(least(now(), pr.period_end - interval '1 microsecond')) x
-             where x.group_id = p_group_id) e on true
-     order by pr.period_start desc, e.rank, e.display_name, e.user_id;
+      from pr
+      left join entries e on e.period_start = pr.period_start
+     order by pr.period_start desc, e.seconds_done desc, e.user_id;
 end;
 $$;
 
@@ -619,6 +662,10 @@ comment on function group_history(uuid, timestamptz, integer, interval) is
 -- A person's own focus per local day
 -- ---------------------------------------------------------------------------
 
+-- A person's logs by time, for their stats: closed logs ending after a
+-- range's start, read from the index alone.
+create index time_logs_user_time_idx on time_logs (user_id, ended_at) include (started_at);
+
 -- Seconds focused per local day of p_timezone from p_from to p_to (dates,
 -- both included) across all of a person's sessions, the running segment up
 -- to now included; a log across midnight splits between the two days.
@@ -626,18 +673,26 @@ create function focus_by_day(p_user uuid, p_from date, p_to date, p_timezone tex
     returns table (day date, seconds bigint)
     language sql stable
 as $$
-    with parts as (
+    with range as (
+        select p_from::timestamp at time zone p_timezone as starts,
+               (p_to + 1)::timestamp at time zone p_timezone as ends),
+    logs as (   -- closed logs by time_logs_user_time_idx (index only), the running segment to now
+        select l.started_at, l.ended_at
+          from range r
+          join time_logs l on l.user_id = p_user and l.ended_at > r.starts and l.started_at < r.ends
+        union all
+        select l.started_at, now()
+          from range r
+          join time_logs l on l.user_id = p_user and l.ended_at is null and l.started_at < r.ends),
+    parts as (
         select d.local_day::date as day,
-               extract(epoch from least(coalesce(l.ended_at, now()), (d.local_day + interval '1 day') at time zone p_timezone)
+               extract(epoch from least(l.ended_at, (d.local_day + interval '1 day') at time zone p_timezone)
                                 - greatest(l.started_at, d.local_day at time zone p_timezone)) as seconds
-          from time_logs l
+          from logs l
          cross join lateral generate_series(
                     greatest((l.started_at at time zone p_timezone)::date, p_from)::timestamp,
-                    least((coalesce(l.ended_at, now()) at time zone p_timezone)::date, p_to)::timestamp,
-                    interval '1 day') as d(local_day)
-         where l.user_id = p_user
-           and tstzrange(l.started_at, l.ended_at)
-               && tstzrange(p_from::timestamp at time zone p_timezone, (p_to + 1)::timestamp at time zone p_timezone))
+                    least((l.ended_at at time zone p_timezone)::date, p_to)::timestamp,
+                    interval '1 day') as d(local_day))
     select days.local_day::date, floor(coalesce(sum(greatest(parts.seconds, 0)), 0))::bigint
       from generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') as days(local_day)
       left join parts on parts.day = days.local_day::date
