@@ -606,10 +606,15 @@ begin
       from time_logs l
      where l.group_id = p_group_id and l.ended_at is null;
     return query
-    with page as (
+    with page as (   -- only the page's stretch of periods is made (a day or week each, two more for DST)
         select gp.period_start, gp.period_end, g.start_at as group_start
           from groups g
-         cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at, g.start_at, now()) gp
+         cross join lateral (
+                select least(coalesce(p_before, 'infinity'), now()) as upto,
+                       case g.period when 'daily' then interval '1 day' else interval '1 week' end * (p_limit + 2) as span
+               ) w
+         cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at, w.upto - w.span,
+                                          case when p_before is null then now() + interval '1 microsecond' else w.upto end) gp
          where g.id = p_group_id
            and (p_before is null or gp.period_start < p_before)
          order by gp.period_start desc
@@ -673,65 +678,105 @@ create function focus_by_day(p_user uuid, p_from date, p_to date, p_timezone tex
     returns table (day date, seconds bigint)
     language sql stable
 as $$
-    with range as (
-        select p_from::timestamp at time zone p_timezone as starts,
-               (p_to + 1)::timestamp at time zone p_timezone as ends),
-    logs as (   -- closed logs by time_logs_user_time_idx (index only), the running segment to now
+    with bounds as (   -- the range's local midnights, once: [k] starts day k (DST-correct)
+        select array_agg(d at time zone p_timezone order by d) as b
+          from generate_series(p_from::timestamp, (p_to + 1)::timestamp, interval '1 day') d),
+    logs as (          -- closed logs by time_logs_user_time_idx (index only), the running segment to now
         select l.started_at, l.ended_at
-          from range r
-          join time_logs l on l.user_id = p_user and l.ended_at > r.starts and l.started_at < r.ends
+          from bounds x
+          join time_logs l on l.user_id = p_user and l.ended_at > x.b[1] and l.started_at < x.b[array_length(x.b, 1)]
         union all
         select l.started_at, now()
-          from range r
-          join time_logs l on l.user_id = p_user and l.ended_at is null and l.started_at < r.ends),
-    parts as (
-        select d.local_day::date as day,
-               extract(epoch from least(l.ended_at, (d.local_day + interval '1 day') at time zone p_timezone)
-                                - greatest(l.started_at, d.local_day at time zone p_timezone)) as seconds
-          from logs l
-         cross join lateral generate_series(
-                    greatest((l.started_at at time zone p_timezone)::date, p_from)::timestamp,
-                    least((l.ended_at at time zone p_timezone)::date, p_to)::timestamp,
-                    interval '1 day') as d(local_day))
-    select days.local_day::date, floor(coalesce(sum(greatest(parts.seconds, 0)), 0))::bigint
-      from generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') as days(local_day)
-      left join parts on parts.day = days.local_day::date
-     group by days.local_day
-     order by days.local_day
+          from bounds x
+          join time_logs l on l.user_id = p_user and l.ended_at is null and l.started_at < x.b[array_length(x.b, 1)]),
+    parts as (         -- each log's part in each day it touches, the days found by binary search
+        select k,
+               extract(epoch from least(l.ended_at, x.b[k + 1]) - greatest(l.started_at, x.b[k])) as seconds
+          from bounds x
+          cross join logs l
+          cross join lateral generate_series(greatest(width_bucket(l.started_at, x.b), 1),
+                                             least(width_bucket(l.ended_at, x.b), array_length(x.b, 1) - 1)) k)
+    select p_from + (n - 1), floor(coalesce(sum(greatest(parts.seconds, 0)), 0))::bigint
+      from generate_series(1, p_to - p_from + 1) n
+      left join parts on parts.k = n
+     group by n
+     order by n
 $$;
 
 comment on function focus_by_day(uuid, date, date, text) is
     'A person''s focused seconds per local day of a time zone (every session, the running segment up to now).';
 
+-- The run of days with focus in flags ordered newest first ([1] today): from
+-- today, or from yesterday while today has none yet (a run is not broken until
+-- the day ends). Null when the run reaches the last flag: it may go on before.
+create function focus_run(p_newest_first boolean[])
+    returns integer
+    language plpgsql immutable
+as $$
+declare
+    v_run integer := 0;
+begin
+    for i in case when p_newest_first[1] then 1 else 2 end .. coalesce(array_length(p_newest_first, 1), 0) loop
+        if not p_newest_first[i] then
+            return v_run;
+        end if;
+        v_run := v_run + 1;
+    end loop;
+    return null;
+end;
+$$;
+
 -- The days in a row on which a person focused at all, in p_timezone, ending
--- on p_today, or on the day before while p_today has no focus yet (the run
--- is not broken until the day ends). Looks back 64 days, and further only
--- while the run reaches that far.
+-- on p_today, or on the day before while p_today has no focus yet. Looks back
+-- 64 days, and further only while the run reaches that far.
 create function focus_streak_days(p_user uuid, p_today date, p_timezone text)
     returns integer
     language plpgsql stable
 as $$
 declare
     v_window integer := 64;
-    v_focused boolean[];   -- [1] p_today, [2] the day before, ...
-    v_first integer;
-    v_streak integer;
+    v_run integer;
 begin
     loop
-        select array_agg(f.seconds > 0 order by f.day desc) into v_focused
+        select focus_run(array_agg(f.seconds > 0 order by f.day desc)) into v_run
           from focus_by_day(p_user, p_today - v_window + 1, p_today, p_timezone) f;
-        v_first := case when v_focused[1] then 1 else 2 end;
-        v_streak := 0;
-        for i in v_first .. v_window loop
-            exit when not v_focused[i];
-            v_streak := v_streak + 1;
-        end loop;
-        exit when v_first + v_streak <= v_window or v_window >= 4096;
+        exit when v_run is not null or v_window >= 4096;
         v_window := v_window * 4;
     end loop;
-    return v_streak;
+    return coalesce(v_run, v_window);
 end;
 $$;
 
 comment on function focus_streak_days(uuid, date, text) is
     'The run of local days with any focus ending today (or yesterday while today has none yet).';
+
+-- GET /api/me/stats in one statement: the days of focus_by_day, and the
+-- current run of days (taken from those days when they reach today and the
+-- run ends inside them, else from focus_streak_days).
+create function focus_stats(p_user uuid, p_from date, p_to date, p_timezone text)
+    returns table (day date, seconds bigint, streak_days integer)
+    language plpgsql stable
+as $$
+declare
+    v_today date := (now() at time zone p_timezone)::date;
+    v_days date[];
+    v_seconds bigint[];
+    v_streak integer;
+begin
+    select array_agg(f.day order by f.day), array_agg(f.seconds order by f.day)
+      into v_days, v_seconds
+      from focus_by_day(p_user, p_from, p_to, p_timezone) f;
+    if v_today between p_from and p_to then
+        select focus_run(array_agg(v_seconds[i] > 0 order by i desc)) into v_streak
+          from generate_series(1, v_today - p_from + 1) i;
+    end if;
+    if v_streak is null then
+        v_streak := focus_streak_days(p_user, v_today, p_timezone);
+    end if;
+    return query select x.d, x.s, v_streak from unnest(v_days, v_seconds) as x(d, s);
+end;
+$$;
+
+comment on function focus_stats(uuid, date, date, text) is
+    'A person''s focused seconds per local day over a range, and their current run of days with focus.';
+

@@ -1,9 +1,9 @@
 package app.lockin.progress;
 
 import java.sql.Date;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -13,15 +13,15 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 
-import app.lockin.rules.FieldError;
 import app.lockin.rules.Invalid;
 
 /**
  * A person's own focus: seconds per local day of the time zone they choose,
  * across all their sessions (database function focus_by_day: a log across
  * midnight splits between the two days; the running segment counts up to
- * now), and the days in a row they focused (focus_streak_days).
+ * now), and the days in a row they focused: one statement (focus_stats).
  */
 @Stateless
 public class FocusStats {
@@ -44,23 +44,26 @@ public class FocusStats {
     @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Summary of(UUID caller, LocalDate from, LocalDate to, String timezone) {
-        List<FieldError> errors = new ArrayList<>();
         if (to.isBefore(from)) {
-            errors.add(new FieldError("to", "must not be before from"));
-        } else if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
-            errors.add(new FieldError("to", "the range may cover at most " + MAX_DAYS + " days"));
+            throw new Invalid("to", "must not be before from");
         }
-        if (!(Boolean) em.createNativeQuery("select is_valid_time_zone(?1)").setParameter(1, timezone).getSingleResult()) {
-            errors.add(new FieldError("timezone", "must be an IANA time zone such as Europe/Paris"));
+        if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
+            throw new Invalid("to", "the range may cover at most " + MAX_DAYS + " days");
         }
-        Invalid.throwIfAny(errors);
-
-        List<Object[]> rows = em.createNativeQuery("select day, seconds from focus_by_day(?1, ?2, ?3, ?4)")
-                .setParameter(1, caller)
-                .setParameter(2, Date.valueOf(from))
-                .setParameter(3, Date.valueOf(to))
-                .setParameter(4, timezone)
-                .getResultList();
+        List<Object[]> rows;
+        try {
+            rows = em.createNativeQuery("select day, seconds, streak_days from focus_stats(?1, ?2, ?3, ?4)")
+                    .setParameter(1, caller)
+                    .setParameter(2, Date.valueOf(from))
+                    .setParameter(3, Date.valueOf(to))
+                    .setParameter(4, timezone)
+                    .getResultList();
+        } catch (PersistenceException e) {
+            if (UNKNOWN_ZONE.equals(sqlState(e))) {   // the database knows no such zone
+                throw new Invalid("timezone", "must be an IANA time zone such as Europe/Paris");
+            }
+            throw e;
+        }
         List<Day> days = rows.stream()
                 .map(r -> new Day(((Date) r[0]).toLocalDate(), ((Number) r[1]).longValue()))
                 .toList();
@@ -68,11 +71,19 @@ public class FocusStats {
         Day best = days.stream().filter(d -> d.seconds() > 0)
                 .max(Comparator.comparingLong(Day::seconds).thenComparing(Day::date, Comparator.reverseOrder()))
                 .orElse(null);
-        int streak = ((Number) em.createNativeQuery(
-                        "select focus_streak_days(?1, cast(now() at time zone ?2 as date), ?2)")
-                .setParameter(1, caller)
-                .setParameter(2, timezone)
-                .getSingleResult()).intValue();
+        int streak = rows.isEmpty() ? 0 : ((Number) rows.get(0)[2]).intValue();
         return new Summary(days, total, best, streak);
+    }
+
+    /** SQLSTATE invalid_parameter_value: what {@code at time zone} raises for a zone it does not know. */
+    private static final String UNKNOWN_ZONE = "22023";
+
+    private static String sqlState(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
     }
 }

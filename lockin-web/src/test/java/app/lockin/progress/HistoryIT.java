@@ -575,6 +575,11 @@ class HistoryIT {
         assertThat(dayOf(stats, today)).as("the solo session's time (the guard may have paused it after 3 s)").isPositive();
         assertThat(stats.getInt("current_streak_days")).isEqualTo(4);
         assertThat(stats.getJsonNumber("total_seconds").longValue()).isEqualTo(4 * 1800 + dayOf(stats, today));
+        // the run does not depend on the range asked: one that ends before today, one that starts inside the run
+        assertThat(stats(me, "?from=" + today.minusDays(9) + "&to=" + today.minusDays(5) + "&timezone=" + zone.getId())
+                .getInt("current_streak_days")).isEqualTo(4);
+        assertThat(stats(me, "?from=" + today.minusDays(1) + "&to=" + today + "&timezone=" + zone.getId())
+                .getInt("current_streak_days")).isEqualTo(4);
 
         // nothing yet today: the run still counts until the day ends
         User quiet = User.random();
