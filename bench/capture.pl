@@ -16,8 +16,8 @@
 # Writes, for each scenario: OUT_DIR/SCENARIO.pgbench (the script), OUT_DIR/SCENARIO.defines
 # (pgbench -D options: the captured parameter values) and OUT_DIR/SCENARIO.txt (the statements
 # as logged, for reading); for the statements whose cost is measured by EXPLAIN ANALYZE (the
-# leaderboard's; the history page's group_history; the stats' focus_by_day and
-# focus_streak_days) also SCENARIO.explain.sql (each, prepared as bench_SCENARIO_N, N = 1, 2 ..
+# leaderboard's; the history page's group_history; the stats' focus_stats (before: focus_by_day and
+# focus_streak_days)) also SCENARIO.explain.sql (each, prepared as bench_SCENARIO_N, N = 1, 2 ..
 # in the order sent) and SCENARIO.explain.args (their parameters, line N for statement N).
 # What the replay changes, and why:
 #   * every parameter stays a parameter (pgbench -M prepared binds :variables as $n), so the
@@ -142,10 +142,10 @@ for my $scenario (sort grep { !/:/ } keys %requests) {
     # the statements measured by EXPLAIN ANALYZE, prepared as the driver prepares them. When the
     # application calls group_leaderboard(id): the statement that function runs, planned as the
     # function plans it (a generic plan: db/migration/V2), since a function scan shows no plan.
-    # group_history and focus_streak_days are PL/pgSQL: their EXPLAIN shows the call's whole time
+    # group_history, focus_stats and focus_streak_days are PL/pgSQL: their EXPLAIN shows the call's whole time
     # (bench/lib/capture.sh adds their inner plans with auto_explain).
     my ($prepared, $args, $n) = ('', '', 0);
-    for my $s (grep { $_->{sql} =~ /group_member_period_progress|group_leaderboard|group_history|focus_by_day|focus_streak_days/ } @statements) {
+    for my $s (grep { $_->{sql} =~ /group_member_period_progress|group_leaderboard|group_history|focus_stats|focus_by_day|focus_streak_days/ } @statements) {
         (my $sql = $s->{sql}) =~ s/\s*;?\s*$//;
         $n++;
         if ($sql =~ /group_leaderboard\(\$1\)/) {

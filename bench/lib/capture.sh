@@ -70,7 +70,7 @@ send_all() {
 }
 
 # A scenario's measured statements (capture.pl's SCENARIO.explain.*: the progress read's one, the
-# history page's one, the stats' two), prepared and run under EXPLAIN ANALYZE 15 times each, in
+# history page's one, the stats' one: focus_stats), prepared and run under EXPLAIN ANALYZE 15 times each, in
 # turn (the first 5 rounds warm the plan cache as the application's connections are warm): prints
 # the median execution and planning milliseconds of the last 10 rounds, a round's being the sum
 # over the statements (what one request costs the database in them). The plans are in
