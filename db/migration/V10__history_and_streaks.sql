@@ -750,7 +750,8 @@ $$;
 comment on function focus_streak_days(uuid, date, text) is
     'The run of local days with any focus ending today (or yesterday while today has none yet).';
 
--- GET /api/me/stats in one statement: the days of focus_by_day, and the
+-- GET /api/me/stats in one statement: the range (at most 366 days) and zone
+-- checked (LI422 on to or timezone), the days of focus_by_day, and the
 -- current run of days (taken from those days when they reach today and the
 -- run ends inside them, else from focus_streak_days).
 create function focus_stats(p_user uuid, p_from date, p_to date, p_timezone text)
@@ -758,11 +759,19 @@ create function focus_stats(p_user uuid, p_from date, p_to date, p_timezone text
     language plpgsql stable
 as $$
 declare
-    v_today date := (now() at time zone p_timezone)::date;
+    v_today date;
     v_days date[];
     v_seconds bigint[];
     v_streak integer;
 begin
+    if p_to < p_from then
+        raise exception 'must not be before from' using errcode = 'LI422', column = 'to';
+    elsif p_to - p_from + 1 > 366 then
+        raise exception 'the range may cover at most 366 days' using errcode = 'LI422', column = 'to';
+    elsif not is_valid_time_zone(p_timezone) then
+        raise exception 'must be an IANA time zone such as Europe/Paris' using errcode = 'LI422', column = 'timezone';
+    end if;
+    v_today := (now() at time zone p_timezone)::date;
     select array_agg(f.day order by f.day), array_agg(f.seconds order by f.day)
       into v_days, v_seconds
       from focus_by_day(p_user, p_from, p_to, p_timezone) f;
