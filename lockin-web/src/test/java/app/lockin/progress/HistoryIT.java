@@ -593,6 +593,27 @@ class HistoryIT {
         assertThat(stats(quiet, "?from=" + today + "&to=" + today).getJsonArray("days")).hasSize(1);
     }
 
+    @Test
+    void aRunOfDaysLongerThanTheRangeIsCountedWhole() throws Exception {
+        User me = User.random();
+        ZoneId zone = Fixtures.zoneAwayFromMidnight();
+        LocalDate today = today(zone);
+        int days = 45;   // more than the first windows the database looks back in (32 days, then 128)
+        String id = group(me, zone, "daily", 30, local(today.minusDays(days + 1), 0, 0, zone), Instant.now().plus(Duration.ofDays(3)));
+        for (int d = 1; d <= days; d++) {
+            logged(id, me, local(today.minusDays(d), 9, 0, zone), local(today.minusDays(d), 9, 1, zone));
+        }
+        String in = "&timezone=" + zone.getId();
+        assertThat(stats(me, "?from=" + today.minusDays(6) + "&to=" + today + in).getInt("current_streak_days"))
+                .as("a week asked, the run goes on before it").isEqualTo(days);
+        assertThat(stats(me, "?from=" + today + "&to=" + today + in).getInt("current_streak_days")).isEqualTo(days);
+        assertThat(stats(me, "?from=" + today.minusDays(80) + "&to=" + today.minusDays(70) + in).getInt("current_streak_days"))
+                .as("a range long before today").isEqualTo(days);
+        JsonObject year = stats(me, "?from=" + today.minusDays(365) + "&to=" + today + in);
+        assertThat(year.getInt("current_streak_days")).isEqualTo(days);
+        assertThat(year.getJsonNumber("total_seconds").longValue()).isEqualTo(days * 60L);
+    }
+
     // ------------------------------------------------------------------ refusals
 
     @Test
