@@ -2,6 +2,7 @@ package app.lockin.progress;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -17,7 +18,8 @@ import jakarta.persistence.PersistenceContext;
  * A person's own focus: seconds per local day of the time zone they choose,
  * across all their sessions (database function focus_by_day: a log across
  * midnight splits between the two days; the running segment counts up to
- * now), and the days in a row they focused: one statement (focus_stats).
+ * now), and the days in a row they focused: one statement and one row
+ * (focus_stats).
  */
 @Stateless
 public class FocusStats {
@@ -31,26 +33,32 @@ public class FocusStats {
 
     /** {@code GET /api/me/stats}: every day of the range (zero included), their sum, the best one, the current run. */
     public record Summary(List<Day> days, long totalSeconds, Day bestDay, int currentStreakDays) {
+
+        /** Not over the days (equal summaries have equal totals): JSON-B hashes what it writes, see {@link HistoryPeriod#hashCode}. */
+        @Override
+        public int hashCode() {
+            return Long.hashCode(totalSeconds) * 31 + currentStreakDays;
+        }
     }
 
     /** 422 (from the database) when {@code to} is before {@code from}, the range is over 366 days, or the zone is unknown. */
-    @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Summary of(UUID caller, LocalDate from, LocalDate to, String timezone) {
-        List<Object[]> rows = em.createNativeQuery("select day, seconds, streak_days from focus_stats(?1, ?2, ?3, ?4)")
+        Object[] row = (Object[]) em.createNativeQuery("select seconds, streak_days from focus_stats(?1, ?2, ?3, ?4)")
                 .setParameter(1, caller)
                 .setParameter(2, Date.valueOf(from))
                 .setParameter(3, Date.valueOf(to))
                 .setParameter(4, timezone)
-                .getResultList();
-        List<Day> days = rows.stream()
-                .map(r -> new Day(((Date) r[0]).toLocalDate(), ((Number) r[1]).longValue()))
-                .toList();
+                .getSingleResult();
+        Object[] seconds = (Object[]) row[0];
+        List<Day> days = new ArrayList<>(seconds.length);
+        for (int i = 0; i < seconds.length; i++) {
+            days.add(new Day(from.plusDays(i), ((Number) seconds[i]).longValue()));
+        }
         long total = days.stream().mapToLong(Day::seconds).sum();
         Day best = days.stream().filter(d -> d.seconds() > 0)
                 .max(Comparator.comparingLong(Day::seconds).thenComparing(Day::date, Comparator.reverseOrder()))
                 .orElse(null);
-        int streak = rows.isEmpty() ? 0 : ((Number) rows.get(0)[2]).intValue();
-        return new Summary(days, total, best, streak);
+        return new Summary(List.copyOf(days), total, best, ((Number) row[1]).intValue());
     }
 }

@@ -46,7 +46,7 @@ public class History {
     public Page page(UUID caller, UUID groupId, Optional<Instant> before, int limit) {
         Access.member(em, groupId, caller);
         List<Object[]> rows = em.createNativeQuery("""
-                select period_start, period_end, target_minutes, user_id, seconds_done, goal_met, is_final, is_first
+                select period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_final, is_first
                   from group_history(?1, cast(?2 as timestamptz), ?3, make_interval(secs => ?4))
                 """)
                 .setParameter(1, groupId)
@@ -54,33 +54,25 @@ public class History {
                 .setParameter(3, limit)
                 .setParameter(4, (double) timeline.offlineGrace().toSeconds())
                 .getResultList();
-        List<HistoryPeriod> periods = new ArrayList<>();
-        List<HistoryPeriod.Entry> entries = new ArrayList<>();
-        Object[] period = null;
-        boolean first = false;
-        for (Object[] r : rows) {
-            if (period == null || !period[0].equals(r[0])) {
-                if (period != null) {
-                    periods.add(period(period, entries));
-                    entries = new ArrayList<>();
-                }
-                period = r;
-                first = (Boolean) r[7];
-            }
-            if (r[3] != null) {
-                entries.add(new HistoryPeriod.Entry((UUID) r[3], ((Number) r[4]).longValue(), (Boolean) r[5]));
-            }
-        }
-        if (period != null) {
-            periods.add(period(period, entries));
-        }
+        List<HistoryPeriod> periods = rows.stream().map(History::period).toList();
+        boolean first = !rows.isEmpty() && (Boolean) rows.get(rows.size() - 1)[7];
         return new Page(periods, periods.size() == limit && !first);
     }
 
-    private static HistoryPeriod period(Object[] r, List<HistoryPeriod.Entry> entries) {
-        int met = (int) entries.stream().filter(HistoryPeriod.Entry::goalMet).count();
+    /** A row of group_history: a period, its entries as three arrays in board order. */
+    private static HistoryPeriod period(Object[] r) {
+        Object[] users = (Object[]) r[3];
+        Object[] seconds = (Object[]) r[4];
+        Object[] met = (Object[]) r[5];
+        List<HistoryPeriod.Entry> entries = new ArrayList<>(users.length);
+        int membersMet = 0;
+        for (int i = 0; i < users.length; i++) {
+            boolean goalMet = (Boolean) met[i];
+            membersMet += goalMet ? 1 : 0;
+            entries.add(new HistoryPeriod.Entry((UUID) users[i], ((Number) seconds[i]).longValue(), goalMet));
+        }
         return new HistoryPeriod(((Timestamp) r[0]).toInstant(), ((Timestamp) r[1]).toInstant(),
-                ((Number) r[2]).intValue(), entries.size(), met, !entries.isEmpty() && met == entries.size(),
+                ((Number) r[2]).intValue(), entries.size(), membersMet, !entries.isEmpty() && membersMet == entries.size(),
                 (Boolean) r[6], List.copyOf(entries));
     }
 }

@@ -15,6 +15,17 @@ import jakarta.json.bind.annotation.JsonbProperty;
 public record HistoryPeriod(Instant periodStart, Instant periodEnd, int targetMinutes, int memberCount,
         int membersMet, boolean groupGoalMet, @JsonbProperty("final") boolean isFinal, List<Entry> entries) {
 
+    /**
+     * The period's start alone (equal periods have equal starts). JSON-B
+     * (Yasson) puts every object it writes in a HashSet while writing it, to
+     * find cycles: a hash over the entries made a page hash its 400 entries
+     * again for the page, for each period and for each entry, twice.
+     */
+    @Override
+    public int hashCode() {
+        return periodStart.hashCode();
+    }
+
     /** A member's seconds and goal in the period, highest first. */
     public record Entry(UUID userId, long secondsDone, boolean goalMet) {
     }
