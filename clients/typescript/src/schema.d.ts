@@ -271,7 +271,7 @@ export interface paths {
         head?: never;
         /**
          * Change name, description, end or target; owner and admins
-         * @description A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the group's settings. Absent fields stay unchanged; `description` null removes it. Archived groups answer 409.
+         * @description A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the group's settings. Absent fields stay unchanged; `description` null removes it. Archived groups answer 409. Only the owner ends a group; an admin may move `end_at` only into the future (by the server's clock), else 403.
          */
         patch: operations["updateGroup"];
         trace?: never;

@@ -1,6 +1,7 @@
 package app.lockin.groups;
 
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import jakarta.persistence.PersistenceContext;
 
 import app.lockin.database.Labels;
 import app.lockin.rules.Conflict;
+import app.lockin.rules.Forbidden;
 import app.lockin.rules.NotFound;
 
 /**
@@ -72,12 +74,18 @@ public class Groups {
     /**
      * Changes name, description, end or target (owner and admins):
      * {@code change} gets the current settings and gives the new ones (a JSON
-     * Merge Patch applied to them, in this transaction).
+     * Merge Patch applied to them, in this transaction). Only the owner ends
+     * a group: an admin may move its end only into the future (by the
+     * database's clock), else 403.
      */
     public GroupResponse update(UUID caller, UUID groupId, UnaryOperator<GroupSettings> change) {
-        Access.manager(em, groupId, caller);
+        Membership membership = Access.manager(em, groupId, caller);
         Group group = em.find(Group.class, groupId, LockModeType.PESSIMISTIC_WRITE);
         GroupSettings settings = change.apply(GroupSettings.of(group));
+        if (!membership.isOwner() && settings.endAt() != null && !settings.endAt().equals(group.endAt())
+                && !inTheFuture(settings.endAt())) {
+            throw new Forbidden("Only the group's owner can end it: an admin may move end_at only into the future.");
+        }
         group.change(settings.name(), settings.description(), settings.endAt(), settings.periodTargetMinutes());
         em.flush();
         return get(caller, groupId);
@@ -114,5 +122,11 @@ public class Groups {
 
     private static java.time.Instant instant(Object value) {
         return value == null ? null : ((Timestamp) value).toInstant();
+    }
+
+    private boolean inTheFuture(Instant instant) {
+        return (Boolean) em.createNativeQuery("select cast(?1 as timestamptz) > now()")
+                .setParameter(1, Timestamp.from(instant))
+                .getSingleResult();
     }
 }

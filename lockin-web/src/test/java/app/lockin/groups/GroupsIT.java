@@ -185,6 +185,28 @@ class GroupsIT {
     }
 
     @Test
+    void onlyTheOwnerEndsAGroupAnAdminMovesItsEndOnlyIntoTheFuture() {
+        Fixtures.Crew crew = Fixtures.crew();
+        String id = crew.groupId();
+        String endBefore = crew.owner().api().get("/api/groups/" + id).json().getString("end_at");
+
+        assertProblem(crew.admin().api().patch("/api/groups/" + id, "{\"end_at\": \"" + Instant.now() + "\"}"), 403);
+        assertThat(crew.owner().api().get("/api/groups/" + id).json().getString("end_at"))
+                .as("nothing half-written").isEqualTo(endBefore);
+        String later = Instant.now().plus(Duration.ofDays(9)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        Reply moved = crew.admin().api().patch("/api/groups/" + id, "{\"end_at\": \"" + later + "\"}");
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+        assertThat(moved.json().getString("end_at")).isEqualTo(later);
+        assertThat(crew.admin().api().patch("/api/groups/" + id, "{\"name\": \"Same end\"}").status())
+                .as("an admin's change that leaves the end alone").isEqualTo(200);
+
+        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+        Reply ended = crew.owner().api().patch("/api/groups/" + id, "{\"end_at\": \"" + now + "\"}");
+        assertThat(ended.status()).as(ended.toString()).isEqualTo(200);
+        assertThat(ended.json().getString("end_at")).isEqualTo(now);
+    }
+
+    @Test
     void onlyTheOwnerArchivesAndAnArchivedGroupTakesNoWrites() {
         User owner = User.random();
         User admin = User.random();
