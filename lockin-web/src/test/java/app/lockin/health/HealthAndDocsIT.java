@@ -20,6 +20,7 @@ import app.lockin.rest.RequestLog;
 import app.lockin.testing.Api;
 import app.lockin.testing.LockinServer;
 import app.lockin.testing.Reply;
+import app.lockin.testing.User;
 
 /** Health for load balancers, and the OpenAPI contract with its browsable UI. */
 @LockinServer
@@ -80,7 +81,22 @@ class HealthAndDocsIT {
         assertThat(page.body()).contains("swagger-ui");
         String script = page.body().replaceAll("(?s).*src=\"\\.\\./(webjars/swagger-ui/[^\"]+bundle\\.js)\".*", "$1");
         assertThat(Api.anonymous().get("/" + script).status()).isEqualTo(200);
-        assertThat(Api.anonymous().get("/docs/init.js").body()).contains("/openapi");
+        assertThat(Api.anonymous().get("/docs/init.js").body()).contains("/openapi").doesNotContain("persistAuthorization");
+    }
+
+    @Test
+    void answersCarrySecurityHeaders() {
+        Reply docs = Api.anonymous().get("/docs/");
+        assertThat(docs.header("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(docs.header("Content-Security-Policy")).get().asString()
+                .contains("frame-ancestors 'none'").contains("default-src 'self'").doesNotContain("unsafe-eval");
+        // the API's answers are personal: nothing keeps them, refusals and errors included
+        for (Reply answer : List.of(User.random().api().get("/api/me"),
+                Api.anonymous().get("/api/me"), Api.anonymous().get("/api/no-such-thing"))) {
+            assertThat(answer.header("Cache-Control")).as(answer.toString()).hasValue("no-store");
+            assertThat(answer.header("X-Content-Type-Options")).as(answer.toString()).hasValue("nosniff");
+        }
+        assertThat(Api.anonymous().get("/health/ready").header("X-Content-Type-Options")).hasValue("nosniff");
     }
 
     /** "GET /api/me" for each JAX-RS resource method of the application's classes. */
