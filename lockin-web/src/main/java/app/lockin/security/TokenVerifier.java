@@ -165,7 +165,18 @@ public class TokenVerifier {
 
     private static Identity identity(JWTClaimsSet claims) {
         Optional<String> name = firstOf(claims, "name", "preferred_username", "username", "cognito:username");
-        return new Identity(Identity.COGNITO, claims.getSubject(), Optional.ofNullable(string(claims, "email")), name);
+        return new Identity(Identity.COGNITO, claims.getSubject(), verifiedEmail(claims), name);
+    }
+
+    /**
+     * The token's email only when the token says it is verified: anyone can
+     * set any address on their own Cognito profile, and an email kept here
+     * is what invites by email reach.
+     */
+    private static Optional<String> verifiedEmail(JWTClaimsSet claims) {
+        Object verified = claims.getClaim("email_verified");
+        boolean isVerified = Boolean.TRUE.equals(verified) || "true".equals(verified);
+        return isVerified ? Optional.ofNullable(string(claims, "email")) : Optional.empty();
     }
 
     private static Optional<String> firstOf(JWTClaimsSet claims, String... names) {

@@ -75,6 +75,23 @@ class MeIT {
     }
 
     @Test
+    void anEmailTheTokenDoesNotSayIsVerifiedIsNotKept() {
+        User user = User.random();
+        String email = user.username() + "@example.com";
+        var mint = TestEnvironment.mint();
+        for (Object unverified : new Object[] {false, "false"}) {
+            JsonObject me = Api.withToken(mint.sign(mint.id(user.subject(), user.username(), email, null, Duration.ofMinutes(5))
+                    .claim("email_verified", unverified).build())).get("/api/me").json();
+            assertThat(me.isNull("email")).as("email_verified " + unverified).isTrue();
+        }
+        User other = User.random();
+        String otherEmail = other.username() + "@example.com";
+        JsonObject me = Api.withToken(mint.sign(mint.id(other.subject(), other.username(), otherEmail, null, Duration.ofMinutes(5))
+                .claim("email_verified", "true").build())).get("/api/me").json();
+        assertThat(me.getString("email")).as("Cognito's string form of true").isEqualTo(otherEmail);
+    }
+
+    @Test
     void anEmailThatBelongsToSomeoneElseIsNotTaken() {
         User first = User.random();
         User second = User.random();
