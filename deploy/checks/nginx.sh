@@ -25,6 +25,8 @@ check_nginx_sites_installed() {
   local out site snippet
   check "deploy.sh --nginx tls installed the TLS site" contains "$(dirname "$TLS_CONF")/conf.d/lockin.conf" "ssl_certificate $WORK/tls.crt;"
   check "deploy.sh --nginx http installed the plain-HTTP site" lacks "$(dirname "$HTTP_CONF")/conf.d/lockin.conf" "ssl_certificate"
+  check "TLS site: Mozilla intermediate cipher list (forward-secret AEAD only for TLS 1.2)" contains "$(dirname "$TLS_CONF")/conf.d/lockin.conf" \
+    "ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
   if out=$(nginx_test "$TLS_CONF" 2>&1); then ok "nginx -t: TLS site (443 + redirect on 80) with the snippet"; else not_ok "nginx -t TLS site: $out"; fi
   if out=$(nginx_test "$HTTP_CONF" 2>&1); then ok "nginx -t: plain-HTTP site with the snippet"; else not_ok "nginx -t HTTP site: $out"; fi
   site=$(dirname "$TLS_CONF")/conf.d/lockin.conf
