@@ -120,7 +120,7 @@ public class Groups {
                 Labels.parse(MemberRole.class, (String) row[11]), instant(row[12]), instant(row[13]));
     }
 
-    private static java.time.Instant instant(Object value) {
+    private static Instant instant(Object value) {
         return value == null ? null : ((Timestamp) value).toInstant();
     }
 
