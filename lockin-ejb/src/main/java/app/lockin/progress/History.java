@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -19,9 +20,11 @@ import app.lockin.sessions.TimelineSettings;
 
 /**
  * A group's periods, newest first, each with its board (database function
- * group_history: the boards of group_board_at, read from the per-member
- * period totals, so a page costs the same in a group's first week and its
- * last).
+ * group_history: the boards of group_board_at; a final period's board is read
+ * as it was sealed, the others are computed from the per-member period
+ * totals, so a page costs the same in a group's first week and its last). A
+ * page that had to compute a final period asks {@link HistorySeals} to seal
+ * the group's final periods.
  */
 @Stateless
 public class History {
@@ -31,6 +34,9 @@ public class History {
 
     @Inject
     TimelineSettings timeline;
+
+    @EJB
+    HistorySeals seals;
 
     /** A page of periods. */
     public record Page(List<HistoryPeriod> periods, boolean more) {
@@ -46,7 +52,7 @@ public class History {
     public Page page(UUID caller, UUID groupId, Optional<Instant> before, int limit) {
         Access.member(em, groupId, caller);
         List<Object[]> rows = em.createNativeQuery("""
-                select period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_final, is_first
+                select period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_final, is_first, is_sealed
                   from group_history(?1, cast(?2 as timestamptz), ?3, make_interval(secs => ?4))
                 """)
                 .setParameter(1, groupId)
@@ -56,6 +62,9 @@ public class History {
                 .getResultList();
         List<HistoryPeriod> periods = rows.stream().map(History::period).toList();
         boolean first = !rows.isEmpty() && (Boolean) rows.get(rows.size() - 1)[7];
+        if (rows.stream().anyMatch(r -> (Boolean) r[6] && !(Boolean) r[8])) {
+            seals.request(groupId);
+        }
         return new Page(periods, periods.size() == limit && !first);
     }
 

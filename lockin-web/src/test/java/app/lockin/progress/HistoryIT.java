@@ -456,6 +456,113 @@ class HistoryIT {
     }
 
     @Test
+    void sealedBoardsAreTheComputedOnesAndAreForgottenWhenWhatMadeThemChanges() throws Exception {
+        User owner = User.random();
+        User leaver = User.random();
+        User late = User.random();
+        LocalDate today = today(PARIS);
+        String id = group(owner, PARIS, "daily", 30, local(today.minusDays(9), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
+        join(owner, id, leaver, local(today.minusDays(9), 0, 0, PARIS));
+        join(owner, id, late, local(today.minusDays(9), 0, 0, PARIS));
+        Instant dayOfLeaver = local(today.minusDays(6), 0, 0, PARIS);
+        Instant dayOfLate = local(today.minusDays(5), 0, 0, PARIS);
+        logged(id, owner, local(today.minusDays(7), 9, 0, PARIS), local(today.minusDays(7), 9, 40, PARIS));
+        logged(id, leaver, dayOfLeaver.plusSeconds(3600), dayOfLeaver.plusSeconds(3600 + 40 * 60));
+        logged(id, late, dayOfLate.plusSeconds(3600), dayOfLate.plusSeconds(3600 + 10 * 60));
+
+        // the first page that computes final periods has them sealed; read again, they are the same
+        List<JsonObject> computed = history(owner, id, "?limit=100");
+        long finals = computed.stream().filter(p -> p.getBoolean("final")).count();
+        assertThat(finals).isGreaterThanOrEqualTo(7);
+        awaitSealed(id, finals);
+        assertThat(history(owner, id, "?limit=100")).isEqualTo(computed);
+        assertThat(history(owner, id, "?limit=3&before=" + dayOfLate)).isEqualTo(computed.subList(computed.indexOf(
+                periodOf(computed, dayOfLate)) + 1, computed.indexOf(periodOf(computed, dayOfLate)) + 4));
+
+        // a log reaching a final period (a manual log of 24 hours may reach back past the grace)
+        logged(id, late, dayOfLate.plusSeconds(7200), dayOfLate.plusSeconds(7200 + 25 * 60));
+        assertThat(SQL.count("select count(*) from period_boards where group_id = ?::uuid and period_start >= ?",
+                id, Sql.ts(dayOfLate))).as("forgotten from that period on").isZero();
+        JsonObject relogged = periodOf(history(owner, id, "?limit=100"), dayOfLate);
+        assertThat(secondsOf(relogged, late)).isEqualTo(35 * 60);
+        assertThat(relogged.getBoolean("group_goal_met")).isFalse();
+        awaitSealed(id, finals);
+        assertThat(secondsOf(periodOf(history(owner, id, "?limit=100"), dayOfLate), late)).isEqualTo(35 * 60);
+
+        // a member leaving leaves every board, sealed or not, as the past boards do; joining again, they are back
+        Reply left = leaver.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(leaver));
+        assertThat(left.status()).as(left.toString()).isEqualTo(204);
+        List<JsonObject> withoutLeaver = history(owner, id, "?limit=100");
+        assertThat(periodOf(withoutLeaver, dayOfLeaver).getJsonArray("entries")).hasSize(2);
+        assertThat(periodOf(withoutLeaver, dayOfLeaver).getInt("members_met")).isZero();
+        assertThat(boardAt(owner, id, dayOfLeaver.plusSeconds(7200))).hasSize(2);
+        awaitSealed(id, finals);
+        assertThat(history(owner, id, "?limit=100")).isEqualTo(withoutLeaver);
+        Fixtures.member(owner, id, leaver, "member");
+        List<JsonObject> back = history(owner, id, "?limit=100");
+        assertThat(secondsOf(periodOf(back, dayOfLeaver), leaver)).isEqualTo(40 * 60);
+        assertThat(periodOf(back, dayOfLeaver).getBoolean("group_goal_met")).isFalse();
+        awaitSealed(id, finals);
+        assertThat(history(owner, id, "?limit=100")).isEqualTo(back);
+
+        // the group's periods moving (here its zone: read-only in the API, the database allows it) forgets them all
+        SQL.update("update groups set timezone = 'Asia/Tokyo' where id = ?::uuid", id);
+        assertThat(SQL.count("select count(*) from period_boards where group_id = ?::uuid", id)).isZero();
+        List<JsonObject> tokyo = history(owner, id, "?limit=100");
+        assertThat(tokyo.get(tokyo.size() - 2).getString("period_start"))
+                .isNotEqualTo(computed.get(computed.size() - 2).getString("period_start"));
+        awaitSealed(id, tokyo.stream().filter(p -> p.getBoolean("final")).count());
+        assertThat(history(owner, id, "?limit=100")).isEqualTo(tokyo);
+    }
+
+    @Test
+    void aBoardSealedWhileALogReachesItsPeriodIsForgottenWhenTheLogCommits() throws Exception {
+        User owner = User.random();
+        LocalDate today = today(PARIS);
+        String id = group(owner, PARIS, "daily", 30, local(today.minusDays(9), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
+        Instant day = local(today.minusDays(5), 0, 0, PARIS);
+        logged(id, owner, day.plusSeconds(3600), day.plusSeconds(3600 + 10 * 60));
+
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (var sealer = SQL.connect()) {
+            sealer.setAutoCommit(false);
+            try (var sealing = Sql.prepare(sealer, "select seal_group_history(?::uuid, interval '48 hours')", id);
+                 var sealed = sealing.executeQuery()) {
+                sealed.next();
+                assertThat(sealed.getInt(1)).isGreaterThanOrEqualTo(7);
+            }
+            // a log reaching the sealed period waits for the sealing transaction, then forgets what it sealed
+            Future<?> late = pool.submit((Callable<Void>) () -> {
+                logged(id, owner, day.plusSeconds(7200), day.plusSeconds(7200 + 25 * 60));
+                return null;
+            });
+            Thread.sleep(500);
+            assertThat(late.isDone()).as("the log waits for the sealing").isFalse();
+            sealer.commit();
+            late.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(SQL.count("select count(*) from period_boards where group_id = ?::uuid and period_start >= ?",
+                id, Sql.ts(day))).isZero();
+        JsonObject period = periodOf(history(owner, id, "?limit=100"), day);
+        assertThat(secondsOf(period, owner)).isEqualTo(35 * 60);
+        assertThat(period.getBoolean("group_goal_met")).isTrue();
+    }
+
+    /** Waits for the group's final periods to be sealed (in the background, after a page computed them). */
+    private static void awaitSealed(String groupId, long finals) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(20);
+        String count = "select count(*) from period_boards where group_id = ?::uuid";
+        while (SQL.count(count, groupId) < finals) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(SQL.count(count, groupId) + " of " + finals + " final periods sealed");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void movingTheGroupsEndRecountsItsLastPeriods() throws Exception {
         User owner = User.random();
         ZoneId zone = Fixtures.zoneAwayFromMidnight();

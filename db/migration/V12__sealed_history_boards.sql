@@ -1,0 +1,298 @@
+-- ---------------------------------------------------------------------------
+-- History pages of final periods read from sealed boards (issue 13's p99)
+-- ---------------------------------------------------------------------------
+--
+-- A final period's board is what group_history computed for it; computing it
+-- again on every page read (the page's periods, the members, their totals,
+-- three sorted aggregates per period) was most of a history page's database
+-- time. Measured on the bench's 1 M-log database, pgbench, 32 connections,
+-- pages of 20 periods at random over the hot group's year: 1820 pages/s
+-- computed, 10450 read from one row per period.
+--
+-- period_boards keeps the computed boards of a group's final periods: always
+-- a run from the group's first period (the oldest) to some period, so every
+-- period after the newest sealed one is computed and every one before it is
+-- read. A sealed board is forgotten, from its period on, by whatever could
+-- change what group_history computes for it:
+--   * a member's totals of that period changing (a log reaching it: offline
+--     logs within the grace, a long manual log, a change of the group's
+--     periods rewriting the totals);
+--   * a member leaving or being removed (boards list current members), or
+--     joining again with totals from before (they reappear on past boards);
+--   * the group's periods moving (start, end, time zone, period kind).
+-- Sealing (seal_group_history) and forgetting take one advisory lock per
+-- group, so a board computed from totals that a concurrent transaction is
+-- changing is forgotten after that transaction, never kept.
+
+create table period_boards (
+    group_id       uuid not null references groups (id) on delete cascade,
+    period_start   timestamptz not null,
+    period_end     timestamptz not null,
+    target_minutes integer not null,
+    user_ids       uuid[] not null,      -- board order: seconds_done desc, user_id
+    seconds_done   bigint[] not null,
+    goals_met      boolean[] not null,
+    is_first       boolean not null,
+    primary key (group_id, period_start),
+    check (cardinality(user_ids) = cardinality(seconds_done) and cardinality(user_ids) = cardinality(goals_met))
+);
+
+comment on table period_boards is
+    'The boards of a group''s final periods as group_history computed them, a run from its first period; forgotten from a period on when anything that made them changes.';
+
+-- The lock that sealing and forgetting a group's boards share.
+create function lock_period_boards(p_group_id uuid) returns void
+    language sql volatile
+as $$
+    select pg_advisory_xact_lock(hashtextextended('lockin.period_boards:' || p_group_id::text, 0));
+$$;
+
+-- Forgets a group's sealed boards from the period starting at p_from on
+-- (all of them with '-infinity'): the run from the first period stays a run.
+create function forget_period_boards(p_group_id uuid, p_from timestamptz) returns void
+    language plpgsql volatile
+as $$
+begin
+    perform lock_period_boards(p_group_id);
+    delete from period_boards b where b.group_id = p_group_id and b.period_start >= p_from;
+end;
+$$;
+
+comment on function forget_period_boards(uuid, timestamptz) is
+    'Forgets the sealed boards of a group from a period on (under the group''s period_boards lock).';
+
+-- ---------------------------------------------------------------------------
+-- The computed boards: group_history of V11, bounded below by p_after
+-- ---------------------------------------------------------------------------
+
+drop function group_history(uuid, timestamptz, integer, interval);
+
+-- Up to p_limit (null: all) of a group's periods after p_after and before
+-- p_before (a period_start; null: up to the current one), newest first, each with its
+-- board computed: a period that no open segment reaches from its members'
+-- totals, the others by the board function itself.
+create function group_boards_computed(p_group_id uuid, p_after timestamptz, p_before timestamptz,
+                                      p_limit integer, p_grace interval)
+    returns table (
+        period_start   timestamptz,
+        period_end     timestamptz,
+        target_minutes integer,
+        user_ids       uuid[],
+        seconds_done   bigint[],
+        goals_met      boolean[],
+        is_final       boolean,
+        is_first       boolean)
+    language plpgsql stable
+    set plan_cache_mode = force_generic_plan
+as $$
+declare
+    v_settled timestamptz;   -- periods ending by then are settled: no open segment reaches them
+begin
+    select least(coalesce(min(l.started_at), now()), now()) into v_settled
+      from time_logs l
+     where l.group_id = p_group_id and l.ended_at is null;
+    return query
+    with page as (   -- only the page's stretch of periods is made (a day or week each, two more for DST)
+        select gp.period_start, gp.period_end, g.start_at as group_start
+          from groups g
+         cross join lateral (
+                select least(coalesce(p_before, 'infinity'), now()) as upto,
+                       case g.period when 'daily' then interval '1 day' else interval '1 week' end * (p_limit + 2) as span
+               ) w
+         cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at,
+                                          greatest(w.upto - w.span, p_after),
+                                          case when p_before is null then now() + interval '1 microsecond' else w.upto end) gp
+         where g.id = p_group_id
+           and (p_before is null or gp.period_start < p_before)
+           and gp.period_start > p_after
+         order by gp.period_start desc
+         limit p_limit),   -- null: all, from p_after (greatest() passes over the null span)
+    pr as materialized (   -- the group's target once per period, not per entry
+        select page.*, t.target_minutes as target
+          from page
+         cross join lateral (
+                select h.target_minutes
+                  from target_history h
+                 where h.group_id = p_group_id and h.user_id is null
+                   and h.since <= least(page.period_end, now()) - interval '1 microsecond'
+                 order by h.since desc, h.id desc
+                 limit 1
+               ) t),
+    kept as (   -- the page's totals rows: one range of member_period_totals_group_period_idx
+        select x.period_start, x.user_id, x.seconds, x.met
+          from member_period_totals x
+         where x.group_id = p_group_id
+           and x.period_start >= (select min(pr.period_start) from pr)
+           and x.period_start <= (select max(pr.period_start) from pr)),
+    settled as (
+        select pr.period_start, m.user_id, floor(coalesce(t.seconds, 0))::bigint as seconds_done,
+               coalesce(t.met, false) as goal_met
+          from pr
+          join group_members m on m.group_id = p_group_id
+          left join kept t on t.period_start = pr.period_start and t.user_id = m.user_id
+         where pr.period_end <= v_settled
+           and (m.created_at < pr.period_end or t.seconds > 0)),
+    running as (
+        select pr.period_start, x.user_id, x.seconds_done, x.goal_met
+          from pr
+         cross join lateral (
+                select b.user_id, b.seconds_done, b.goal_met
+                  from group_member_period_progress_at(least(now(), pr.period_end - interval '1 microsecond')) b
+                 where b.group_id = p_group_id
+               ) x
+         where pr.period_end > v_settled),
+    entries as (
+        select * from settled
+        union all
+        select * from running)
+    select pr.period_start, pr.period_end, pr.target,
+           coalesce(array_agg(e.user_id order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),
+           coalesce(array_agg(e.seconds_done order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),
+           coalesce(array_agg(e.goal_met order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),
+           pr.period_end + p_grace <= now(),
+           pr.period_start = pr.group_start
+      from pr
+      left join entries e on e.period_start = pr.period_start
+     group by pr.period_start, pr.period_end, pr.target, pr.group_start
+     order by pr.period_start desc;
+end;
+$$;
+
+comment on function group_boards_computed(uuid, timestamptz, timestamptz, integer, interval) is
+    'Up to p_limit of a group''s periods between p_after and p_before, newest first, each with its board computed (group_board_at''s rules).';
+
+-- ---------------------------------------------------------------------------
+-- Sealing, and the history page that reads the sealed boards
+-- ---------------------------------------------------------------------------
+
+-- Seals every final period (its end p_grace ago or longer) after the newest
+-- sealed one; answers how many.
+create function seal_group_history(p_group_id uuid, p_grace interval) returns integer
+    language plpgsql volatile
+as $$
+declare
+    v_after timestamptz;
+    v_count integer;
+begin
+    perform lock_period_boards(p_group_id);
+    select coalesce(max(b.period_start), '-infinity') into v_after
+      from period_boards b where b.group_id = p_group_id;
+    insert into period_boards (group_id, period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_first)
+    select p_group_id, c.period_start, c.period_end, c.target_minutes, c.user_ids, c.seconds_done, c.goals_met, c.is_first
+      from group_boards_computed(p_group_id, v_after, now() - p_grace, null, p_grace) c
+     where c.is_final;
+    get diagnostics v_count = row_count;
+    return v_count;
+end;
+$$;
+
+comment on function seal_group_history(uuid, interval) is
+    'Keeps the boards of a group''s final periods not kept yet in period_boards; answers how many.';
+
+-- A page of a group's periods, newest first (p_before: a period_start; null:
+-- from the current one): those after the newest sealed period computed, the
+-- rest read from period_boards. is_sealed: read from period_boards (a final
+-- period that is not tells the application to seal the group's history).
+create function group_history(p_group_id uuid, p_before timestamptz, p_limit integer, p_grace interval)
+    returns table (
+        period_start   timestamptz,
+        period_end     timestamptz,
+        target_minutes integer,
+        user_ids       uuid[],
+        seconds_done   bigint[],
+        goals_met      boolean[],
+        is_final       boolean,
+        is_first       boolean,
+        is_sealed      boolean)
+    language plpgsql stable
+    set plan_cache_mode = force_generic_plan
+as $$
+declare
+    v_sealed timestamptz;   -- the newest sealed period's start
+    v_count integer := 0;
+begin
+    select max(b.period_start) into v_sealed from period_boards b where b.group_id = p_group_id;
+    if v_sealed is null or p_before is null or p_before > v_sealed then
+        return query
+        select c.*, false
+          from group_boards_computed(p_group_id, coalesce(v_sealed, '-infinity'), p_before, p_limit, p_grace) c;
+        get diagnostics v_count = row_count;
+    end if;
+    if v_sealed is not null and v_count < p_limit then
+        return query
+        select b.period_start, b.period_end, b.target_minutes, b.user_ids, b.seconds_done, b.goals_met,
+               b.period_end + p_grace <= now(), b.is_first, true
+          from period_boards b
+         where b.group_id = p_group_id and b.period_start < coalesce(p_before, 'infinity')
+         order by b.period_start desc
+         limit p_limit - v_count;
+    end if;
+end;
+$$;
+
+comment on function group_history(uuid, timestamptz, integer, interval) is
+    'A page of a group''s periods, newest first, with every member''s seconds and goal in each: the sealed boards of final periods, the others computed.';
+
+-- ---------------------------------------------------------------------------
+-- Forgetting: what changes a computed board forgets the sealed ones
+-- ---------------------------------------------------------------------------
+
+-- A member's totals of a past period changed: that period's board and every
+-- later one (the current period is never sealed: its totals change freely).
+create function member_period_totals_forget_boards() returns trigger
+    language plpgsql
+as $$
+begin
+    if tg_op = 'DELETE' then
+        perform forget_period_boards(old.group_id, old.period_start);
+    else
+        perform forget_period_boards(new.group_id, least(new.period_start, coalesce(old.period_start, new.period_start)));
+    end if;
+    return null;
+end;
+$$;
+
+create trigger member_period_totals_forget_boards_on_insert after insert on member_period_totals
+    for each row when (new.period_end <= now())
+    execute function member_period_totals_forget_boards();
+create trigger member_period_totals_forget_boards_on_update after update on member_period_totals
+    for each row when ((new.seconds, new.met, new.period_start) is distinct from (old.seconds, old.met, old.period_start)
+                       and least(old.period_end, new.period_end) <= now())
+    execute function member_period_totals_forget_boards();
+create trigger member_period_totals_forget_boards_on_delete after delete on member_period_totals
+    for each row when (old.period_end <= now())
+    execute function member_period_totals_forget_boards();
+
+-- Boards list the current members: one leaving forgets them all; one joining
+-- again with totals from before reappears on past boards.
+create function group_members_forget_boards() returns trigger
+    language plpgsql
+as $$
+begin
+    if tg_op = 'DELETE' then
+        perform forget_period_boards(old.group_id, '-infinity');
+    elsif exists (select 1 from member_period_totals t
+                   where t.group_id = new.group_id and t.user_id = new.user_id and t.period_end <= now()) then
+        perform forget_period_boards(new.group_id, '-infinity');
+    end if;
+    return null;
+end;
+$$;
+
+create trigger group_members_forget_boards after insert or delete on group_members
+    for each row execute function group_members_forget_boards();
+
+-- The group's periods moved.
+create function groups_forget_boards() returns trigger
+    language plpgsql
+as $$
+begin
+    perform forget_period_boards(new.id, '-infinity');
+    return null;
+end;
+$$;
+
+create trigger groups_forget_boards after update of start_at, end_at, timezone, period on groups
+    for each row when ((new.start_at, new.end_at, new.timezone, new.period)
+                       is distinct from (old.start_at, old.end_at, old.timezone, old.period))
+    execute function groups_forget_boards();
