@@ -577,6 +577,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/groups/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The group's sessions, newest first, by pages; what its members can join
+         * @description Every session of the group (`status` narrows them: `running` for
+         *     those to join now), each with `participant_count` (who is in it now,
+         *     the host included). Keyset pages as in `/api/sessions`: while more
+         *     remain, the answer has
+         *     `Link: </api/groups/{id}/sessions?limit=..&cursor_created_at=..&cursor_id=..>; rel="next"`.
+         *     Members only (404 for anyone else).
+         */
+        get: operations["listGroupSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/groups/{id}/progress/current": {
         parameters: {
             query?: never;
@@ -720,6 +747,63 @@ export interface paths {
         get: operations["listParticipants"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}:join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a session of one's group as a participant (or join again after leaving)
+         * @description For members of the session's group (404 for anyone else). The host's
+         *     clock drives every participant: while the session runs, the caller's
+         *     part of each segment runs from the later of the segment's start and
+         *     their `joined_at`; joining a running session opens it at once (the
+         *     live board and presence show it). 409 when the caller is in it
+         *     already, when another session of theirs runs (`running_session_id`
+         *     names it; one place at a time), or when it is over (ended, cancelled,
+         *     or its group archived). A participant who is running another session
+         *     when the host starts or resumes is left out of that segment: the host
+         *     is never refused because of a participant.
+         */
+        post: operations["joinSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}:leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave a session one takes part in; the caller's open segment closes now
+         * @description Closes only the caller's part of a running segment; the others go on.
+         *     403 for the host (the host stops the session instead) and for members
+         *     who are not participants; 409 when the caller has left already or the
+         *     session is over; 404 for anyone who cannot see the session. A
+         *     participant who left can join again.
+         */
+        post: operations["leaveSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1231,6 +1315,8 @@ export interface components {
             created_at: string;
             /** @description The host's total, the open segment included while running. */
             focused_seconds: number;
+            /** @description Who is in the session now, the host included (not those who left). */
+            participant_count: number;
         };
         Participant: {
             /** Format: uuid */
@@ -1238,8 +1324,17 @@ export interface components {
             display_name: string;
             /** @enum {string} */
             role: "host" | "participant";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When they joined last.
+             */
             joined_at: string;
+            /**
+             * Format: date-time
+             * @description When they left (null while they are in the session).
+             */
+            left_at: string | null;
+            /** @description Their total in the session, the open segment included while they are in it and it runs. */
             focused_seconds: number;
         };
         DeviceTime: {
@@ -2538,6 +2633,42 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listGroupSessions: {
+        parameters: {
+            query?: {
+                status?: "scheduled" | "running" | "paused" | "ended" | "cancelled";
+                limit?: number;
+                /** @description created_at of the last item seen (with cursor_id). */
+                cursor_created_at?: string;
+                /** @description id of the last item seen (with cursor_created_at). */
+                cursor_id?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the group's sessions */
+            200: {
+                headers: {
+                    /** @description The next page, while more remain. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"][];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     currentProgress: {
         parameters: {
             query?: never;
@@ -2730,6 +2861,83 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    joinSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["SessionAnswer"];
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    leaveSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["SessionAnswer"];
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };

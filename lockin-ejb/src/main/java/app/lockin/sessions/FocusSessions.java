@@ -53,7 +53,7 @@ public class FocusSessions {
         em.persist(Participant.host(session, now));
         em.flush();
         em.refresh(session);
-        return SessionResponse.of(session, 0);
+        return SessionResponse.of(session, 0, 1);
     }
 
     /** Starts the session at the device's {@code at} (null: now). */
@@ -78,6 +78,34 @@ public class FocusSessions {
     public SessionResponse stop(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.stop(when(at, session));
+        return flushed(session);
+    }
+
+    /**
+     * The caller, a member of the session's group, joins it (or joins again
+     * after leaving): in a running session their part of the segment opens at
+     * once. 409 when they are in it, when another session of theirs runs
+     * (named), or when it is over; 404 for anyone who cannot see it. The
+     * session's row is locked for share, so the host's changes wait for it.
+     */
+    public SessionResponse join(UUID caller, UUID sessionId) {
+        FocusSession session = visible(caller, sessionId, LockModeType.PESSIMISTIC_READ);
+        Optional<Participant> before = participant(session, caller);
+        if (before.isPresent()) {
+            before.get().rejoin(now());
+        } else {
+            em.persist(Participant.joining(session, caller, now()));
+        }
+        return flushed(session);
+    }
+
+    /** The caller leaves the session: their open segment closes now; the host stops it instead (403). */
+    public SessionResponse leave(UUID caller, UUID sessionId) {
+        FocusSession session = visible(caller, sessionId, LockModeType.PESSIMISTIC_READ);
+        Participant participant = participant(session, caller)
+                .orElseThrow(() -> new Forbidden("Only the session's participants leave it."));
+        session.requireNotOver("be left");
+        participant.leave(now());
         return flushed(session);
     }
 
@@ -127,15 +155,28 @@ public class FocusSessions {
      * first, after the cursor and of the status when given (one more than asked
      * tells that more remain): a second device finds the running session here.
      */
-    @SuppressWarnings("unchecked")
     public List<SessionResponse> mine(UUID caller, SessionStatus status, Optional<Cursor> after, int limit) {
-        String sql = "select s.*, (" + HOST_SECONDS + ") as focused_seconds from sessions s"
-                + " where s.id in (select session_id from session_participants where user_id = ?1)"
+        return page("s.id in (select session_id from session_participants where user_id = ?1)", caller, status, after, limit);
+    }
+
+    /**
+     * Up to {@code limit + 1} sessions of the group, newest first, after the
+     * cursor and of the status when given; 404 unless the caller is a member.
+     */
+    public List<SessionResponse> ofGroup(UUID caller, UUID groupId, SessionStatus status, Optional<Cursor> after, int limit) {
+        Access.member(em, groupId, caller);
+        return page("s.group_id = ?1", groupId, status, after, limit);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<SessionResponse> page(String which, UUID whose, SessionStatus status, Optional<Cursor> after, int limit) {
+        String sql = "select s.*, (" + HOST_SECONDS + ") as focused_seconds, (" + PARTICIPANT_COUNT + ") as participant_count"
+                + " from sessions s where " + which
                 + (status != null ? " and s.status = cast(?2 as session_status)" : "")
                 + (after.isPresent() ? " and (s.created_at, s.id) < (?3, ?4)" : "")
                 + " order by s.created_at desc, s.id desc limit ?5";
         var query = em.createNativeQuery(sql, FocusSession.WITH_FOCUSED_SECONDS)
-                .setParameter(1, caller)
+                .setParameter(1, whose)
                 .setParameter(5, limit + 1);
         if (status != null) {
             query.setParameter(2, Labels.of(status));
@@ -144,8 +185,13 @@ public class FocusSessions {
                 .setParameter(3, Timestamp.from(cursor.createdAt()))
                 .setParameter(4, cursor.id()));
         List<Object[]> rows = query.getResultList();
-        return rows.stream().map(row -> SessionResponse.of((FocusSession) row[0], ((Number) row[1]).longValue())).toList();
+        return rows.stream().map(row -> SessionResponse.of((FocusSession) row[0], ((Number) row[1]).longValue(),
+                ((Number) row[2]).longValue())).toList();
     }
+
+    /** Who is in session s now: the host and the participants who have not left. */
+    private static final String PARTICIPANT_COUNT =
+            "select count(*) from session_participants c where c.session_id = s.id and c.left_at is null";
 
     /** The host's seconds in session s: their logs, an open one counted up to now. */
     private static final String HOST_SECONDS = """
@@ -216,10 +262,11 @@ public class FocusSessions {
     }
 
     private SessionResponse view(FocusSession session) {
-        Number seconds = (Number) em.createNativeQuery("select (" + HOST_SECONDS + ") from sessions s where s.id = ?1")
+        Object[] row = (Object[]) em.createNativeQuery("select (" + HOST_SECONDS + "), (" + PARTICIPANT_COUNT + ")"
+                        + " from sessions s where s.id = ?1")
                 .setParameter(1, session.id())
                 .getSingleResult();
-        return SessionResponse.of(session, seconds == null ? 0 : seconds.longValue());
+        return SessionResponse.of(session, ((Number) row[0]).longValue(), ((Number) row[1]).longValue());
     }
 
     /** Each participant's seconds in the session: their logs, an open one counted up to now. */

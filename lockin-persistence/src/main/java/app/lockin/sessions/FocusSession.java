@@ -28,10 +28,11 @@ import app.lockin.rules.Invalid;
 @Table(name = "sessions")
 @SqlResultSetMapping(name = FocusSession.WITH_FOCUSED_SECONDS,
         entities = @EntityResult(entityClass = FocusSession.class),
-        columns = @ColumnResult(name = "focused_seconds", type = Long.class))
+        columns = {@ColumnResult(name = "focused_seconds", type = Long.class),
+                   @ColumnResult(name = "participant_count", type = Long.class)})
 public class FocusSession {
 
-    /** A native query's rows: the session, and its host's focused seconds (column focused_seconds). */
+    /** A native query's rows: the session, its host's focused seconds (column focused_seconds) and how many are in it (participant_count). */
     public static final String WITH_FOCUSED_SECONDS = "FocusSession.withFocusedSeconds";
 
     @Id
@@ -127,6 +128,13 @@ public class FocusSession {
     private void notBeforePreviousChange(Instant at) {
         if (at.isBefore(transitionedAt)) {
             throw new Invalid("at", "cannot be before the session's previous change (" + transitionedAt + ")");
+        }
+    }
+
+    /** Someone may leave it while it is not over. */
+    public void requireNotOver(String action) {
+        if (status() == SessionStatus.ENDED || status() == SessionStatus.CANCELLED) {
+            throw conflict(action);
         }
     }
 

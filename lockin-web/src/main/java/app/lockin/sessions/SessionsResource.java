@@ -1,7 +1,6 @@
 package app.lockin.sessions;
 
 import java.net.URI;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
@@ -10,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,9 +21,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriBuilder;
 
 import app.lockin.rest.OptionalBody;
-import app.lockin.rest.Paging;
 import app.lockin.rest.Representation;
-import app.lockin.rest.SnakeCase;
 import app.lockin.sessions.SessionRequests.NewSession;
 import app.lockin.sessions.SessionRequests.NewTimeLog;
 import app.lockin.sessions.SessionRequests.Transition;
@@ -60,27 +56,9 @@ public class SessionsResource {
     @GET
     public Response list(@QueryParam("status") String status, @QueryParam("limit") String limit,
             @QueryParam("cursor_created_at") String cursorCreatedAt, @QueryParam("cursor_id") String cursorId) {
-        SessionStatus only = status == null ? null : SnakeCase.constant(SessionStatus.class, status)
-                .orElseThrow(() -> new BadRequestException("status must be one of " + SnakeCase.names(SessionStatus.class)));
-        int size = Paging.limit(limit, 20, 100);
-        var after = Paging.after(cursorCreatedAt, cursorId).map(c -> new FocusSessions.Cursor(c.createdAt(), c.id()));
-
-        List<SessionResponse> page = sessions.mine(CallerToken.profileOf(security), only, after, size);
-        boolean more = page.size() > size;
-        List<SessionResponse> shown = more ? page.subList(0, size) : page;
-        Response.ResponseBuilder answer = Response.ok(shown);
-        if (more) {
-            SessionResponse last = shown.get(shown.size() - 1);
-            UriBuilder next = UriBuilder.fromPath("/api/sessions")
-                    .queryParam("limit", size)
-                    .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
-                    .queryParam("cursor_id", last.id());
-            if (only != null) {
-                next.queryParam("status", status);
-            }
-            answer.link(next.build(), "next");
-        }
-        return answer.build();
+        SessionPage query = SessionPage.of(status, limit, cursorCreatedAt, cursorId);
+        return query.answer(sessions.mine(CallerToken.profileOf(security), query.status(), query.after(), query.size()),
+                UriBuilder.fromPath("/api/sessions"));
     }
 
     @GET
@@ -93,6 +71,18 @@ public class SessionsResource {
     @Path(ID + "/participants")
     public List<ParticipantResponse> participants(@PathParam("id") UUID id) {
         return sessions.participants(CallerToken.profileOf(security), id);
+    }
+
+    @POST
+    @Path(ID + ":join")
+    public SessionResponse join(@PathParam("id") UUID id) {
+        return sessions.join(CallerToken.profileOf(security), id);
+    }
+
+    @POST
+    @Path(ID + ":leave")
+    public SessionResponse leave(@PathParam("id") UUID id) {
+        return sessions.leave(CallerToken.profileOf(security), id);
     }
 
     @POST

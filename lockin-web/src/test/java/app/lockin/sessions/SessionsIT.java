@@ -48,7 +48,7 @@ class SessionsIT {
         String id = session.getString("id");
         assertThat(created.header("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/sessions/" + id));
         assertThat(session.keySet()).containsExactlyInAnyOrder("id", "group_id", "creator_id", "status", "started_at",
-                "ended_at", "created_at", "focused_seconds");
+                "ended_at", "created_at", "focused_seconds", "participant_count");
         assertThat(session.getString("status")).isEqualTo("scheduled");
         assertThat(session.getString("creator_id")).isEqualTo(Fixtures.profileOf(host));
         assertThat(session.isNull("started_at")).isTrue();
@@ -66,7 +66,7 @@ class SessionsIT {
         assertThat(participants).singleElement().satisfies(p -> {
             assertThat(p.getString("role")).isEqualTo("host");
             assertThat(p.getString("user_id")).isEqualTo(Fixtures.profileOf(host));
-            assertThat(p.keySet()).containsExactlyInAnyOrder("user_id", "display_name", "role", "joined_at", "focused_seconds");
+            assertThat(p.keySet()).containsExactlyInAnyOrder("user_id", "display_name", "role", "joined_at", "left_at", "focused_seconds");
         });
     }
 
