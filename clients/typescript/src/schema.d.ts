@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * The caller's profile with their group memberships
-         * @description The first call with a valid token creates the profile (email and display name from the token).
+         * @description The first call with a valid token creates the profile (email and display name from the token). It shows the 50 newest memberships; `Link` names the page of the next ones.
          */
         get: operations["getMe"];
         put?: never;
@@ -30,6 +30,28 @@ export interface paths {
          *     each of them.
          */
         patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/api/me/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's memberships, newest first, by pages
+         * @description Keyset pages: `cursor_created_at` is the `joined_at` and `cursor_id`
+         *     the `group_id` of the last membership seen; while more remain, the
+         *     answer has `Link: </api/me/memberships?limit=..&cursor_created_at=..&cursor_id=..>; rel="next"`.
+         */
+        get: operations["listMyMemberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/me/stream": {
@@ -95,7 +117,9 @@ export interface paths {
          *     members focusing now (in a running session of the group they take
          *     part in; the caller too), longest first, with when their running
          *     segment began. The `presence` events of `GET /api/me/stream` keep it
-         *     up to date.
+         *     up to date. Members who hide from the leaderboard are listed (and
+         *     their presence events sent) only to themselves and to the group's
+         *     owner and admins.
          */
         get: operations["getMyFocus"];
         put?: never;
@@ -233,8 +257,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The groups the caller is a member of, newest first
-         * @description Every group the caller is a member of, whatever their role: pending, active and archived ones, or those of one `status`; newest first, not paged.
+         * The groups the caller is a member of, newest first, by pages
+         * @description Every group the caller is a member of, whatever their role: pending,
+         *     active and archived ones, or those of one `status`; newest first, in
+         *     keyset pages as in `/api/notifications` (default 50): while more
+         *     remain, the answer has
+         *     `Link: </api/groups?limit=..&cursor_created_at=..&cursor_id=..>; rel="next"`.
          */
         get: operations["listGroups"];
         put?: never;
@@ -312,9 +340,11 @@ export interface paths {
         /**
          * Run the group again; any member, archived groups too
          * @description A new `active` group with the same name, description, period, target
-         *     and time zone, starting now and as long as the original; members are
-         *     copied with their roles and targets; the caller becomes owner (the
-         *     previous owner, when someone else, becomes admin).
+         *     and time zone, starting now and as long as the original; the caller
+         *     becomes its owner. The owner's clone copies the members with their
+         *     roles and targets; anyone else's has the caller alone, and every other
+         *     member gets an invite to it (a `group_invite` from the caller): nobody
+         *     is put into a group they did not choose.
          */
         post: operations["cloneGroup"];
         delete?: never;
@@ -338,8 +368,13 @@ export interface paths {
          * Invite someone by profile id or email; owner and admins
          * @description The invite is a notification of kind `group_invite` in the recipient's
          *     inbox (`Location: /api/notifications/{id}`, readable by the recipient).
-         *     An unknown recipient answers 404; someone already a member or with a
-         *     pending invite to the group, or an archived group, 409.
+         *     An unknown `recipient_id` answers 404. An `email` (matched without
+         *     regard to case, against verified addresses only) answers the same
+         *     whether or not it has an account, so addresses cannot be probed: without
+         *     one, the invite waits for that address to sign up and is then delivered
+         *     to their inbox under the id answered now (dropped if the group was
+         *     archived meanwhile). Someone already a member, a pending (or waiting)
+         *     invite of the group to them, or an archived group: 409.
          */
         post: operations["inviteToGroup"];
         delete?: never;
@@ -399,14 +434,94 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a member's own target or role
+         * Change a member's own target or role, or hide oneself from the leaderboard
          * @description Owner and admins; admins only on themselves and plain members. `role`
          *     is the owner's alone: `owner` transfers the ownership (the caller
          *     becomes admin). The owner cannot give up the role otherwise (409).
+         *     `hidden_from_leaderboard` is each member's own (plain members too,
+         *     on themselves only; 403 for anyone else's).
          *     A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or
          *     `application/json`): absent fields stay, a null target means the group's.
          */
         patch: operations["updateMember"];
+        trace?: never;
+    };
+    "/api/groups/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        /** The group's join links, newest first (revoked and expired ones included); owner and admins */
+        get: operations["listJoinLinks"];
+        put?: never;
+        /**
+         * Make a link that adds whoever uses it as a member; owner and admins
+         * @description The code carries 192 random bits (32 base64url characters). Without a
+         *     body: valid for seven days, no limit of uses. `expires_at` must be in
+         *     the future and at most 90 days away (422); `max_uses` 1 to 1000 (422).
+         *     Plain members 403; anyone not in the group 404; an archived group 409.
+         */
+        post: operations["createJoinLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                link_id: components["parameters"]["LinkId"];
+            };
+            cookie?: never;
+        };
+        /** One join link of the group; owner and admins */
+        get: operations["getJoinLink"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a join link; owner and admins
+         * @description From then on the link answers 410. Revoking a revoked link again is 204 (its revoked_at stays).
+         */
+        delete: operations["revokeJoinLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/links/{code}:join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the link's group as a member; any user
+         * @description 404 for an unknown code; 409 when the caller is a member of the group
+         *     already (whatever the link's state, so the app can take them to it);
+         *     410 when the link is revoked, expired or used up, or its group is
+         *     archived. The uses are counted under the link's lock: however many
+         *     people race for the last use of a `max_uses` link, exactly the allowed
+         *     number join.
+         */
+        post: operations["joinByLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/notifications": {
@@ -1000,7 +1115,7 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
-            /** @description The caller's groups, newest membership first. */
+            /** @description The caller's 50 newest memberships, newest first; while more remain, the answer has `Link: </api/me/memberships?limit=50&cursor_created_at=..&cursor_id=..>; rel="next"`. */
             memberships: components["schemas"]["Membership"][];
         };
         Membership: {
@@ -1014,6 +1129,11 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "active" | "archived";
+            /**
+             * Format: date-time
+             * @description When the caller joined (with group_id, the keyset cursor of /api/me/memberships).
+             */
+            joined_at: string;
         };
         /**
          * @example {
@@ -1112,10 +1232,43 @@ export interface components {
             override_period_target_minutes: number | null;
             /** Format: date-time */
             joined_at: string;
-            /** @description As on the group's leaderboard (ProgressEntry.streak). */
+            /** @description As on the group's leaderboard (ProgressEntry.streak); 0 to other plain members while the member hides from the leaderboard. */
             readonly streak: number;
-            /** @description As on the group's leaderboard (ProgressEntry.best_streak). */
+            /** @description As on the group's leaderboard (ProgressEntry.best_streak); 0 to other plain members while the member hides from the leaderboard. */
             readonly best_streak: number;
+            /** @description The member hides their identity on the leaderboard from other plain members (they set it themself). */
+            hidden_from_leaderboard: boolean;
+        };
+        JoinLink: {
+            /** Format: uuid */
+            id: string;
+            /** @description What the link carries (POST /api/links/{code}:join): 192 random bits, base64url. */
+            code: string;
+            /** Format: uuid */
+            group_id: string;
+            /**
+             * Format: uuid
+             * @description Who made it (null once their profile is deleted).
+             */
+            created_by: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description null means no limit. */
+            max_uses: number | null;
+            uses: number;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        JoinLinkCreate: {
+            /**
+             * Format: date-time
+             * @description In the future, at most 90 days away; default: seven days from now.
+             */
+            expires_at?: string;
+            /** @description Default: no limit. */
+            max_uses?: number;
         };
         MemberAdd: {
             /** Format: uuid */
@@ -1135,6 +1288,12 @@ export interface components {
              * @enum {string}
              */
             role?: "owner" | "admin" | "member";
+            /**
+             * @description Hide one's identity on the group's leaderboard from other plain
+             *     members (boards, history, presence); one's time still counts.
+             *     Only for oneself (any role); changing it for someone else is 403.
+             */
+            hidden_from_leaderboard?: boolean;
         };
         /** @description Exactly one of recipient_id and email. */
         InviteRequest: {
@@ -1203,9 +1362,13 @@ export interface components {
             since: string;
         };
         ProgressEntry: {
-            /** Format: uuid */
-            user_id: string;
-            display_name: string;
+            /**
+             * Format: uuid
+             * @description null: a member who hides from the leaderboard, seen by another plain member.
+             */
+            user_id: string | null;
+            /** @description null as user_id. */
+            display_name: string | null;
             avatar_url: string | null;
             /** @description Focused seconds in the current period, the open segment of a running session included. */
             seconds_done: number;
@@ -1232,6 +1395,13 @@ export interface components {
             streak: number;
             /** @description The longest streak the member has had in this group, this one included. */
             best_streak: number;
+            /**
+             * @description The member hides from the leaderboard: other plain members see
+             *     this entry with user_id, display_name and avatar_url null (its
+             *     time still counts for the ranking and the group's goal); the
+             *     member themself, the owner and admins see it as usual.
+             */
+            hidden: boolean;
         };
         HistoryPeriod: {
             /** Format: date-time */
@@ -1256,11 +1426,16 @@ export interface components {
             entries: components["schemas"]["HistoryEntry"][];
         };
         HistoryEntry: {
-            /** Format: uuid */
-            user_id: string;
+            /**
+             * Format: uuid
+             * @description null: a member who hides from the leaderboard, seen by another plain member.
+             */
+            user_id: string | null;
             seconds_done: number;
             /** @description seconds_done >= 60 x the member's target in force at the period's end */
             goal_met: boolean;
+            /** @description As ProgressEntry.hidden. */
+            hidden: boolean;
         };
         FocusStats: {
             /** @description Every day of the range, oldest first, days without focus included (0). */
@@ -1497,6 +1672,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The join link is revoked, expired or used up, or its group is archived. */
+        Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /**
          * @description The body is not one valid JSON value, a query parameter or the
          *     `Idempotency-Key` header is malformed, or the path holds bytes the HTTP
@@ -1603,6 +1787,7 @@ export interface components {
         GroupId: string;
         NotificationId: string;
         SessionId: string;
+        LinkId: string;
     };
     requestBodies: never;
     headers: {
@@ -1627,6 +1812,8 @@ export interface operations {
             /** @description The caller's profile */
             200: {
                 headers: {
+                    /** @description The next memberships (`/api/me/memberships`), while more remain. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1667,6 +1854,38 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Invalid"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMyMemberships: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description joined_at of the last membership seen (with cursor_id). */
+                cursor_created_at?: string;
+                /** @description group_id of the last membership seen (with cursor_created_at). */
+                cursor_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of memberships */
+            200: {
+                headers: {
+                    /** @description The next page, while more remain. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Membership"][];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1898,6 +2117,11 @@ export interface operations {
             query?: {
                 /** @description Only groups of this status (400 for another value). */
                 status?: "pending" | "active" | "archived";
+                limit?: number;
+                /** @description created_at of the last group seen (with cursor_id). */
+                cursor_created_at?: string;
+                /** @description id of the last group seen (with cursor_created_at). */
+                cursor_id?: string;
             };
             header?: never;
             path?: never;
@@ -1908,6 +2132,8 @@ export interface operations {
             /** @description The caller's groups */
             200: {
                 headers: {
+                    /** @description The next page, while more remain. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2361,6 +2587,194 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Invalid"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listJoinLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The links */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinLink"][];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createJoinLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["JoinLinkCreate"];
+            };
+        };
+        responses: {
+            /** @description The new link (Location: /api/groups/{id}/links/{link_id}) */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinLink"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getJoinLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                link_id: components["parameters"]["LinkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinLink"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeJoinLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                link_id: components["parameters"]["LinkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    joinByLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The link's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller, now a member (Location: /api/groups/{id}/members/{user_id}) */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            413: components["responses"]["TooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };

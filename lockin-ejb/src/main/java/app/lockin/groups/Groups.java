@@ -13,6 +13,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.database.Labels;
+import app.lockin.notifications.Notification;
+import app.lockin.profiles.Profile;
 import app.lockin.rules.Conflict;
 import app.lockin.rules.Forbidden;
 import app.lockin.rules.NotFound;
@@ -49,12 +51,28 @@ public class Groups {
     }
 
     /** The caller's groups, newest first, optionally only those of one status (as of now). */
-    public List<GroupResponse> mine(UUID caller, Optional<GroupStatus> status) {
+    /** The position after which a page of groups starts: the last group seen. */
+    public record Cursor(Instant createdAt, UUID id) {
+    }
+
+    /**
+     * Up to {@code limit + 1} of the caller's groups, newest first, after the
+     * cursor and of the status when given (one more than asked tells that
+     * more remain).
+     */
+    public List<GroupResponse> mine(UUID caller, Optional<GroupStatus> status, Optional<Cursor> after, int limit) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery(AS_MEMBER
-                        + " and (cast(?2 as text) is null or group_status_now(g.status, g.start_at) = cast(?2 as text)) order by g.created_at desc, g.id")
+                        + " and (cast(?2 as text) is null or group_status_now(g.status, g.start_at) = cast(?2 as text))"
+                        // the cursor's own row gives its exact created_at (answers show milliseconds)
+                        + " and (cast(?4 as uuid) is null or (g.created_at, g.id)"
+                        + " < (coalesce((select c.created_at from groups c where c.id = cast(?4 as uuid)), cast(?3 as timestamptz)), cast(?4 as uuid)))"
+                        + " order by g.created_at desc, g.id desc limit ?5")
                 .setParameter(1, caller)
                 .setParameter(2, status.map(Labels::of).orElse(null))
+                .setParameter(3, after.map(c -> Timestamp.from(c.createdAt())).orElse(null))
+                .setParameter(4, after.map(c -> c.id().toString()).orElse(null))
+                .setParameter(5, limit + 1)
                 .getResultList();
         return rows.stream().map(Groups::response).toList();
     }
@@ -103,13 +121,28 @@ public class Groups {
         return get(caller, groupId);
     }
 
-    /** A new active group like this one, starting now, with the caller as owner (database function clone_group). */
+    /**
+     * A new active group like this one, starting now, with the caller as
+     * owner (database function clone_group). The owner's copy has the same
+     * members; anyone else's has the caller alone, and the others are invited
+     * (nobody is put into a group they did not choose).
+     */
     public GroupResponse cloneGroup(UUID caller, UUID groupId) {
-        Access.member(em, groupId, caller);
+        Membership me = Access.member(em, groupId, caller);
         UUID copy = (UUID) em.createNativeQuery("select clone_group(?1, ?2)")
                 .setParameter(1, groupId)
                 .setParameter(2, caller)
                 .getSingleResult();
+        if (!me.isOwner()) {
+            Group group = em.find(Group.class, copy);
+            String actorName = em.find(Profile.class, caller).displayName();
+            em.createNamedQuery(Membership.OF_GROUP, Membership.class)
+                    .setParameter("groupId", groupId)
+                    .getResultStream()
+                    .filter(other -> !other.userId().equals(caller))
+                    .forEach(other -> em.persist(Notification.invite(group, other.userId(), caller, actorName)));
+            em.flush();
+        }
         return get(caller, copy);
     }
 

@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.notifications.EmailInvite;
 import app.lockin.notifications.Notification;
 import app.lockin.notifications.NotificationKind;
 import app.lockin.notifications.NotificationResponse;
@@ -25,19 +26,35 @@ public class Invites {
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
-    /** Invites someone, named by profile id or by email, to the group. */
+    /**
+     * Invites someone, named by profile id or by email, to the group. An
+     * email without an account answers as one with an account (no
+     * enumeration of addresses): the invite waits for that address to sign up
+     * ({@link EmailInvite}) and becomes, under the id answered now, the
+     * notification in their inbox.
+     */
     public NotificationResponse invite(UUID caller, UUID groupId, Optional<UUID> recipientId, Optional<String> email) {
         Membership me = Access.manager(em, groupId, caller);
         Group group = em.find(Group.class, groupId, LockModeType.PESSIMISTIC_READ);
-        Profile recipient = recipientId.map(id -> em.find(Profile.class, id))
-                .or(() -> email.flatMap(this::byEmail))
-                .orElseThrow(() -> new NotFound("user not found"));
-        if (!Access.lock(em, groupId, List.of(recipient.id())).isEmpty()) {
+        Optional<Profile> recipient = recipientId.isPresent()
+                ? Optional.of(Optional.ofNullable(em.find(Profile.class, recipientId.get()))
+                        .orElseThrow(() -> new NotFound("user not found")))
+                : email.flatMap(this::byEmail);
+        if (recipient.isPresent() && !Access.lock(em, groupId, List.of(recipient.get().id())).isEmpty()) {
             throw new Conflict("This person is already a member of the group.");
         }
-        // a pending invite already: the database refuses (notifications_one_pending_invite)
         Profile actor = em.find(Profile.class, me.userId());
-        Notification invite = Notification.invite(group, recipient.id(), caller, actor.displayName());
+        Notification invite = Notification.invite(group, recipient.map(Profile::id).orElse(null), caller, actor.displayName());
+        if (recipient.isEmpty()) {
+            // a second invite of the group to a waiting address, or an archived group: the database refuses
+            // (email_invites_one_per_group_and_email, email_invites_before_insert)
+            EmailInvite waiting = EmailInvite.waitingFor(email.orElseThrow().strip(), invite);
+            em.persist(waiting);
+            em.flush();
+            em.refresh(waiting);
+            return NotificationResponse.pendingInvite(invite, waiting.createdAt());
+        }
+        // a pending invite already: the database refuses (notifications_one_pending_invite)
         em.persist(invite);
         em.flush();
         em.refresh(invite);

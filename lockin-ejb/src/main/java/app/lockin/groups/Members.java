@@ -29,19 +29,22 @@ public class Members {
 
     /** The group's members by join time; members only. */
     public List<MemberResponse> list(UUID caller, UUID groupId) {
-        Access.member(em, groupId, caller);
+        Membership viewer = Access.member(em, groupId, caller);
         Map<UUID, Streak> streaks = Streak.ofGroup(em, groupId);
         return em.createNamedQuery(Membership.OF_GROUP, Membership.class)
                 .setParameter("groupId", groupId)
                 .getResultStream()
-                .map(m -> MemberResponse.of(m, m.profile(), streaks.getOrDefault(m.userId(), Streak.NONE)))
+                .map(m -> MemberResponse.of(m, m.profile(), streaks.getOrDefault(m.userId(), Streak.NONE),
+                        m.userId().equals(caller) ? m : viewer))
                 .toList();
     }
 
     /** One member of the group (what the Location of an added member points to); members only. */
     public MemberResponse get(UUID caller, UUID groupId, UUID userId) {
-        Access.member(em, groupId, caller);
-        return Access.find(em, groupId, userId).map(m -> MemberResponse.of(em, m)).orElseThrow(() -> new NotFound(MEMBER_NOT_FOUND));
+        Membership viewer = Access.member(em, groupId, caller);
+        return Access.find(em, groupId, userId)
+                .map(m -> MemberResponse.of(m, m.profile(), Streak.of(em, groupId, m.userId()), m.userId().equals(caller) ? m : viewer))
+                .orElseThrow(() -> new NotFound(MEMBER_NOT_FOUND));
     }
 
     /** Adds someone as a member (owner, admins) or admin (owner only). */
@@ -71,24 +74,33 @@ public class Members {
      * Changes a member's own target, and (owner only) their role; giving
      * someone the role owner transfers the ownership (the previous owner
      * becomes an admin). Admins may change themselves and plain members.
-     * {@code change} gets the current settings and gives the new ones (a JSON
-     * Merge Patch applied to them, in this transaction).
+     * Whether one hides from the leaderboard is one's own to change, whatever
+     * one's role. {@code change} gets the current settings and gives the new
+     * ones (a JSON Merge Patch applied to them, in this transaction).
      */
     public MemberResponse update(UUID caller, UUID groupId, UUID userId, UnaryOperator<MemberSettings> change) {
         Pair pair = lockPair(groupId, caller, userId);
         Membership me = pair.me();
         Membership target = pair.target();
-        if (!me.managesMembers()) {
-            throw new Forbidden("Only the group's owner and admins can change members.");
-        }
-        if (target == null) {
-            throw new NotFound(MEMBER_NOT_FOUND);
-        }
-        if (target != me && !me.manages(target)) {
-            throw new Forbidden("Admins can only change plain members.");
+        if (target != me) {
+            if (!me.managesMembers()) {
+                throw new Forbidden("Only the group's owner and admins can change members.");
+            }
+            if (target == null) {
+                throw new NotFound(MEMBER_NOT_FOUND);
+            }
+            if (!me.manages(target)) {
+                throw new Forbidden("Admins can only change plain members.");
+            }
         }
         MemberSettings settings = change.apply(MemberSettings.of(target));
+        if (settings.hiddenFromLeaderboard() != target.isHiddenFromLeaderboard()) {
+            target.hideFromLeaderboard(settings.hiddenFromLeaderboard(), me);
+        }
         if (!Objects.equals(settings.overridePeriodTargetMinutes(), target.overridePeriodTargetMinutes())) {
+            if (!me.managesMembers()) {
+                throw new Forbidden("Only the group's owner and admins can change targets.");
+            }
             target.overrideTarget(settings.overridePeriodTargetMinutes());
         }
         if (settings.role() != target.role()) {

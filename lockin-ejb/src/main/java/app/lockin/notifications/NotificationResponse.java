@@ -15,6 +15,12 @@ public record NotificationResponse(
         Instant createdAt,
         Instant readAt) {
 
+    /** An invite as it will be delivered (waiting for its recipient to sign up), made at {@code createdAt}. */
+    public static NotificationResponse pendingInvite(Notification n, Instant createdAt) {
+        return new NotificationResponse(n.id(), n.kind(), n.status(), n.title(), n.body(), n.groupId(), n.actorId(),
+                createdAt, null);
+    }
+
     public static NotificationResponse of(Notification n) {
         return new NotificationResponse(n.id(), n.kind(), n.status(), n.title(), n.body(), n.groupId(), n.actorId(),
                 n.createdAt(), n.readAt());

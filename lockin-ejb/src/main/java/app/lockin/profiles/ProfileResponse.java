@@ -17,7 +17,12 @@ public record ProfileResponse(
         Instant updatedAt,
         List<MembershipResponse> memberships) {
 
-    /** A group one belongs to, its status as of now by the database's clock. */
-    public record MembershipResponse(UUID groupId, String groupName, MemberRole role, GroupStatus status) {
+    /** A group one belongs to, its status as of now by the database's clock, and when one joined. */
+    public record MembershipResponse(UUID groupId, String groupName, MemberRole role, GroupStatus status, Instant joinedAt) {
+    }
+
+    /** The same profile with these memberships (a first page of them). */
+    public ProfileResponse withMemberships(List<MembershipResponse> shown) {
+        return new ProfileResponse(id, email, displayName, avatarUrl, createdAt, updatedAt, shown);
     }
 }

@@ -1,5 +1,7 @@
 package app.lockin.profiles;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,23 +43,46 @@ public class Profiles {
                 .getSingleResult();
     }
 
+    /** How many memberships {@code GET /api/me} shows; the rest come by pages of {@link #memberships}. */
+    public static final int MEMBERSHIPS_SHOWN = 50;
+
+    /** The position after which a page of memberships starts: the last one seen (its joined_at and group id). */
+    public record Cursor(Instant joinedAt, UUID groupId) {
+    }
+
+    /** One's profile with the first {@link #MEMBERSHIPS_SHOWN} memberships, and one more when more remain. */
     public ProfileResponse me(UUID profileId) {
         Profile profile = find(profileId);
+        return new ProfileResponse(profile.id(), profile.email(), profile.displayName(), profile.avatarUrl(),
+                profile.createdAt(), profile.updatedAt(), memberships(profileId, Optional.empty(), MEMBERSHIPS_SHOWN));
+    }
+
+    /**
+     * Up to {@code limit + 1} of one's memberships, newest first, after the
+     * cursor (one more than asked tells that more remain).
+     */
+    public List<ProfileResponse.MembershipResponse> memberships(UUID profileId, Optional<Cursor> after, int limit) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                        select g.id, g.name, m.role::text, group_status_now(g.status, g.start_at)
+                        select g.id, g.name, m.role::text, group_status_now(g.status, g.start_at), m.created_at
                           from group_members m join groups g on g.id = m.group_id
                          where m.user_id = ?1
-                         order by m.created_at desc, m.id
+                           and (cast(?3 as uuid) is null or (m.created_at, m.group_id) < (coalesce(
+                                (select c.created_at from group_members c where c.user_id = ?1 and c.group_id = cast(?3 as uuid)),
+                                cast(?2 as timestamptz)), cast(?3 as uuid)))
+                         order by m.created_at desc, m.group_id desc
+                         limit ?4
                         """)
                 .setParameter(1, profileId)
+                .setParameter(2, after.map(c -> Timestamp.from(c.joinedAt())).orElse(null))
+                .setParameter(3, after.map(c -> c.groupId().toString()).orElse(null))
+                .setParameter(4, limit + 1)
                 .getResultList();
-        List<ProfileResponse.MembershipResponse> memberships = rows.stream()
+        return rows.stream()
                 .map(row -> new ProfileResponse.MembershipResponse((UUID) row[0], (String) row[1],
-                        Labels.parse(MemberRole.class, (String) row[2]), Labels.parse(GroupStatus.class, (String) row[3])))
+                        Labels.parse(MemberRole.class, (String) row[2]), Labels.parse(GroupStatus.class, (String) row[3]),
+                        ((Timestamp) row[4]).toInstant()))
                 .toList();
-        return new ProfileResponse(profile.id(), profile.email(), profile.displayName(), profile.avatarUrl(),
-                profile.createdAt(), profile.updatedAt(), memberships);
     }
 
     /**

@@ -3,8 +3,10 @@ package app.lockin.progress;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.ejb.EJB;
@@ -16,6 +18,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.groups.Access;
+import app.lockin.rules.NotFound;
 import app.lockin.sessions.TimelineSettings;
 
 /**
@@ -50,7 +53,7 @@ public class History {
     @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Page page(UUID caller, UUID groupId, Optional<Instant> before, int limit) {
-        Access.member(em, groupId, caller);
+        Viewer viewer = viewer(caller, groupId);
         List<Object[]> rows = em.createNativeQuery("""
                 select period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_final, is_first, is_sealed
                   from group_history(?1, cast(?2 as timestamptz), ?3, make_interval(secs => ?4))
@@ -60,7 +63,7 @@ public class History {
                 .setParameter(3, limit)
                 .setParameter(4, (double) timeline.offlineGrace().toSeconds())
                 .getResultList();
-        List<HistoryPeriod> periods = rows.stream().map(History::period).toList();
+        List<HistoryPeriod> periods = rows.stream().map(r -> period(r, viewer)).toList();
         boolean first = !rows.isEmpty() && (Boolean) rows.get(rows.size() - 1)[7];
         if (rows.stream().anyMatch(r -> (Boolean) r[6] && !(Boolean) r[8])) {
             seals.request(groupId);
@@ -68,8 +71,42 @@ public class History {
         return new Page(periods, periods.size() == limit && !first);
     }
 
+    /**
+     * Who reads the history: whether they manage the group (owner, admin), and
+     * who of its members hides from the leaderboard. 404 unless a member.
+     */
+    private record Viewer(UUID id, boolean manages, Set<UUID> hiding) {
+
+        /** Whether the viewer sees who this entry is (a hidden member is masked to other plain members). */
+        boolean sees(UUID member) {
+            return manages || member.equals(id) || !hiding.contains(member);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Viewer viewer(UUID caller, UUID groupId) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select m.role in ('owner', 'admin'),
+                       array(select h.user_id from group_members h where h.group_id = m.group_id and h.hidden_from_leaderboard)
+                  from group_members m
+                 where m.group_id = ?1 and m.user_id = ?2
+                """)
+                .setParameter(1, groupId)
+                .setParameter(2, caller)
+                .getResultList();
+        if (rows.isEmpty()) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        Object[] row = rows.get(0);
+        Set<UUID> hiding = new HashSet<>();
+        for (Object id : (Object[]) row[1]) {
+            hiding.add((UUID) id);
+        }
+        return new Viewer(caller, (Boolean) row[0], hiding);
+    }
+
     /** A row of group_history: a period, its entries as three arrays in board order. */
-    private static HistoryPeriod period(Object[] r) {
+    private static HistoryPeriod period(Object[] r, Viewer viewer) {
         Object[] users = (Object[]) r[3];
         Object[] seconds = (Object[]) r[4];
         Object[] met = (Object[]) r[5];
@@ -78,7 +115,9 @@ public class History {
         for (int i = 0; i < users.length; i++) {
             boolean goalMet = (Boolean) met[i];
             membersMet += goalMet ? 1 : 0;
-            entries.add(new HistoryPeriod.Entry((UUID) users[i], ((Number) seconds[i]).longValue(), goalMet));
+            UUID member = (UUID) users[i];
+            entries.add(new HistoryPeriod.Entry(viewer.sees(member) ? member : null, ((Number) seconds[i]).longValue(),
+                    goalMet, viewer.hiding().contains(member)));
         }
         return new HistoryPeriod(((Timestamp) r[0]).toInstant(), ((Timestamp) r[1]).toInstant(),
                 ((Number) r[2]).intValue(), entries.size(), membersMet, !entries.isEmpty() && membersMet == entries.size(),

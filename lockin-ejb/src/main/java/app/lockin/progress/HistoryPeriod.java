@@ -26,7 +26,10 @@ public record HistoryPeriod(Instant periodStart, Instant periodEnd, int targetMi
         return periodStart.hashCode();
     }
 
-    /** A member's seconds and goal in the period, highest first. */
-    public record Entry(UUID userId, long secondsDone, boolean goalMet) {
+    /**
+     * A member's seconds and goal in the period, highest first; {@code hidden}:
+     * they hide from the leaderboard (other plain members get no user_id).
+     */
+    public record Entry(UUID userId, long secondsDone, boolean goalMet, boolean hidden) {
     }
 }

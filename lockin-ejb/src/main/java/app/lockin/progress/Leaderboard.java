@@ -31,25 +31,26 @@ public class Leaderboard {
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
-    /** The board as {@code caller} may see it: 404 unless they are a member. */
+    /** The board as {@code caller} may see it (hidden members masked, see {@link Board}): 404 unless they are a member. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProgressEntry> current(UUID caller, UUID groupId) {
-        List<ProgressEntry> entries = board(groupId);
-        if (entries.stream().noneMatch(entry -> entry.userId().equals(caller))) {
+        Board board = board(groupId);
+        if (!board.lists(caller)) {
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }
-        return entries;
+        return board.seenBy(caller);
     }
 
     /** The board of a group as it is now, for whoever the caller already checked (empty for an unknown group). */
     @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<ProgressEntry> board(UUID groupId) {
+    public Board board(UUID groupId) {
         List<Object[]> rows = em.createNativeQuery("select " + ProgressEntry.COLUMNS
-                        + " from group_leaderboard(?1) order by rank, display_name, user_id")
+                        + " from group_leaderboard(?1)" + ProgressEntry.JOIN_MEMBERS
+                        + " order by b.rank, b.display_name, b.user_id")
                 .setParameter(1, groupId)
                 .getResultList();
-        return rows.stream().map(ProgressEntry::of).toList();
+        return new Board(rows);
     }
 
     /**
@@ -64,10 +65,11 @@ public class Leaderboard {
     public List<ProgressEntry> at(UUID caller, UUID groupId, Instant at) {
         Access.member(em, groupId, caller);
         List<Object[]> rows = em.createNativeQuery("select " + ProgressEntry.COLUMNS
-                        + " from group_board_at(?1, ?2) order by rank, display_name, user_id")
+                        + " from group_board_at(?1, ?2)" + ProgressEntry.JOIN_MEMBERS
+                        + " order by b.rank, b.display_name, b.user_id")
                 .setParameter(1, groupId)
                 .setParameter(2, Timestamp.from(at))
                 .getResultList();
-        return rows.stream().map(ProgressEntry::of).toList();
+        return new Board(rows).seenBy(caller);
     }
 }

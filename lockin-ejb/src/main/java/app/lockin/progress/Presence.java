@@ -50,6 +50,16 @@ public class Presence {
                 .toList();
     }
 
+    /** Who sees the presence of the group's members who hide from its leaderboard: its owner and admins. */
+    @SuppressWarnings("unchecked")
+    public Set<UUID> managersOf(UUID groupId) {
+        List<UUID> ids = em.createNativeQuery(
+                        "select m.user_id from group_members m where m.group_id = ?1 and m.role in ('owner', 'admin')")
+                .setParameter(1, groupId)
+                .getResultList();
+        return Set.copyOf(ids);
+    }
+
     /** The caller's groups whose members' presence they hear of: every group they are in that is not archived. */
     @SuppressWarnings("unchecked")
     public Set<UUID> groupsOf(UUID caller) {

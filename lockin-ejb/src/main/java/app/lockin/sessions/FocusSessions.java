@@ -173,7 +173,8 @@ public class FocusSessions {
         String sql = "select s.*, (" + HOST_SECONDS + ") as focused_seconds, (" + PARTICIPANT_COUNT + ") as participant_count"
                 + " from sessions s where " + which
                 + (status != null ? " and s.status = cast(?2 as session_status)" : "")
-                + (after.isPresent() ? " and (s.created_at, s.id) < (?3, ?4)" : "")
+                // the cursor's own row gives its exact created_at (answers show milliseconds, rows keep microseconds)
+                + (after.isPresent() ? " and (s.created_at, s.id) < (coalesce((select c.created_at from sessions c where c.id = ?4), ?3), ?4)" : "")
                 + " order by s.created_at desc, s.id desc limit ?5";
         var query = em.createNativeQuery(sql, FocusSession.WITH_FOCUSED_SECONDS)
                 .setParameter(1, whose)

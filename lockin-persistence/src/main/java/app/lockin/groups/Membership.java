@@ -14,6 +14,7 @@ import jakarta.persistence.Table;
 
 import app.lockin.database.Labels;
 import app.lockin.profiles.Profile;
+import app.lockin.rules.Forbidden;
 
 /** A person's place in a group: a row of group_members. */
 @Entity
@@ -56,6 +57,9 @@ public class Membership {
     @Column(name = "created_at", insertable = false, updatable = false)
     private Instant joinedAt;
 
+    @Column(name = "hidden_from_leaderboard", nullable = false)
+    private boolean hiddenFromLeaderboard;
+
     protected Membership() {
     }
 
@@ -85,6 +89,23 @@ public class Membership {
     /** The member's own target (null: the group's); it must fit the group's period (group_members_before_write). */
     public void overrideTarget(Integer minutes) {
         overridePeriodTargetMinutes = minutes;
+    }
+
+    /** Hides (or shows) the member's identity on the leaderboard to other plain members: theirs alone to choose. */
+    public void hideFromLeaderboard(boolean hidden, Membership by) {
+        if (by != this) {
+            throw new Forbidden("Only the member themself hides from the leaderboard.");
+        }
+        hiddenFromLeaderboard = hidden;
+    }
+
+    /** Whether {@code viewer} sees this member on the leaderboard as usual: they do not hide, or the viewer is themself, an owner or admin. */
+    public boolean isSeenBy(Membership viewer) {
+        return !hiddenFromLeaderboard || viewer == this || viewer.managesMembers();
+    }
+
+    public boolean isHiddenFromLeaderboard() {
+        return hiddenFromLeaderboard;
     }
 
     public void changeRole(MemberRole newRole) {

@@ -22,8 +22,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriBuilder;
 
 import app.lockin.notifications.NotificationResponse;
+import app.lockin.rest.Paging;
 import app.lockin.rest.Representation;
 import app.lockin.rest.RequestBodies;
 import app.lockin.rest.SnakeCase;
@@ -59,11 +61,18 @@ public class GroupsResource {
         return created(groups.create(CallerToken.profileOf(security), request));
     }
 
+    /** The caller's groups, newest first, in keyset pages ({@code Link: rel="next"}). */
     @GET
-    public List<GroupResponse> mine(@QueryParam("status") String status) {
+    public Response mine(@QueryParam("status") String status, @QueryParam("limit") String limit,
+            @QueryParam("cursor_created_at") String cursorCreatedAt, @QueryParam("cursor_id") String cursorId) {
         Optional<GroupStatus> filter = Optional.ofNullable(status).map(value -> SnakeCase.constant(GroupStatus.class, value)
                 .orElseThrow(() -> new BadRequestException("status must be pending, active or archived")));
-        return groups.mine(CallerToken.profileOf(security), filter);
+        int size = Paging.limit(limit, 50, 100);
+        var after = Paging.after(cursorCreatedAt, cursorId).map(c -> new Groups.Cursor(c.createdAt(), c.id()));
+        UriBuilder next = UriBuilder.fromPath("/api/groups");
+        filter.ifPresent(s -> next.queryParam("status", status));
+        return Paging.answer(groups.mine(CallerToken.profileOf(security), filter, after, size), size, next,
+                group -> new Paging.After(group.createdAt(), group.id()));
     }
 
     @GET

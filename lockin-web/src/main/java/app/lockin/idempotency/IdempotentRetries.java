@@ -3,7 +3,6 @@ package app.lockin.idempotency;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -68,7 +67,6 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
     static final Duration WAIT = Duration.ofSeconds(5);
 
     private static final Pattern KEY = Pattern.compile("[!-~]{1,255}");
-    private static final int LARGEST_BODY = 1 << 20;
     private static final String PENDING = IdempotentRetries.class.getName() + ".pending";
     private static final Logger LOG = Logger.getLogger(IdempotentRetries.class.getName());
 
@@ -107,12 +105,8 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
                     "The Idempotency-Key header must be 1 to 255 visible ASCII characters.").toResponse().build());
             return;
         }
-        byte[] body = request.hasEntity() ? read(request.getEntityStream()) : new byte[0];
-        if (body == null) {
-            request.abortWith(Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "The request body is too large.")
-                    .toResponse().build());
-            return;
-        }
+        // at most 1 MiB: rest.BodyLimit ends the request past it
+        byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
         request.setEntityStream(new ByteArrayInputStream(body));
         Pending pending = new Pending(CallerToken.profileOf(request.getSecurityContext()), key, hash(request, body));
         begin();
@@ -237,11 +231,6 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
     }
 
     /** The body, or null when it is larger than any API request may be. */
-    private static byte[] read(InputStream in) throws IOException {
-        byte[] body = in.readNBytes(LARGEST_BODY + 1);
-        return body.length > LARGEST_BODY ? null : body;
-    }
-
     /** What makes two requests the same: method, path with query, body. */
     private static byte[] hash(ContainerRequestContext request, byte[] body) {
         try {

@@ -2,6 +2,7 @@ package app.lockin.live;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 
 import app.lockin.live.StreamEvents.EndReason;
 import app.lockin.notifications.NotificationResponse;
+import app.lockin.progress.Board;
 import app.lockin.progress.Leaderboard;
 import app.lockin.progress.ProgressEntry;
 
@@ -208,7 +210,7 @@ public class BoardStreams {
                 if (subscribers.isEmpty()) {
                     return;
                 }
-                List<ProgressEntry> board;
+                Board board;
                 try {
                     board = leaderboard.board(groupId);
                     failing = false;
@@ -220,11 +222,13 @@ public class BoardStreams {
                     executor.schedule(this::changed, 1, TimeUnit.SECONDS);
                     return;
                 }
-                OutboundSseEvent event = events.json("leaderboard", board);
+                // one event per audience (everyone sees the same board unless someone hides from it)
+                Map<Object, OutboundSseEvent> byAudience = new HashMap<>();
                 for (Subscriber s : subscribers) {
-                    s.send(event);
+                    s.send(byAudience.computeIfAbsent(board.audienceOf(s.userId),
+                            audience -> events.json("leaderboard", board.seenBy(s.userId))));
                 }
-                scheduleBoundary(board);
+                scheduleBoundary(board.entries());
             }
         }
 

@@ -23,8 +23,8 @@ sealed interface LiveMessage {
     record GroupArchived(UUID groupId) implements LiveMessage {
     }
 
-    /** Someone started or stopped focusing in a session of a group. */
-    record PresenceChanged(UUID groupId, UUID userId, UUID sessionId, boolean focusing) implements LiveMessage {
+    /** Someone started or stopped focusing in a session of a group ({@code hidden}: they hide from its leaderboard). */
+    record PresenceChanged(UUID groupId, UUID userId, UUID sessionId, boolean focusing, boolean hidden) implements LiveMessage {
     }
 
     /** A new notification in someone's inbox. */
@@ -48,7 +48,7 @@ sealed interface LiveMessage {
                 case "member" -> new MemberChanged(UUID.fromString(f[1]), UUID.fromString(f[2]), "1".equals(f[3]));
                 case "archived" -> new GroupArchived(UUID.fromString(f[1]));
                 case "presence" -> new PresenceChanged(UUID.fromString(f[1]), UUID.fromString(f[2]),
-                        UUID.fromString(f[3]), "1".equals(f[4]));
+                        UUID.fromString(f[3]), "1".equals(f[4]), f.length > 5 && "hidden".equals(f[5]));
                 case "notification" -> new NotificationAdded(UUID.fromString(f[1]), UUID.fromString(f[2]), f[3],
                         "-".equals(f[4]) ? null : UUID.fromString(f[4]));
                 case "goal" -> new GoalCheckDue(Instant.ofEpochMilli(Long.parseLong(f[1])));

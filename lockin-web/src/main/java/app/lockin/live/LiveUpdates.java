@@ -249,7 +249,7 @@ public class LiveUpdates {
                 boards.archived(archived.groupId());
                 mine.archived(archived.groupId());
             } else if (m instanceof PresenceChanged p) {
-                mine.presenceChanged(p.groupId(), p.userId(), p.sessionId(), p.focusing());
+                mine.presenceChanged(p.groupId(), p.userId(), p.sessionId(), p.focusing(), p.hidden());
             } else if (m instanceof NotificationAdded n) {
                 if (mine.listens(n.recipientId()) || n.milestone() && boards.listens(n.recipientId(), n.groupId())) {
                     added.add(n);

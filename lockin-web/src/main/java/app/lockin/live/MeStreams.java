@@ -85,13 +85,21 @@ public class MeStreams {
         }
     }
 
-    void presenceChanged(UUID groupId, UUID userId, UUID sessionId, boolean focusing) {
+    /**
+     * Tells the group's listeners; of someone who hides from the leaderboard,
+     * only themself and the group's owner and admins (read from the database
+     * then: roles change, and such events are few).
+     */
+    void presenceChanged(UUID groupId, UUID userId, UUID sessionId, boolean focusing, boolean hidden) {
         Set<Subscriber> listeners = byGroup.get(groupId);
         if (listeners == null || listeners.isEmpty()) {
             return;
         }
+        Set<UUID> told = hidden ? presence.managersOf(groupId) : null;
         OutboundSseEvent event = events.json("presence", new PresenceEvent(groupId, userId, focusing, sessionId));
-        listeners.forEach(s -> s.send(event));
+        listeners.stream()
+                .filter(s -> told == null || told.contains(s.userId) || s.userId.equals(userId))
+                .forEach(s -> s.send(event));
     }
 
     /** Whose streams are open here. */

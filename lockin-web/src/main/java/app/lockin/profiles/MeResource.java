@@ -1,5 +1,6 @@
 package app.lockin.profiles;
 
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import app.lockin.live.LiveStreams;
@@ -47,16 +50,49 @@ public class MeResource {
     @Inject
     FocusStats stats;
 
+    /** One's profile with the newest memberships; {@code Link: rel="next"} to {@code /api/me/memberships} when more remain. */
     @GET
-    public ProfileResponse me() {
-        return profiles.me(CallerToken.profileOf(security));
+    public Response me() {
+        return withMembershipsLink(profiles.me(CallerToken.profileOf(security)));
     }
 
     /** A JSON Merge Patch of one's {@link ProfileSettings}. */
     @PATCH
     @Consumes({MediaType.APPLICATION_JSON, RequestBodies.MERGE_PATCH})
-    public ProfileResponse update(JsonValue patch) {
-        return profiles.update(CallerToken.profileOf(security), current -> bodies.merge(current, patch, ProfileSettings.class, ProfileResponse.class));
+    public Response update(JsonValue patch) {
+        return withMembershipsLink(profiles.update(CallerToken.profileOf(security),
+                current -> bodies.merge(current, patch, ProfileSettings.class, ProfileResponse.class)));
+    }
+
+    /** One's memberships, newest first, in keyset pages (those after the ones {@code /api/me} shows). */
+    @GET
+    @Path("memberships")
+    public Response memberships(@QueryParam("limit") String limit, @QueryParam("cursor_created_at") String cursorJoinedAt,
+            @QueryParam("cursor_id") String cursorGroupId) {
+        int size = Paging.limit(limit, Profiles.MEMBERSHIPS_SHOWN, 100);
+        var after = Paging.after(cursorJoinedAt, cursorGroupId).map(c -> new Profiles.Cursor(c.createdAt(), c.id()));
+        return Paging.answer(profiles.memberships(CallerToken.profileOf(security), after, size), size,
+                UriBuilder.fromPath("/api/me/memberships"), MeResource::cursorOf);
+    }
+
+    private static Response withMembershipsLink(ProfileResponse profile) {
+        List<ProfileResponse.MembershipResponse> found = profile.memberships();
+        if (found.size() <= Profiles.MEMBERSHIPS_SHOWN) {
+            return Response.ok(profile).build();
+        }
+        List<ProfileResponse.MembershipResponse> shown = found.subList(0, Profiles.MEMBERSHIPS_SHOWN);
+        Paging.After last = cursorOf(shown.get(shown.size() - 1));
+        return Response.ok(profile.withMemberships(shown))
+                .link(UriBuilder.fromPath("/api/me/memberships")
+                        .queryParam("limit", Profiles.MEMBERSHIPS_SHOWN)
+                        .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
+                        .queryParam("cursor_id", last.id())
+                        .build(), "next")
+                .build();
+    }
+
+    private static Paging.After cursorOf(ProfileResponse.MembershipResponse membership) {
+        return new Paging.After(membership.joinedAt(), membership.groupId());
     }
 
     /** Who is focusing now in each of the caller's active groups. */

@@ -63,9 +63,12 @@ public class JsonBody implements MessageBodyReader<JsonValue> {
                 throw malformed();
             }
             return value;
-        } catch (BadRequestException e) {
+        } catch (BadRequestException | BodyLimit.TooLarge e) {
             throw e;
         } catch (RuntimeException e) {
+            if (ProblemMapper.causedBy(e, BodyLimit.TooLarge.class)) {
+                throw new BodyLimit.TooLarge();
+            }
             // JsonParsingException, and the parser's plain RuntimeException for nesting deeper than it allows
             throw malformed();
         }

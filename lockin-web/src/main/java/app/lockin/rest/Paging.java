@@ -3,11 +3,16 @@ package app.lockin.rest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 /**
  * The query parameters of long lists (API.md "Lists"): {@code limit}, and a
@@ -51,6 +56,26 @@ public final class Paging {
         } catch (DateTimeParseException | IllegalArgumentException e) {
             throw new BadRequestException("cursor_created_at must be an RFC 3339 timestamp and cursor_id a UUID");
         }
+    }
+
+    /**
+     * The answer of a keyset page: the first {@code size} of {@code found}
+     * (which holds up to {@code size + 1}: one more tells that more remain),
+     * and then {@code Link: rel="next"} to {@code next} with {@code limit} and
+     * the cursor of the last item shown.
+     */
+    public static <T> Response answer(List<T> found, int size, UriBuilder next, Function<T, After> cursorOf) {
+        boolean more = found.size() > size;
+        List<T> shown = more ? found.subList(0, size) : found;
+        Response.ResponseBuilder answer = Response.ok(shown);
+        if (more) {
+            After last = cursorOf.apply(shown.get(shown.size() - 1));
+            answer.link(next.queryParam("limit", size)
+                    .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
+                    .queryParam("cursor_id", last.id())
+                    .build(), "next");
+        }
+        return answer.build();
     }
 
     /** An RFC 3339 timestamp query parameter, required. */

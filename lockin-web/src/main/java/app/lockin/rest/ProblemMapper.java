@@ -34,6 +34,7 @@ import org.postgresql.util.ServerErrorMessage;
 import app.lockin.rules.Conflict;
 import app.lockin.rules.FieldError;
 import app.lockin.rules.Forbidden;
+import app.lockin.rules.Gone;
 import app.lockin.rules.Invalid;
 import app.lockin.rules.NotFound;
 import app.lockin.rules.Unavailable;
@@ -81,8 +82,14 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof Conflict) {
             return Problem.of(Response.Status.CONFLICT, failure.getMessage());
         }
+        if (failure instanceof Gone) {
+            return Problem.of(Response.Status.GONE, failure.getMessage());
+        }
         if (failure instanceof Unavailable) {
             return Problem.of(Response.Status.SERVICE_UNAVAILABLE, failure.getMessage());
+        }
+        if (causedBy(failure, BodyLimit.TooLarge.class)) {
+            return BodyLimit.tooLarge();
         }
         if (failure instanceof JsonException || failure instanceof JsonbException) {
             return Problem.of(Response.Status.BAD_REQUEST, "The request body is not valid JSON.");
@@ -241,6 +248,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         Throwable cause = t instanceof EJBException ejb && ejb.getCausedByException() != null
                 ? ejb.getCausedByException() : t.getCause();
         return cause == t ? null : cause;
+    }
+
+    /** Whether the failure is, or was caused by, one of this type. */
+    static boolean causedBy(Throwable thrown, Class<? extends Throwable> type) {
+        return find(thrown, type) != null;
     }
 
     private static <T extends Throwable> T find(Throwable thrown, Class<T> type) {

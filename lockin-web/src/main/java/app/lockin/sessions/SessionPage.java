@@ -1,6 +1,5 @@
 package app.lockin.sessions;
 
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,19 +26,9 @@ record SessionPage(SessionStatus status, String statusName, int size, Optional<F
 
     /** The page from {@code found} (up to size + 1 sessions), linking to the next one at {@code path}. */
     Response answer(List<SessionResponse> found, UriBuilder path) {
-        boolean more = found.size() > size;
-        List<SessionResponse> shown = more ? found.subList(0, size) : found;
-        Response.ResponseBuilder answer = Response.ok(shown);
-        if (more) {
-            SessionResponse last = shown.get(shown.size() - 1);
-            path.queryParam("limit", size)
-                    .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
-                    .queryParam("cursor_id", last.id());
-            if (status != null) {
-                path.queryParam("status", statusName);
-            }
-            answer.link(path.build(), "next");
+        if (status != null) {
+            path.queryParam("status", statusName);
         }
-        return answer.build();
+        return Paging.answer(found, size, path, last -> new Paging.After(last.createdAt(), last.id()));
     }
 }

@@ -223,8 +223,14 @@ class SchemaIT {
 
         UUID copy = (UUID) sql.value("select clone_group(?, ?)", group, member);
 
+        // a plain member's copy has them alone (the application invites the others)
         List<Map<String, Object>> members = sql.rows("select user_id, role::text as role from group_members where group_id = ? order by role", copy);
-        assertThat(members).containsExactlyInAnyOrder(Map.of("user_id", member, "role", "owner"), Map.of("user_id", owner, "role", "admin"));
+        assertThat(members).containsExactly(Map.of("user_id", member, "role", "owner"));
+        // the owner's copy has everyone, with their roles
+        rows.addMember(copy, owner);
+        UUID second = (UUID) sql.value("select clone_group(?, ?)", copy, member);
+        assertThat(sql.rows("select user_id, role::text as role from group_members where group_id = ? order by role", second))
+                .containsExactlyInAnyOrder(Map.of("user_id", member, "role", "owner"), Map.of("user_id", owner, "role", "member"));
         Map<String, Object> cloned = sql.rows("select status::text as status, owner_id, end_at - start_at as length from groups where id = ?", copy).get(0);
         assertThat(cloned.get("status")).isEqualTo("active");
         assertThat(cloned.get("owner_id")).isEqualTo(member);

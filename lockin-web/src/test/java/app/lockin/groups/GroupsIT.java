@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -26,6 +28,47 @@ import app.lockin.testing.User;
 class GroupsIT {
 
     private static final String TIMESTAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z";
+
+    @Test
+    void groupsAndMembershipsComeInKeysetPagesEachExactlyOnce() {
+        User user = User.random();
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 53; i++) {
+            created.add(Fixtures.group(user).getString("id"));
+        }
+        Collections.reverse(created);   // newest first
+
+        List<String> seen = new ArrayList<>();
+        String path = "/api/groups?limit=20";
+        int pages = 0;
+        while (path != null) {
+            Reply page = user.api().get(path);
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            page.jsonArray().getValuesAs(JsonObject.class).forEach(g -> seen.add(g.getString("id")));
+            path = page.header("Link").map(l -> l.substring(l.indexOf('<') + 1, l.indexOf('>'))).orElse(null);
+            pages++;
+        }
+        assertThat(seen).isEqualTo(created);
+        assertThat(pages).isEqualTo(3);
+        assertThat(user.api().get("/api/groups").jsonArray()).as("50 by default").hasSize(50);
+
+        Reply me = user.api().get("/api/me");
+        assertThat(me.json().getJsonArray("memberships")).hasSize(50);
+        String next = me.header("Link").map(l -> l.substring(l.indexOf('<') + 1, l.indexOf('>'))).orElseThrow();
+        assertThat(next).startsWith("/api/me/memberships?");
+        Reply rest = user.api().get(next);
+        assertThat(rest.jsonArray().getValuesAs(JsonObject.class)).extracting(m -> m.getString("group_id"))
+                .isEqualTo(created.subList(50, 53));
+        assertThat(rest.header("Link")).isEmpty();
+        assertThat(me.json().getJsonArray("memberships").getValuesAs(JsonObject.class)).extracting(m -> m.getString("group_id"))
+                .isEqualTo(created.subList(0, 50));
+
+        assertProblem(user.api().get("/api/groups?limit=0"), 400);
+        assertProblem(user.api().get("/api/groups?limit=101"), 400);
+        assertProblem(user.api().get("/api/groups?cursor_id=" + created.get(0)), 400);
+        assertProblem(user.api().get("/api/me/memberships?cursor_created_at=yesterday&cursor_id=" + created.get(0)), 400);
+        assertProblem(Api.anonymous().get("/api/me/memberships"), 401);
+    }
 
     @Test
     void creatingAGroupAnswers201WithLocationAndTheWholeGroup() {
@@ -230,7 +273,7 @@ class GroupsIT {
     }
 
     @Test
-    void anyMemberClonesEvenAnArchivedGroup() {
+    void anyMemberClonesEvenAnArchivedGroupAndOnlyTheOwnersCloneCopiesTheMembers() {
         User owner = User.random();
         User member = User.random();
         JsonObject original = Fixtures.group(owner);
@@ -248,12 +291,28 @@ class GroupsIT {
         assertThat(copy.getString("my_role")).isEqualTo("owner");
         assertThat(copy.getString("owner_id")).isEqualTo(Fixtures.profileOf(member));
         assertThat(copy.getString("name")).isEqualTo(original.getString("name"));
-        assertThat(copy.getInt("member_count")).isEqualTo(2);
+        assertThat(copy.getInt("member_count")).as("a plain member's clone puts nobody else in it").isEqualTo(1);
         Duration length = Duration.between(Instant.parse(original.getString("start_at")), Instant.parse(original.getString("end_at")));
         // as long as the original (timestamps are shown to the millisecond)
         assertThat(Duration.between(Instant.parse(copy.getString("start_at")), Instant.parse(copy.getString("end_at"))))
                 .isCloseTo(length, Duration.ofMillis(2));
-        assertThat(owner.api().get("/api/groups/" + copy.getString("id")).json().getString("my_role")).isEqualTo("admin");
+        assertProblem(owner.api().get("/api/groups/" + copy.getString("id")), 404);
+        // the others are invited instead
+        JsonObject invite = owner.api().get("/api/notifications").jsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(n -> n.getString("kind").equals("group_invite") && n.getString("group_id").equals(copy.getString("id")))
+                .findFirst().orElseThrow();
+        assertThat(invite.getString("actor_id")).isEqualTo(Fixtures.profileOf(member));
+        Reply accepted = owner.api().post("/api/invites/" + invite.getString("id") + ":accept", null);
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+        assertThat(owner.api().get("/api/groups/" + copy.getString("id")).json().getString("my_role")).isEqualTo("member");
+
+        // the owner's clone copies the members with their roles
+        Reply ownersClone = owner.api().post("/api/groups/" + copy.getString("id") + ":clone", null);
+        assertThat(ownersClone.status()).as(ownersClone.toString()).isEqualTo(201);
+        assertThat(ownersClone.json().getInt("member_count")).isEqualTo(1);
+        Reply membersOwnClone = member.api().post("/api/groups/" + copy.getString("id") + ":clone", null);
+        assertThat(membersOwnClone.json().getInt("member_count")).as("the member owns the copy: its members come along").isEqualTo(2);
+        assertThat(owner.api().get("/api/groups/" + membersOwnClone.json().getString("id")).json().getString("my_role")).isEqualTo("member");
     }
 
     @Test

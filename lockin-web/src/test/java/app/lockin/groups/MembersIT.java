@@ -34,7 +34,7 @@ class MembersIT {
         JsonObject added = Fixtures.member(owner, id, member, "member");
 
         assertThat(added.keySet()).containsExactlyInAnyOrder("user_id", "display_name", "avatar_url", "role",
-                "override_period_target_minutes", "joined_at", "streak", "best_streak");
+                "override_period_target_minutes", "joined_at", "streak", "best_streak", "hidden_from_leaderboard");
         assertThat(added.getString("display_name")).isEqualTo("Marie");
         assertThat(added.isNull("override_period_target_minutes")).isTrue();
 

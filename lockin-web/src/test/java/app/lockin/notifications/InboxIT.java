@@ -89,7 +89,46 @@ class InboxIT {
         Reply sent = invite(owner, id, "{\"email\": \"" + email.toUpperCase() + "\"}");
 
         assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
-        assertProblem(invite(owner, id, "{\"email\": \"nobody-" + UUID.randomUUID() + "@example.org\"}"), 404);
+    }
+
+    @Test
+    void anInviteByEmailAnswersTheSameWithoutAnAccountAndWaitsForItsSignUp() {
+        User owner = User.random();
+        User known = User.random();
+        String knownEmail = known.username() + "@example.org";
+        var mint = TestEnvironment.mint();
+        Api.withToken(mint.sign(mint.id(known.subject(), known.username(), knownEmail, null, java.time.Duration.ofMinutes(5)).build()))
+                .get("/api/me");
+        String id = Fixtures.group(owner).getString("id");
+
+        Reply toAccount = invite(owner, id, "{\"email\": \"" + knownEmail + "\"}");
+        User newcomer = User.random();
+        String newEmail = "Newcomer-" + newcomer.username() + "@example.org";
+        Reply toNobody = invite(owner, id, "{\"email\": \"" + newEmail + "\"}");
+        assertThat(toNobody.status()).as(toNobody.toString()).isEqualTo(toAccount.status()).isEqualTo(201);
+        assertThat(toNobody.json().keySet()).isEqualTo(toAccount.json().keySet());
+        for (String same : List.of("kind", "status", "title", "body", "group_id", "actor_id", "read_at")) {
+            assertThat(toNobody.json().get(same)).as(same).isEqualTo(toAccount.json().get(same));
+        }
+        assertThat(toNobody.header("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/notifications/" + toNobody.json().getString("id")));
+        assertProblem(invite(owner, id, "{\"email\": \"" + newEmail.toLowerCase() + "\"}"), 409);   // waiting already
+        assertProblem(invite(owner, id, "{\"email\": \"" + knownEmail + "\"}"), 409);                // pending already
+
+        // the address signs up (verified): the invite is in their inbox, under the id answered, and can be accepted
+        Api newcomers = Api.withToken(mint.sign(mint.id(newcomer.subject(), newcomer.username(), newEmail.toUpperCase(), null,
+                java.time.Duration.ofMinutes(5)).build()));
+        assertThat(newcomers.get("/api/me").status()).isEqualTo(200);
+        Reply inbox = newcomers.get("/api/notifications");
+        assertThat(inbox.jsonArray()).hasSize(1);
+        JsonObject delivered = inbox.jsonArray().getJsonObject(0);
+        assertThat(delivered.getString("id")).isEqualTo(toNobody.json().getString("id"));
+        assertThat(delivered.getString("title")).isEqualTo(toNobody.json().getString("title"));
+        Reply accepted = newcomers.post("/api/invites/" + delivered.getString("id") + ":accept", null);
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+
+        // an archived group's invites neither wait nor are delivered
+        Fixtures.archive(owner, id);
+        assertProblem(invite(owner, id, "{\"email\": \"later-" + UUID.randomUUID() + "@example.org\"}"), 409);
     }
 
     @Test

@@ -4,6 +4,9 @@ import static app.lockin.testing.Problems.assertInvalid;
 import static app.lockin.testing.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 import app.lockin.testing.Api;
@@ -33,6 +36,21 @@ class ErrorsIT {
         Reply reply = User.random().api().send("PATCH", "/api/me", "application/json", null);
         assertThat(reply.status()).isIn(400, 422);
         assertProblem(reply, reply.status());
+    }
+
+    @Test
+    void bodiesOverOneMebibyteAre413WithoutNginxAndNothingIsWritten() {
+        User user = User.random();
+        String big = "{\"name\": \"" + "x".repeat(1 << 20) + "\"}";
+        assertProblem(user.api().post("/api/groups", big), 413);
+        assertProblem(user.api().withHeader("Idempotency-Key", "big-" + UUID.randomUUID()).post("/api/groups", big), 413);
+        assertProblem(user.api().sendChunked("POST", "/api/groups", "application/json", big.getBytes(StandardCharsets.UTF_8)), 413);
+        assertProblem(user.api().sendChunked("PATCH", "/api/me", "application/json", big.getBytes(StandardCharsets.UTF_8)), 413);
+        assertThat(user.api().get("/api/groups").jsonArray()).isEmpty();
+        // just under the limit: read, and refused for what it says (the name is too long)
+        String under = "{\"name\": \"" + "x".repeat((1 << 20) - 100) + "\"}";
+        assertThat(user.api().sendChunked("POST", "/api/groups", "application/json", under.getBytes(StandardCharsets.UTF_8)).status())
+                .isEqualTo(422);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package app.lockin.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -77,6 +78,12 @@ public final class Api {
             request.header("Content-Type", contentType);
         }
         return send(request);
+    }
+
+    /** A body of unknown length: sent chunked, without Content-Length. */
+    public Reply sendChunked(String method, String path, String contentType, byte[] body) {
+        return send(request(path).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
     }
 
     /** A request without a body, with an Origin (when not null) and extra headers as name, value pairs. */
