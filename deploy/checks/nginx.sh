@@ -109,10 +109,18 @@ check_tls_bodies_and_paths() {
   check "a 20,000-character path reaches the upstream (large_client_header_buffers 64k): $code" test "$code" = 200
 }
 check_tls_health_and_metrics() {
+  local path code
   check "/health/ready proxied" grep -q 'uri=/health/ready' <<<"$(curl -sk "$HTTPS/health/ready")"
   check "/metrics from this host: proxied (200)" test "$(status_of "$HTTPS/metrics")" = 200
   check "/metrics through a load balancer (X-Forwarded-For): 403" \
     test "$(status_of -H 'X-Forwarded-For: 203.0.113.9' "$HTTPS/metrics")" = 403
+  # a Java server reads these as /metrics (a path parameter after ..), nginx as other paths
+  for path in '/x/..;/metrics' '/api/..;/metrics' '/x/..%3B/metrics' '/x/..%3b/metrics' '/health/..;/metrics' '/metrics;x'; do
+    code=$(status_of --path-as-is -H 'X-Forwarded-For: 203.0.113.9' "$HTTPS$path")
+    check "$path through a load balancer: refused ($code), never proxied" bash -c "[[ $code == 400 || $code == 403 ]]"
+  done
+  check "/x/..;/metrics: the 400 is problem+json" \
+    jq -e '.status == 400' <<<"$(curl -sk --path-as-is "$HTTPS/x/..;/metrics")"
 }
 check_tls_access_log() {
   local logs=$WORK/nginx-tls.run/logs
@@ -168,7 +176,7 @@ check_stream_location_settings() { # SNIPPET
   check "stream location: proxy_read_timeout ${read_timeout:-?}s, above two of the contract's longest ping interval (2 x 20 s)" \
     test "${read_timeout:-0}" -gt 40
   # shellcheck disable=SC2016 # nginx's $request_uri, matched literally
-  check "stream location: the same path check as the others" contains_fixed "$block" 'if ($request_uri !~* "^(?>[^%?]'
+  check "stream location: the same path check as the others" contains_fixed "$block" 'if ($request_uri !~* "^(?>[^%?;]'
   check "stream location: no add_header/proxy_set_header of its own (the server level's are inherited)" \
     bash -c "! grep -Eq 'add_header|proxy_set_header' '$block'"
 }

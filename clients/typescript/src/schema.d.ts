@@ -455,7 +455,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The group's join links, newest first (revoked and expired ones included); owner and admins */
+        /**
+         * The group's join links, newest first (revoked and expired ones included); owner and admins
+         * @description Every link of the group with its uses so far; plain members 403, anyone not in the group 404.
+         */
         get: operations["listJoinLinks"];
         put?: never;
         /**
@@ -482,7 +485,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One join link of the group; owner and admins */
+        /**
+         * One join link of the group; owner and admins
+         * @description What the Location of a new link points to. Plain members 403; anyone not in the group, or a link of another group, 404.
+         */
         get: operations["getJoinLink"];
         put?: never;
         post?: never;
