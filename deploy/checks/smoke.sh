@@ -39,12 +39,26 @@ smoke_database() {
 # (The dev launcher's issuer stands in for Cognito here.) Then deploy.sh
 # again, which points nginx at the new LOCKIN_PORT.
 smoke_configure() {
-  local db_url
-  db_url="$(sed -n 's/^DATABASE_URL=//p' "$WORK/db.log")?sslmode=require"
+  local app_url migration_url
+  # two roles, as README "Database roles" sets them up on RDS: the migrations'
+  # owns the database, the application's may only read and write rows
+  if psql "postgresql://postgres@localhost:$DB_PORT/postgres" -qAtX -v ON_ERROR_STOP=1 > "$WORK/roles.out" 2>&1 <<'SQL'
+create role lockin_migrator login password 'smoke-migrator';
+create role lockin_app login password 'smoke-app';
+alter database lockin owner to lockin_migrator;
+\c lockin
+alter schema public owner to lockin_migrator;
+SQL
+  then ok "two database roles: lockin_migrator owns the database, lockin_app for the application"
+  else not_ok "the two database roles"; indent "$WORK/roles.out"
+  fi
+  app_url="postgresql://lockin_app:smoke-app@localhost:$DB_PORT/lockin?sslmode=require"
+  migration_url="postgresql://lockin_migrator:smoke-migrator@localhost:$DB_PORT/lockin?sslmode=require"
   mkdir -p "$WORK/devstate"
   TOKEN=$(java -Dlockin.home="$WORK/devstate" -cp "$DEV_CP" app.lockin.dev.Launcher token smoke-user 2>/dev/null || true)
   APP_PORT=$(free_port)
-  sed -i -e "s|^DATABASE_URL=.*|DATABASE_URL=$db_url|" -e "s|^LOCKIN_PORT=.*|LOCKIN_PORT=$APP_PORT|" \
+  sed -i -e "s|^DATABASE_URL=.*|DATABASE_URL=$app_url|" -e "s|^DATABASE_MIGRATION_URL=.*|DATABASE_MIGRATION_URL=$migration_url|" \
+         -e "s|^LOCKIN_DB_APP_ROLE=.*|LOCKIN_DB_APP_ROLE=lockin_app|" -e "s|^LOCKIN_PORT=.*|LOCKIN_PORT=$APP_PORT|" \
          -e 's/^COGNITO_/# COGNITO_/' "$S/etc/lockin/lockin.env"
   cat >> "$S/etc/lockin/lockin.env" <<ENV
 LOCKIN_JWT_ISSUER=https://lockin.localhost/dev
@@ -143,6 +157,16 @@ check_through_nginx() {
     check "through nginx: /api/sessions/$hostile answers $code with a problem" bash -c \
       "[[ $code == 4* ]] && grep -qi '^content-type: application/problem+json' '$WORK/hostile-h.txt' && jq -e '.status == $code' '$WORK/hostile.json' >/dev/null"
   done
+  check "the schema belongs to the migrations' role (every table of public)" bash -c \
+    "[[ \$(psql 'postgresql://postgres@localhost:$DB_PORT/lockin' -tAX -c \"select count(*) from pg_tables where schemaname = 'public' and tableowner <> 'lockin_migrator'\") == 0 ]]"
+  check "the application connects as lockin_app only" bash -c \
+    "[[ \$(psql 'postgresql://postgres@localhost:$DB_PORT/lockin' -tAX -c \"select count(*) from pg_stat_activity where application_name = 'lockin' and usename <> 'lockin_app'\") == 0 ]]"
+  check "lockin_app cannot create a table" bash -c \
+    "! psql 'postgresql://lockin_app@localhost:$DB_PORT/lockin' -qtAX -c 'create table smoke_probe (x int)' 2>/dev/null"
+  check "lockin_app cannot drop or alter a table, nor read Flyway's history" bash -c \
+    "! psql 'postgresql://lockin_app@localhost:$DB_PORT/lockin' -qtAX -c 'drop table time_logs' 2>/dev/null \
+     && ! psql 'postgresql://lockin_app@localhost:$DB_PORT/lockin' -qtAX -c 'alter table groups add column x int' 2>/dev/null \
+     && ! psql 'postgresql://lockin_app@localhost:$DB_PORT/lockin' -qtAX -c 'select 1 from flyway_schema_history' 2>/dev/null"
   check "the application's database connections use TLS (sslmode=require)" bash -c \
     "[[ \$(psql 'postgresql://postgres@localhost:$DB_PORT/lockin' -tAX -c \"select count(*) from pg_stat_ssl s join pg_stat_activity a using (pid) where a.application_name = 'lockin' and s.ssl\") -gt 0 ]]"
   sleep 0.5

@@ -241,6 +241,8 @@ public final class Launcher {
             var result = org.flywaydb.core.Flyway.configure(Launcher.class.getClassLoader())
                     .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
                     .locations("classpath:db/migration")
+                    // the application's role, when it is not this one (db/migration/afterMigrate.sql)
+                    .placeholders(java.util.Map.of("lockin_app_role", env.getOrDefault("LOCKIN_DB_APP_ROLE", "").strip()))
                     .load()
                     .migrate();
             System.out.println("Schema at version " + (result.targetSchemaVersion == null

@@ -1,5 +1,7 @@
 package app.lockin.database;
 
+import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -11,8 +13,12 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -47,14 +53,36 @@ public class Migrations {
     @Resource(lookup = DATA_SOURCE)
     DataSource dataSource;
 
+    /**
+     * Where the migrations run: {@code DATABASE_MIGRATION_URL} (a role that
+     * owns the schema) when set, so that the application's own role
+     * ({@code DATABASE_URL}) needs no right to change it; else the
+     * application's data source (one role for both: development, tests).
+     */
+    @Inject
+    @ConfigProperty(name = "DATABASE_MIGRATION_URL")
+    Optional<String> migrationUrl;
+
+    /** The application's role, granted what it needs after each migration run by another role (afterMigrate.sql). */
+    @Inject
+    @ConfigProperty(name = "LOCKIN_DB_APP_ROLE")
+    Optional<String> appRole;
+
     @PostConstruct
     void migrate() {
-        MigrateResult result = Flyway.configure(getClass().getClassLoader())
-                .dataSource(dataSource)
+        FluentConfiguration flyway = Flyway.configure(getClass().getClassLoader())
                 .locations("classpath:db/migration")
                 .baselineOnMigrate(false)
-                .load()
-                .migrate();
+                .placeholders(Map.of("lockin_app_role", appRole.map(String::strip).orElse("")));
+        Optional<DatabaseUrl> owner = migrationUrl.filter(url -> !url.isBlank()).map(DatabaseUrl::parse);
+        if (owner.isPresent()) {
+            flyway.dataSource(owner.get().jdbcUrl(), owner.get().user().orElse(null), owner.get().password().orElse(null));
+            LOG.info(() -> "Migrating as the role of DATABASE_MIGRATION_URL"
+                    + appRole.map(role -> "; granting the application's role " + role.strip() + " what it needs").orElse(""));
+        } else {
+            flyway.dataSource(dataSource);
+        }
+        MigrateResult result = flyway.load().migrate();
         LOG.info(() -> "Database schema at version " + (result.targetSchemaVersion == null
                 ? result.initialSchemaVersion : result.targetSchemaVersion)
                 + " (" + result.migrationsExecuted + " migrations applied now)");

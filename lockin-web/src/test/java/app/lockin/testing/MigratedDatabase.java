@@ -43,6 +43,7 @@ public final class MigratedDatabase implements BeforeAllCallback, ParameterResol
         Flyway.configure(MigratedDatabase.class.getClassLoader())
                 .dataSource(TestDatabase.jdbcUrl(DATABASE), "postgres", null)
                 .locations("classpath:db/migration")
+                .placeholders(java.util.Map.of("lockin_app_role", ""))   // one role (afterMigrate.sql)
                 .load()
                 .migrate();
         migrated = true;
