@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # ./lockin bench: LockIN's benchmark, unattended (see BENCHMARKS.md).
 #
-#   ./lockin bench [--10m] [--duration S] [--warmup S] [--connections N] [--jfr] [--keep] [--no-docs]
+#   ./lockin bench [--10m] [--duration S] [--warmup S] [--min-warmup S] [--connections N] [--jfr] [--keep] [--no-docs]
 #                  [--only LIST] [--live-streams N] [--live-rate R] [--live-duration S] [--live-hot H]
 #
 #   --10m          also the 10 M time-log scale (progress cost, history, stats, startup; ~25 minutes more)
 #   --duration S   seconds each measured load runs (default 30); every figure is the median of 3 runs
 #   --warmup S     most seconds of warm-up load before a scenario is measured (default 120): 10 s
 #                  chunks with a 3 s pause after each, until two chunks in a row bring no new high
-#                  by more than 5 % (results thrown away)
+#                  by more than 5 % (results thrown away), after --min-warmup S (default 90) at least
 #   --connections  concurrent connections of wrk and of pgbench (default 32)
 #   --jfr          record a Java Flight Recording of the server at the 1 M scale (in the results)
 #   --keep         keep the database's data folder at the end (it is removed otherwise)

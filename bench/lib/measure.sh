@@ -21,7 +21,9 @@ sample_rss() { while sleep 0.5; do ps -o rss= -p "$SERVER_PID" 2>/dev/null >>"$R
 
 # Warm-up in chunks with a short idle pause after each: on two cores under full load the JIT's
 # compiler threads starve, and the pause lets them compile what queued up. Warm = a plateau:
-# two chunks in a row without a new high by more than $STABLE_PERCENT %.
+# two chunks in a row without a new high by more than $STABLE_PERCENT %, after at least
+# $WARMUP_MIN seconds (earlier plateaus were seen to be the JIT's: the measured runs after them
+# kept rising by 40 %).
 warm_up() {   # name scenario users_file threads [extra args]
   local name=$1 scenario=$2 users=$3 threads=$4; shift 4
   local out best=0 flat=0 rps chunk
@@ -35,7 +37,7 @@ warm_up() {   # name scenario users_file threads [extra args]
     else
       flat=$((flat + 1))
     fi
-    if [[ $flat -ge 2 ]]; then
+    if [[ $flat -ge 2 && $((chunk * WARMUP_CHUNK)) -ge $WARMUP_MIN ]]; then
       echo "  warm after $((chunk * WARMUP_CHUNK)) s of load (best chunk ${best} req/s, then $flat without a new high)"
       return 0
     fi

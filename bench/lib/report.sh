@@ -152,7 +152,7 @@ update_docs() {
     echo "Machine: $CORES cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(free -g | awk '/^Mem:/ {print $2}') GiB memory;"
     echo "$(java -version 2>&1 | head -n 1); PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'); $(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}');"
     echo "$(grep -o -m 1 'Payara Micro [0-9.]* (build [0-9]*)' "$RESULTS/server-$MAIN_SCALE.log" || echo 'Payara Micro'), \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS_NOTE)."
-    echo "Each figure is the median of $RUNS measured runs after a warm-up that lasts until two 10 s chunks in a row bring no new high by more than ${STABLE_PERCENT} %;"
+    echo "Each figure is the median of $RUNS measured runs after a warm-up that lasts until two 10 s chunks in a row bring no new high by more than ${STABLE_PERCENT} % (and at least ${WARMUP_MIN} s, \`--min-warmup\`);"
     echo "spread = (max − min) / median of the $RUNS. CPU used by other processes during the measured loads: at most ${DISTURBANCE} % of the machine."
     echo
     cat "$RESULTS/table.md"

@@ -11,6 +11,7 @@ MAIN_SCALE=1000000
 DURATION=30
 WARMUP=120
 WARMUP_CHUNK=10
+WARMUP_MIN=90      # a plateau before this many seconds (capped by WARMUP) is the JIT's, not the server's
 STABLE_PERCENT=5   # two warm-up chunks this close in throughput: warm
 RUNS=3             # measured runs per figure (median reported, spread = (max - min) / median)
 CONNECTIONS=32
@@ -35,6 +36,7 @@ parse_options() {
       --10m) ten_m=true ;;
       --duration) DURATION=$2; shift ;;
       --warmup) WARMUP=$2; shift ;;
+      --min-warmup) WARMUP_MIN=$2; shift ;;
       --connections) CONNECTIONS=$2; shift ;;
       --jfr) JFR=true ;;
       --keep) KEEP=true ;;
