@@ -27,8 +27,9 @@ create index join_links_group_idx on join_links (group_id, created_at desc);
 comment on table join_links is
     'Links that add whoever uses them to a group as a member: until expires_at, at most max_uses times, unless revoked.';
 
--- Like every write to an archived group: no new link (409).
-create function join_links_before_insert() returns trigger
+-- A new row that lets people into a group (a link here, a waiting invite in
+-- V16): not for an archived group (409, like every write to one).
+create function refuse_when_group_archived() returns trigger
     language plpgsql
 as $$
 begin
@@ -40,4 +41,4 @@ end;
 $$;
 
 create trigger join_links_before_insert before insert on join_links
-    for each row execute function join_links_before_insert();
+    for each row execute function refuse_when_group_archived();

@@ -76,16 +76,5 @@ end;
 $$;
 
 -- As an invite in an inbox (notifications_before_write): none to an archived group.
-create function email_invites_before_insert() returns trigger
-    language plpgsql
-as $$
-begin
-    if exists (select 1 from groups where id = new.group_id and status = 'archived' for share) then
-        raise exception 'The group is archived: it takes no new members.' using errcode = 'LI409';
-    end if;
-    return new;
-end;
-$$;
-
 create trigger email_invites_before_insert before insert on email_invites
-    for each row execute function email_invites_before_insert();
+    for each row execute function refuse_when_group_archived();

@@ -83,15 +83,7 @@ public class Members {
         Membership me = pair.me();
         Membership target = pair.target();
         if (target != me) {
-            if (!me.managesMembers()) {
-                throw new Forbidden("Only the group's owner and admins can change members.");
-            }
-            if (target == null) {
-                throw new NotFound(MEMBER_NOT_FOUND);
-            }
-            if (!me.manages(target)) {
-                throw new Forbidden("Admins can only change plain members.");
-            }
+            requireManages(me, target, "change");
         }
         MemberSettings settings = change.apply(MemberSettings.of(target));
         if (settings.hiddenFromLeaderboard() != target.isHiddenFromLeaderboard()) {
@@ -108,6 +100,22 @@ public class Members {
         }
         em.flush();
         return MemberResponse.of(em, target);
+    }
+
+    /**
+     * Someone else's membership: only the owner and admins {@code act} on
+     * members, admins on plain members only (403); 404 when there is none.
+     */
+    private static void requireManages(Membership me, Membership target, String act) {
+        if (!me.managesMembers()) {
+            throw new Forbidden("Only the group's owner and admins can " + act + " members.");
+        }
+        if (target == null) {
+            throw new NotFound(MEMBER_NOT_FOUND);
+        }
+        if (!me.manages(target)) {
+            throw new Forbidden("Admins can only " + act + " plain members.");
+        }
     }
 
     private static void changeRole(Membership me, Membership target, MemberRole newRole) {
@@ -136,15 +144,7 @@ public class Members {
                 throw new Conflict("The owner cannot leave the group: transfer the ownership first.");
             }
         } else {
-            if (!me.managesMembers()) {
-                throw new Forbidden("Only the group's owner and admins can remove members.");
-            }
-            if (target == null) {
-                throw new NotFound(MEMBER_NOT_FOUND);
-            }
-            if (!me.manages(target)) {
-                throw new Forbidden("Admins can only remove plain members.");
-            }
+            requireManages(me, target, "remove");
         }
         em.remove(target);
         em.flush();
