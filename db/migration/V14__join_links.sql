@@ -19,7 +19,8 @@ create table join_links (
     revoked_at  timestamptz,
     created_at  timestamptz not null default now(),
     constraint join_links_uses_within_max check (max_uses is null or uses <= max_uses),
-    constraint join_links_expire_after_creation check (expires_at > created_at)
+    constraint join_links_expire_after_creation check (expires_at > created_at),
+    constraint join_links_last_at_most_90_days check (expires_at <= created_at + interval '90 days')
 );
 
 create index join_links_group_idx on join_links (group_id, created_at desc);

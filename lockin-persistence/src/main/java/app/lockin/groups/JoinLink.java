@@ -14,7 +14,6 @@ import jakarta.persistence.Table;
 
 import app.lockin.database.Labels;
 import app.lockin.rules.Gone;
-import app.lockin.rules.Invalid;
 
 /**
  * A link that adds whoever uses it to a group as a member: until it expires,
@@ -33,8 +32,6 @@ public class JoinLink {
 
     /** How long a link lasts when its creator does not say. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofDays(7);
-    /** The longest a link may last. */
-    public static final Duration MAX_LIFETIME = Duration.ofDays(90);
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int CODE_BYTES = 24;
@@ -72,17 +69,11 @@ public class JoinLink {
 
     /**
      * A new link of the group by its creator at {@code now}, lasting until
-     * {@code expiresAt} (null: {@link #DEFAULT_LIFETIME}), which must be in
-     * the future and at most {@link #MAX_LIFETIME} away.
+     * {@code expiresAt} (null: {@link #DEFAULT_LIFETIME}); the database
+     * holds it to the future and at most 90 days away (join_links checks).
      */
     public static JoinLink create(UUID groupId, UUID creator, Instant expiresAt, Integer maxUses, Instant now) {
         Instant until = expiresAt == null ? now.plus(DEFAULT_LIFETIME) : expiresAt;
-        if (!until.isAfter(now)) {
-            throw new Invalid("expires_at", "must be in the future");
-        }
-        if (until.isAfter(now.plus(MAX_LIFETIME))) {
-            throw new Invalid("expires_at", "must be at most " + MAX_LIFETIME.toDays() + " days away");
-        }
         JoinLink link = new JoinLink();
         link.id = UUID.randomUUID();
         link.groupId = groupId;

@@ -30,12 +30,15 @@ final class RefusedValues {
             Map.entry("profiles_avatar_url_length", new FieldError("avatar_url", "must have at most 2048 characters")),
             Map.entry("time_logs_end_after_start", new FieldError("ended_at", "must be after started_at")),
             Map.entry("time_logs_manual_at_most_24h",
-                    new FieldError("ended_at", "must be at most 24 hours after started_at for a manual log")));
+                    new FieldError("ended_at", "must be at most 24 hours after started_at for a manual log")),
+            Map.entry("join_links_expire_after_creation", new FieldError("expires_at", "must be in the future")),
+            Map.entry("join_links_last_at_most_90_days", new FieldError("expires_at", "must be at most 90 days away")));
 
     /** What a unique constraint or index means when a request would break it. */
     private static final Map<String, String> DUPLICATES = Map.of(
             "group_members_group_user_key", "This person is already a member of the group.",
-            "notifications_one_pending_invite", "This person already has a pending invite to the group.");
+            "notifications_one_pending_invite", "This person already has a pending invite to the group.",
+            "email_invites_one_per_group_and_email", "This address already has a pending invite to the group.");
 
     private RefusedValues() {
     }

@@ -3,6 +3,7 @@ package app.lockin.progress;
 import static app.lockin.testing.Problems.assertInvalid;
 import static app.lockin.testing.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -536,7 +537,9 @@ class HistoryIT {
                 logged(id, owner, day.plusSeconds(7200), day.plusSeconds(7200 + 25 * 60));
                 return null;
             });
-            Thread.sleep(500);
+            // the log's transaction waits on the group's advisory lock (held by the sealing transaction)
+            await().atMost(Duration.ofSeconds(10)).until(() -> SQL.count("select count(*) from pg_stat_activity"
+                    + " where wait_event_type = 'Lock' and wait_event = 'advisory' and datname = current_database()") > 0);
             assertThat(late.isDone()).as("the log waits for the sealing").isFalse();
             sealer.commit();
             late.get();
@@ -552,14 +555,9 @@ class HistoryIT {
 
     /** Waits for the group's final periods to be sealed (in the background, after a page computed them). */
     private static void awaitSealed(String groupId, long finals) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(20);
-        String count = "select count(*) from period_boards where group_id = ?::uuid";
-        while (SQL.count(count, groupId) < finals) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(SQL.count(count, groupId) + " of " + finals + " final periods sealed");
-            }
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                SQL.count("select count(*) from period_boards where group_id = ?::uuid", groupId))
+                .as("final periods sealed").isGreaterThanOrEqualTo(finals));
     }
 
     @Test
