@@ -7,6 +7,7 @@
 #   - clock cycles run through nginx while one instance is killed with SIGKILL:
 #     every write the API acknowledged is in the database, and the other
 #     instance keeps serving.
+# fair use (issue 14): one caller's limit (invites) holds across both instances;
 # and the live updates (issue 12, Server-Sent Events), through the real nginx
 # site of deploy/nginx (its stream location):
 #   - a subscriber on one instance sees a write made on the other within 1 s
@@ -210,7 +211,7 @@ CLIENT=lockin-dev-client
 # --- two instances in one data grid -------------------------------------------
 start_instance() { # name port
   DATABASE_URL=$DATABASE_URL LOCKIN_JWT_ISSUER=$ISSUER LOCKIN_JWKS_LOCATION=$JWKS COGNITO_CLIENT_ID=$CLIENT \
-  LOCKIN_ARCHIVE_SCHEDULE=2s \
+  LOCKIN_ARCHIVE_SCHEDULE=2s LOCKIN_RATE_LIMITS="writes=100000/1m, streams=1000/1h" \
     java -Xmx384m -XX:+UseSerialGC -Duser.timezone=UTC -Dmp.health.default.readiness.empty.response=DOWN \
       -jar lockin-web/target/payara-micro.jar --deploy lockin-web/target/lockin.war --contextroot / \
       --port "$2" --name "$1" --clustername "lockin-cluster-test" \
@@ -301,6 +302,43 @@ json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[
 A=http://127.0.0.1:$PORT_A
 B=http://127.0.0.1:$PORT_B
 NGINX=http://127.0.0.1:$PROXY
+
+# --- fair use: one caller's limits, shared by both instances --------------------
+# The instances run with LOCKIN_RATE_LIMITS="writes=100000/1m, streams=1000/1h"
+# (the clock load and the streams of the checks below need more than one
+# person's defaults) and the default 30 invites an hour: one caller's invites,
+# sent alternately to alpha and beta, pass 30 times; the 31st is 429 on each.
+FAIR=$(token fair-use)
+FAIR_ID=$(api "$FAIR" GET "$A/api/me" | json_field id)
+FAIR_GROUP=$(api "$FAIR" POST "$A/api/groups" "$(python3 -c 'import datetime as d; e = d.datetime.now(d.timezone.utc) + d.timedelta(days=14)
+print("{\"name\": \"Fair use\", \"end_at\": \"%s\", \"timezone\": \"UTC\", \"period\": \"daily\", \"period_target_minutes\": 60}" % e.isoformat())')" | json_field id)
+invite() { # BASE N: the status of an invite by email; headers in $WORK/fair-headers.txt
+  curl -s -m 10 -D "$WORK/fair-headers.txt" -o "$WORK/fair-body.json" -w '%{http_code}' -X POST \
+    -H "Authorization: Bearer $FAIR" -H 'Content-Type: application/json' \
+    --data "{\"email\": \"fair-use-$2@example.org\"}" "$1/api/groups/$FAIR_GROUP:invite"
+}
+header() { grep -i "^$1:" "$WORK/fair-headers.txt" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+for i in $(seq 30); do
+  if (( i % 2 )); then base=$A; else base=$B; fi
+  code=$(invite "$base" "$i")
+  [[ $code == 201 ]] || fail "invite $i on $base: HTTP $code, expected 201 (see $WORK/fair-body.json)"
+done
+[[ $(header RateLimit) == *'"invites";r=0;'* ]] || fail "after 30 invites RateLimit says: $(header RateLimit)"
+for base in "$A" "$B"; do
+  code=$(invite "$base" 31)
+  [[ $code == 429 ]] || fail "the 31st invite on $base: HTTP $code, expected 429"
+  grep -q '"status":429' "$WORK/fair-body.json" || fail "the 429 on $base is not a problem: $(cat "$WORK/fair-body.json")"
+  retry=$(header Retry-After)
+  if ! [[ $retry =~ ^[0-9]+$ ]] || (( retry < 1 || retry > 120 )); then fail "Retry-After on $base: '$retry'"; fi
+  [[ $(header RateLimit-Policy) == '"writes";q=100000;w=60, "invites";q=30;w=3600' ]] \
+    || fail "RateLimit-Policy on $base: $(header RateLimit-Policy)"
+  [[ $(header RateLimit) == *'"invites";r=0;'* ]] || fail "RateLimit on $base: $(header RateLimit)"
+done
+waiting=$(sql "select count(*) from email_invites where group_id = '$FAIR_GROUP'")
+[[ $waiting == 30 ]] || fail "$waiting invites are waiting, expected 30 (the refused ones must do nothing)"
+buckets=$(sql "select count(*) from fair_use_buckets where id like 'invites/%/$FAIR_ID'")
+[[ $buckets == 1 ]] || fail "$buckets invite buckets for the caller, expected 1"
+check "one caller's 30 invites an hour hold across both instances: 30 sent alternately to alpha and beta passed, the 31st was 429 on each (Retry-After ${retry} s, RateLimit \"invites\";r=0), nothing more was sent; one bucket row in PostgreSQL"
 LIVE_OWNER=$(token live-owner)
 LIVE_MEMBER=$(token live-member)
 MEMBER_ID=$(api "$LIVE_MEMBER" GET "$NGINX/api/me" | json_field id)

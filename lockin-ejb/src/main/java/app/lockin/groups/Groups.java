@@ -7,12 +7,15 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.database.Labels;
+import app.lockin.limits.FairUse;
+import app.lockin.limits.Limit;
 import app.lockin.notifications.Notification;
 import app.lockin.profiles.Profile;
 import app.lockin.rules.Conflict;
@@ -39,6 +42,9 @@ public class Groups {
 
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
+
+    @EJB
+    FairUse fairUse;
 
     /** A new group with the caller as its owner member. */
     public GroupResponse create(UUID caller, NewGroup request) {
@@ -129,18 +135,22 @@ public class Groups {
      */
     public GroupResponse cloneGroup(UUID caller, UUID groupId) {
         Membership me = Access.member(em, groupId, caller);
+        List<UUID> invited = me.isOwner() ? List.of() : em.createNamedQuery(Membership.OF_GROUP, Membership.class)
+                .setParameter("groupId", groupId)
+                .getResultStream()
+                .map(Membership::userId)
+                .filter(other -> !other.equals(caller))
+                .toList();
+        // each invite counts against the caller's invites as if sent one by one: past the limit, 429 and no copy
+        fairUse.take(caller, Limit.INVITES, invited.size());
         UUID copy = (UUID) em.createNativeQuery("select clone_group(?1, ?2)")
                 .setParameter(1, groupId)
                 .setParameter(2, caller)
                 .getSingleResult();
-        if (!me.isOwner()) {
+        if (!invited.isEmpty()) {
             Group group = em.find(Group.class, copy);
             String actorName = em.find(Profile.class, caller).displayName();
-            em.createNamedQuery(Membership.OF_GROUP, Membership.class)
-                    .setParameter("groupId", groupId)
-                    .getResultStream()
-                    .filter(other -> !other.userId().equals(caller))
-                    .forEach(other -> em.persist(Notification.invite(group, other.userId(), caller, actorName)));
+            invited.forEach(other -> em.persist(Notification.invite(group, other, caller, actorName)));
             em.flush();
         }
         return get(caller, copy);

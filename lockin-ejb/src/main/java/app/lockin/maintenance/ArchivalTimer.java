@@ -19,12 +19,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import app.lockin.config.Durations;
 import app.lockin.idempotency.IdempotencyKeys;
+import app.lockin.limits.FairUse;
 import app.lockin.sessions.RunawayGuard;
 
 /**
  * The server's clockwork: one non-persistent {@code @Schedule} tick every
  * {@link #TICK} on each instance. Every tick runs the runaway guard; the
- * archival (with the purge of expired idempotency keys) runs on the tick
+ * archival (with the purge of expired idempotency keys and of full
+ * fair-use buckets) runs on the tick
  * that finds it due by {@code LOCKIN_ARCHIVE_SCHEDULE} (an ISO-8601 duration
  * such as {@code PT5M}, or {@code 30s}, {@code 5m}, {@code 1h}; default five
  * minutes; {@code off} disables it), by the database's clock, and only one
@@ -53,6 +55,9 @@ public class ArchivalTimer {
 
     @EJB
     MaintenanceJobs jobs;
+
+    @EJB
+    FairUse fairUse;
 
     @Inject
     @ConfigProperty(name = "LOCKIN_ARCHIVE_SCHEDULE", defaultValue = "PT5M")
@@ -100,6 +105,11 @@ public class ArchivalTimer {
             idempotencyKeys.purgeExpired();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Purging expired idempotency keys failed: {0}", e.getMessage());
+        }
+        try {
+            fairUse.purgeExpired();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Purging full fair-use buckets failed: {0}", e.getMessage());
         }
     }
 

@@ -24,6 +24,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriBuilder;
 
+import app.lockin.limits.Counted;
+import app.lockin.limits.Limit;
 import app.lockin.notifications.NotificationResponse;
 import app.lockin.rest.Paging;
 import app.lockin.rest.Representation;
@@ -104,6 +106,7 @@ public class GroupsResource {
 
     @POST
     @Path(ID + ":invite")
+    @Counted(Limit.INVITES)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response invite(@PathParam("id") UUID id, InviteRequest request) {
         var invite = invites.invite(CallerToken.profileOf(security), id, Optional.ofNullable(request.recipientId()),

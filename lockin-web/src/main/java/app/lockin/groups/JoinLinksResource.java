@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
+import app.lockin.limits.Counted;
+import app.lockin.limits.Limit;
 import app.lockin.rest.OptionalBody;
 import app.lockin.rest.Representation;
 import app.lockin.security.CallerToken;
@@ -36,6 +38,7 @@ public class JoinLinksResource {
 
     /** The body may be left out: a link for seven days with no limit of uses. */
     @POST
+    @Counted(Limit.INVITES)
     public Response create(@PathParam("id") UUID groupId,
             @OptionalBody @Valid @Representation(JoinLinkResponse.class) NewJoinLink request) {
         JoinLinkResponse created = links.create(CallerToken.profileOf(security), groupId, request);

@@ -11,6 +11,8 @@ import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import app.lockin.limits.FairUse;
+import app.lockin.limits.Limit;
 import app.lockin.rules.Unavailable;
 import app.lockin.security.CallerToken;
 
@@ -47,6 +49,9 @@ public class LiveStreams {
     LiveExecutor executor;
 
     @Inject
+    FairUse fairUse;
+
+    @Inject
     LiveStreams(@ConfigProperty(name = "LOCKIN_MAX_STREAMS") Optional<Integer> maxStreams) {
         this.maxStreams = maxStreams.orElseGet(() -> fittingInHeap(Runtime.getRuntime().maxMemory()));
     }
@@ -76,15 +81,30 @@ public class LiveStreams {
         open(new Subscriber(sink, executor.writer(), caller.profileId(), caller.validUntil(), null), mine::open);
     }
 
+    /**
+     * Opens the stream if the caller has a place left under their limit of
+     * open streams (429 before anything is sent, else; every instance counts
+     * against the same places) and this instance holds fewer than it may
+     * (503). The place is given back when the stream closes, or at once when
+     * it does not open.
+     */
     private void open(Subscriber subscriber, Consumer<Subscriber> registry) {
-        counted(subscriber);
+        fairUse.take(subscriber.userId, Limit.STREAMS, 1);
+        try {
+            counted(subscriber);
+        } catch (RuntimeException refused) {
+            fairUse.giveBack(subscriber.userId, Limit.STREAMS, 1);
+            throw refused;
+        }
         try {
             registry.accept(subscriber);
         } catch (RuntimeException refused) {
             // answered as a problem before the stream opened: not counted (and the sink left to JAX-RS)
             open.decrementAndGet();
+            fairUse.giveBack(subscriber.userId, Limit.STREAMS, 1);
             throw refused;
         }
+        subscriber.onClose(() -> fairUse.giveBack(subscriber.userId, Limit.STREAMS, 1));
     }
 
     /** Counts the stream while it is open; 503 when the instance holds as many as it may. */

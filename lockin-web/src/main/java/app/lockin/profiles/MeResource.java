@@ -1,6 +1,5 @@
 package app.lockin.profiles;
 
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,14 +80,8 @@ public class MeResource {
             return Response.ok(profile).build();
         }
         List<ProfileResponse.MembershipResponse> shown = found.subList(0, Profiles.MEMBERSHIPS_SHOWN);
-        Paging.After last = cursorOf(shown.get(shown.size() - 1));
-        return Response.ok(profile.withMemberships(shown))
-                .link(UriBuilder.fromPath("/api/me/memberships")
-                        .queryParam("limit", Profiles.MEMBERSHIPS_SHOWN)
-                        .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
-                        .queryParam("cursor_id", last.id())
-                        .build(), "next")
-                .build();
+        return Paging.next(Response.ok(profile.withMemberships(shown)), UriBuilder.fromPath("/api/me/memberships"),
+                Profiles.MEMBERSHIPS_SHOWN, cursorOf(shown.get(shown.size() - 1))).build();
     }
 
     private static Paging.After cursorOf(ProfileResponse.MembershipResponse membership) {

@@ -69,13 +69,17 @@ public final class Paging {
         List<T> shown = more ? found.subList(0, size) : found;
         Response.ResponseBuilder answer = Response.ok(shown);
         if (more) {
-            After last = cursorOf.apply(shown.get(shown.size() - 1));
-            answer.link(next.queryParam("limit", size)
-                    .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
-                    .queryParam("cursor_id", last.id())
-                    .build(), "next");
+            next(answer, next, size, cursorOf.apply(shown.get(shown.size() - 1)));
         }
         return answer.build();
+    }
+
+    /** Adds {@code Link: rel="next"} to {@code next} with {@code limit} and the cursor of {@code last}, the last item shown. */
+    public static Response.ResponseBuilder next(Response.ResponseBuilder answer, UriBuilder next, int limit, After last) {
+        return answer.link(next.queryParam("limit", limit)
+                .queryParam("cursor_created_at", DateTimeFormatter.ISO_INSTANT.format(last.createdAt()))
+                .queryParam("cursor_id", last.id())
+                .build(), "next");
     }
 
     /** An RFC 3339 timestamp query parameter, required. */

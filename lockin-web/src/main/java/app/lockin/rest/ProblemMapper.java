@@ -31,6 +31,7 @@ import jakarta.ws.rs.ext.Provider;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
+import app.lockin.limits.TooManyRequests;
 import app.lockin.rules.Conflict;
 import app.lockin.rules.FieldError;
 import app.lockin.rules.Forbidden;
@@ -57,6 +58,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         Throwable failure = unwrap(thrown);
         if (failure instanceof WebApplicationException web) {
             return fromWebApplication(web);
+        }
+        if (failure instanceof TooManyRequests tooMany) {
+            return Problem.of(Response.Status.TOO_MANY_REQUESTS, tooMany.getMessage()).toResponse()
+                    .header(HttpHeaders.RETRY_AFTER, tooMany.retryAfterSeconds())
+                    .build();
         }
         Problem problem = problemFor(failure);
         if (problem == null) {

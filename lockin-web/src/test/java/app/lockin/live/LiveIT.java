@@ -298,8 +298,9 @@ class LiveIT {
         Crew crew = Fixtures.crew();
         List<EventStream> streams = new ArrayList<>();
         try {
+            // twelve streams over two people: each person may hold ten open (LOCKIN_RATE_LIMITS)
             for (int i = 0; i < 12; i++) {
-                EventStream s = EventStream.open(crew.member(), boardPath(crew.groupId()));
+                EventStream s = EventStream.open(i % 2 == 0 ? crew.member() : crew.admin(), boardPath(crew.groupId()));
                 s.next("leaderboard", SOON);
                 streams.add(s);
             }
@@ -322,9 +323,15 @@ class LiveIT {
         List<EventStream> streams = new ArrayList<>();
         try {
             EventStream.Attempt refused = null;
-            // LOCKIN_MAX_STREAMS=40 in the suite (streams of other tests may still count)
+            // LOCKIN_MAX_STREAMS=40 in the suite (streams of other tests may still count); five streams a
+            // member, well under each person's own limit of open streams (10)
+            List<User> members = new ArrayList<>();
             for (int i = 0; i < 45 && refused == null; i++) {
-                EventStream.Attempt attempt = EventStream.attempt(crew.member(), boardPath(crew.groupId()));
+                if (i % 5 == 0) {
+                    members.add(User.random());
+                    Fixtures.member(crew.owner(), crew.groupId(), members.get(members.size() - 1), "member");
+                }
+                EventStream.Attempt attempt = EventStream.attempt(members.get(members.size() - 1), boardPath(crew.groupId()));
                 if (attempt.stream() != null) {
                     streams.add(attempt.stream());
                 } else {

@@ -29,14 +29,14 @@ class ObservabilityIT {
         assertThat(preflight.status()).as(preflight.toString()).isEqualTo(204);
         assertThat(preflight.header("Access-Control-Allow-Origin")).hasValue(APP);
         assertThat(preflight.header("Access-Control-Allow-Methods")).hasValueSatisfying(m -> assertThat(m).contains("POST", "PATCH"));
-        assertThat(preflight.header("Access-Control-Allow-Headers")).hasValueSatisfying(h -> assertThat(h).contains("Authorization"));
+        assertThat(preflight.header("Access-Control-Allow-Headers")).hasValueSatisfying(h -> assertThat(h).contains("Authorization", "Idempotency-Key"));
         assertThat(preflight.header("Access-Control-Allow-Credentials")).isEmpty();
 
         User user = User.random();
         Reply actual = Api.withToken(user.accessToken()).sendWith("GET", "/api/me", APP);
         assertThat(actual.status()).isEqualTo(200);
         assertThat(actual.header("Access-Control-Allow-Origin")).hasValue(APP);
-        assertThat(actual.header("Access-Control-Expose-Headers")).hasValueSatisfying(h -> assertThat(h).contains("Location", "Link"));
+        assertThat(actual.header("Access-Control-Expose-Headers")).hasValueSatisfying(h -> assertThat(h).contains("Location", "Link", "Retry-After", "RateLimit-Policy", "RateLimit"));
         assertThat(actual.header("Vary")).hasValueSatisfying(v -> assertThat(v).contains("Origin"));
 
         Reply refused = withOrigin("GET", "/api/me", APP);

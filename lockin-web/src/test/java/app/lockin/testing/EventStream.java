@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -79,16 +80,21 @@ public final class EventStream implements AutoCloseable {
     }
 
     /** An attempt to open a stream: the stream when it opened (200), else the status and body of the refusal. */
-    public record Attempt(int status, String body, EventStream stream) {
+    public record Attempt(int status, String body, EventStream stream, java.net.http.HttpHeaders headers) {
+
+        public Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
     }
 
     public static Attempt attempt(User user, String path) {
         HttpResponse<InputStream> response = request(user.accessToken(), path);
         if (response.statusCode() == 200) {
-            return new Attempt(200, null, new EventStream(response));
+            return new Attempt(200, null, new EventStream(response), response.headers());
         }
         try (InputStream body = response.body()) {
-            return new Attempt(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8), null);
+            return new Attempt(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8), null,
+                    response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,143 @@
+package app.lockin.limits;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+
+import app.lockin.database.Migrations;
+
+/**
+ * Fair use (API.md "Limits"): each caller's token buckets, kept by Bucket4j's
+ * PostgreSQL engine in {@code fair_use_buckets}, so every instance of a
+ * deployment counts against the same buckets (and a single {@code
+ * --nocluster} instance too). A bucket changes in a short transaction of its
+ * own (row lock, update, commit), outside the request's: a request refused
+ * by a limit has done nothing, and counting is not undone when the request
+ * later fails.
+ *
+ * <p>Bucket4j refills by the instance's clock (kept by NTP, as on EC2): the
+ * domain's times all come from the database, but a limit only measures
+ * elapsed time, which a skew of milliseconds between instances does not change.
+ */
+@Singleton
+@Startup
+@DependsOn("Migrations")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class FairUse {
+
+    private static final Logger LOG = Logger.getLogger(FairUse.class.getName());
+    private static final int PURGE_BATCH = 1_000;
+
+    @Resource(lookup = Migrations.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Inject
+    @ConfigProperty(name = Policies.SETTING)
+    Optional<String> setting;
+
+    @Inject
+    TakenAllowances taken;
+
+    private Policies policies;
+    private PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+
+    @PostConstruct
+    void start() {
+        policies = Policies.parse(setting.orElse(""));
+        buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(new BucketTransactions(dataSource))
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                .table("fair_use_buckets")
+                .idColumn("id")
+                .stateColumn("state")
+                .expiresAtColumn("expires_at")
+                // a full bucket is the same as none: its row may go a minute after it filled up
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                .build();
+        LOG.info(() -> "Fair-use limits per caller (" + Policies.SETTING + "): " + policies);
+    }
+
+    /** The policy of {@code limit} in force, unless that limit is off. */
+    public Optional<Policy> policy(Limit limit) {
+        return policies.of(limit);
+    }
+
+    /**
+     * Takes {@code count} from the caller's bucket of {@code limit} (nothing
+     * when the limit is off or {@code count} is 0), and notes where the
+     * caller then stands for the answer's headers.
+     *
+     * @throws TooManyRequests when the bucket holds fewer than {@code count}; nothing is taken then
+     */
+    public void take(UUID caller, Limit limit, long count) {
+        Optional<Policy> policy = policies.of(limit);
+        if (policy.isEmpty() || count <= 0) {
+            return;
+        }
+        ConsumptionProbe probe = bucket(policy.get(), caller).tryConsumeAndReturnRemaining(count);
+        Allowance allowance = new Allowance(policy.get(), probe.getRemainingTokens(), seconds(probe.getNanosToWaitForReset()));
+        taken.add(allowance);
+        if (!probe.isConsumed()) {
+            throw new TooManyRequests(allowance, Math.max(1, seconds(probe.getNanosToWaitForRefill())));
+        }
+    }
+
+    /** Gives back what {@link #take} took for something that ended (a closed event stream); never fails. */
+    public void giveBack(UUID caller, Limit limit, long count) {
+        Optional<Policy> policy = policies.of(limit);
+        if (policy.isEmpty() || count <= 0) {
+            return;
+        }
+        try {
+            bucket(policy.get(), caller).addTokens(count);
+        } catch (RuntimeException e) {
+            // the refill gives it back in time
+            LOG.log(Level.WARNING, "Could not give back a place of the {0} limit: {1}",
+                    new Object[] {limit.label(), e.getMessage()});
+        }
+    }
+
+    /** Forgets buckets that are full again (called by the maintenance run); the rows deleted. */
+    public int purgeExpired() {
+        int purged = 0;
+        int batch;
+        do {
+            batch = buckets.removeExpired(PURGE_BATCH);
+            purged += batch;
+        } while (batch == PURGE_BATCH);
+        return purged;
+    }
+
+    private BucketProxy bucket(Policy policy, UUID caller) {
+        return buckets.builder().build(policy.bucketKey(caller), policy::bucket);
+    }
+
+    private static long seconds(long nanos) {
+        return (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1);
+    }
+}

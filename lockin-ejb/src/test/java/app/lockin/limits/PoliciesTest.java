@@ -1,0 +1,65 @@
+package app.lockin.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/** LOCKIN_RATE_LIMITS as operators write it, and the headers a policy makes. */
+class PoliciesTest {
+
+    @Test
+    void unsetMeansTheDefaultsOfApiMd() {
+        Policies policies = Policies.parse(null);
+        assertThat(policies.of(Limit.WRITES)).contains(new Policy(Limit.WRITES, 120, Duration.ofMinutes(1)));
+        assertThat(policies.of(Limit.INVITES)).contains(new Policy(Limit.INVITES, 30, Duration.ofHours(1)));
+        assertThat(policies.of(Limit.STREAMS)).contains(new Policy(Limit.STREAMS, 10, Duration.ofHours(1)));
+        assertThat(Policies.parse("  ").toString()).isEqualTo("writes=120/60s, invites=30/3600s, streams=10/3600s");
+    }
+
+    @Test
+    void eachNamedLimitReplacesItsDefaultAndTheOthersStay() {
+        Policies policies = Policies.parse(" writes = 300/30s , streams=off, INVITES=50/PT2H ");
+        assertThat(policies.of(Limit.WRITES)).contains(new Policy(Limit.WRITES, 300, Duration.ofSeconds(30)));
+        assertThat(policies.of(Limit.INVITES)).contains(new Policy(Limit.INVITES, 50, Duration.ofHours(2)));
+        assertThat(policies.of(Limit.STREAMS)).isEmpty();
+    }
+
+    @Test
+    void offTurnsEveryLimitOff() {
+        Policies policies = Policies.parse("OFF");
+        for (Limit limit : Limit.values()) {
+            assertThat(policies.of(limit)).isEmpty();
+        }
+        assertThat(policies.toString()).isEqualTo("off");
+    }
+
+    @Test
+    void anythingElseStopsTheDeploymentNamingTheSetting() {
+        for (String wrong : new String[] {"writes", "writes=120", "reads=10/1m", "writes=0/1m", "writes=-1/1m",
+                "writes=ten/1m", "writes=10/0s", "writes=10/soon", "writes=2000000000/1m"}) {
+            assertThatThrownBy(() -> Policies.parse(wrong)).as(wrong)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("LOCKIN_RATE_LIMITS");
+        }
+    }
+
+    @Test
+    void headersFollowTheIetfDraft() {
+        Policy writes = new Policy(Limit.WRITES, 120, Duration.ofMinutes(1));
+        assertThat(writes.header()).isEqualTo("\"writes\";q=120;w=60");
+        assertThat(new Allowance(writes, 119, 1).header()).isEqualTo("\"writes\";r=119;t=1");
+    }
+
+    @Test
+    void aChangedSettingUsesOtherBuckets() {
+        UUID caller = UUID.randomUUID();
+        assertThat(new Policy(Limit.WRITES, 120, Duration.ofMinutes(1)).bucketKey(caller))
+                .isNotEqualTo(new Policy(Limit.WRITES, 240, Duration.ofMinutes(1)).bucketKey(caller))
+                .isNotEqualTo(new Policy(Limit.WRITES, 120, Duration.ofMinutes(2)).bucketKey(caller))
+                .isEqualTo("writes/120/60/" + caller);
+    }
+}
