@@ -25,8 +25,15 @@ public record ProgressEntry(UUID userId, String displayName, String avatarUrl, l
             + "b.period_start, b.period_end, b.rank, b.is_focusing, b.streak, b.best_streak, m.hidden_from_leaderboard, "
             + "m.role in ('owner', 'admin')";
 
-    /** A board's rows joined with their members (who hides, who manages the group). */
-    static final String JOIN_MEMBERS = " b join group_members m on m.group_id = b.group_id and m.user_id = b.user_id";
+    /**
+     * A board's rows with their memberships (who hides, who manages the group):
+     * one key lookup per row. A plain join was planned as a hash join over the
+     * whole of group_members (the planner cannot see that a board function
+     * returns a group's few members): it cost more than the board itself and
+     * grows with every group (BENCHMARKS.md, "Progress with streaks").
+     */
+    static final String JOIN_MEMBERS = " b cross join lateral (select gm.hidden_from_leaderboard, gm.role from group_members gm"
+            + " where gm.group_id = b.group_id and gm.user_id = b.user_id limit 1) m";
 
     static ProgressEntry of(Object[] r) {
         return new ProgressEntry((UUID) r[0], (String) r[1], (String) r[2],
