@@ -45,9 +45,9 @@ as $$
                                                         case when s.last_end = s.period_start then s.last_run else 0 end)
                    -- an open segment ran into this period from the one before: that one judged with it
                    -- (the period before computed only here, from its own row: rare, looked up only here)
-                   when coalesce((s.prev_row).seconds, 0) + s.open_before
+                   when coalesce(s.prev_seconds, 0) + s.open_before
                         >= 60 * member_target_at(s.group_id, s.user_id, s.period_start - interval '1 microsecond')
-                       then 1 + case when (s.prev_row).period_start is not null then (s.prev_row).prior_run
+                       then 1 + case when s.prev_start is not null then s.prev_prior_run
                                      else coalesce((select r.run from member_period_totals r
                                                      where r.group_id = s.group_id and r.user_id = s.user_id
                                                        and r.period_end = (group_period_bounds(s.group_period, s.timezone,
@@ -70,11 +70,7 @@ as $$
                    coalesce(open_segment.seconds_before, 0) as open_before,
                    closed.prior_run as this_prior_run, closed.best as this_best,
                    last.period_end as last_end, last.run as last_run, last.best as last_best,
-                   case when coalesce(open_segment.seconds_before, 0) > 0 then
-                       (select r from member_period_totals r
-                         where r.group_id = g.id and r.user_id = m.user_id and r.period_end = b.period_start
-                         limit 1)
-                   end as prev_row
+                   prev.period_start as prev_start, prev.seconds as prev_seconds, prev.prior_run as prev_prior_run
               from groups g
              cross join lateral group_period_bounds(g.period, g.timezone, g.start_at, g.end_at, p_at) b
               join group_members m on m.group_id = g.id
@@ -108,6 +104,13 @@ as $$
                      where l.group_id = g.id and l.user_id = m.user_id and l.ended_at is null
                        and l.started_at <= p_at
                    ) open_segment on true
+              left join lateral (   -- the period before's row: only when an open segment crossed from it
+                    select t.period_start, t.seconds, t.prior_run
+                      from member_period_totals t
+                     where open_segment.seconds_before > 0
+                       and t.group_id = g.id and t.user_id = m.user_id and t.period_end = b.period_start
+                     limit 1
+                   ) prev on true
              -- on the board of a period: who had joined by its end, and whoever has time in it (a
              -- group created with a start in the past, its sessions dated back by their devices)
              where m.created_at < b.period_end or closed.seconds > 0 or open_segment.seconds is not null
