@@ -82,11 +82,6 @@ public class FairUse {
         LOG.info(() -> "Fair-use limits per caller (" + Policies.SETTING + "): " + policies);
     }
 
-    /** The policy of {@code limit} in force, unless that limit is off. */
-    public Optional<Policy> policy(Limit limit) {
-        return policies.of(limit);
-    }
-
     /**
      * Takes {@code count} from the caller's bucket of {@code limit} (nothing
      * when the limit is off or {@code count} is 0), and notes where the
@@ -103,7 +98,7 @@ public class FairUse {
         Allowance allowance = new Allowance(policy.get(), probe.getRemainingTokens(), seconds(probe.getNanosToWaitForReset()));
         taken.add(allowance);
         if (!probe.isConsumed()) {
-            throw new TooManyRequests(allowance, Math.max(1, seconds(probe.getNanosToWaitForRefill())));
+            throw new TooManyRequests(policy.get(), Math.max(1, seconds(probe.getNanosToWaitForRefill())));
         }
     }
 

@@ -10,18 +10,12 @@ public class TooManyRequests extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient Allowance allowance;
     private final long retryAfterSeconds;
 
-    TooManyRequests(Allowance allowance, long retryAfterSeconds) {
-        super(detail(allowance.policy(), retryAfterSeconds));
-        this.allowance = allowance;
+    /** Where the caller stands under {@code policy} is in the request's {@link TakenAllowances} (the RateLimit headers). */
+    TooManyRequests(Policy policy, long retryAfterSeconds) {
+        super(detail(policy, retryAfterSeconds));
         this.retryAfterSeconds = retryAfterSeconds;
-    }
-
-    /** Where the caller stands under the limit that refused them. */
-    public Allowance allowance() {
-        return allowance;
     }
 
     /** When the caller may try again: the seconds until the bucket holds what the request needs. */
