@@ -73,8 +73,9 @@ for my $r (@records) {
         my $statement = { sql => $1, params => [] };
         $last_of{$r->{pid}} = $statement;
         next if $statement->{sql} =~ /pg_catalog\./;    # the driver's type cache, once per connection
-        if ($statement->{sql} =~ /archive_expired_groups/) {
-            die "the archival timer ran during the capture: capture again\n";
+        # the server's own timers (the maintenance tick, due goal checks) are not the request's
+        if ($statement->{sql} =~ /\b(?:pause_runaway_sessions|claim_due_job|archive_expired_groups|process_due_goal_checks)\b/) {
+            die "a timer of the server ran during the capture: capture again\n";
         }
         push @current, $statement;
     } elsif ($r->{level} eq 'DETAIL' && $r->{text} =~ /^parameters: (.*)$/s && $last_of{$r->{pid}}) {

@@ -192,6 +192,8 @@ measure_main_scale() {   # scale
     if wanted "$scenario"; then measure_scenario "$scale" "$scenario"; fi
   done
   if wanted progress; then
+    say "Scale $scale: the streaks' cost, the board with them against the board before them (pgbench)"
+    measure_streak_cost
     PROGRESS_RPS[$scale]=${API_RPS[progress]}; PROGRESS_P50[$scale]=${API_P50[progress]}; PROGRESS_P99[$scale]=${API_P99[progress]}
     PROGRESS_SPREAD[$scale]=${API_SPREAD[progress]}
   fi

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -294,6 +295,42 @@ class HistoryIT {
         JsonObject after = entryOf(boardAt(owner, id, local(LocalDate.of(2026, 10, 27), 12, 0, PARIS)), owner);
         assertThat(after.getInt("streak")).isEqualTo(5);
         assertThat(after.getInt("best_streak")).isEqualTo(5);
+    }
+
+    @Test
+    void aSegmentStillRunningSinceYesterdayCountsForYesterdaysStreak() throws Exception {
+        ZoneId zone = zoneJustPastMidnight();
+        LocalDate today = today(zone);
+        User owner = User.random();
+        User other = User.random();
+        String id = group(owner, zone, "daily", 150, local(today.minusDays(5), 0, 0, zone), Instant.now().plus(Duration.ofDays(5)));
+        join(owner, id, other, local(today.minusDays(5), 0, 0, zone));
+        // the owner: the day before yesterday met by a log; yesterday only by the segment still running since 21:00
+        logged(id, owner, local(today.minusDays(2), 10, 0, zone), local(today.minusDays(2), 12, 30, zone));
+        Focus.ok(Focus.actAt(owner, Focus.session(owner, id), "start", local(today.minusDays(1), 21, 0, zone)));
+        // the other: the day before yesterday missed; yesterday 1 h logged and 2 h of the segment running since 22:00
+        logged(id, other, local(today.minusDays(2), 10, 0, zone), local(today.minusDays(2), 11, 0, zone));
+        logged(id, other, local(today.minusDays(1), 10, 0, zone), local(today.minusDays(1), 11, 0, zone));
+        Focus.ok(Focus.actAt(other, Focus.session(other, id), "start", local(today.minusDays(1), 22, 0, zone)));
+
+        List<JsonObject> board = current(owner, id);
+        JsonObject mine = entryOf(board, owner);
+        assertThat(mine.getBoolean("is_focusing")).isTrue();
+        assertThat(mine.getBoolean("goal_met")).as("under 2 h 30 of today so far").isFalse();
+        assertThat(mine.getInt("streak")).as("yesterday met by the running segment, the day before by its log").isEqualTo(2);
+        assertThat(mine.getInt("best_streak")).isEqualTo(2);
+        JsonObject theirs = entryOf(board, other);
+        assertThat(theirs.getBoolean("is_focusing")).isTrue();
+        assertThat(theirs.getInt("streak")).as("yesterday met by its log and the running segment together").isEqualTo(1);
+        assertThat(theirs.getInt("best_streak")).isEqualTo(1);
+    }
+
+    /** A fixed-offset zone whose local time is now between 01:00 and 02:00: today has under 2 h so far. */
+    private static ZoneId zoneJustPastMidnight() {
+        int hour = Instant.now().atZone(ZoneOffset.UTC).getHour();
+        int offset = 1 - hour >= -12 ? 1 - hour : 25 - hour;
+        // IANA's Etc zones count the other way round (Etc/GMT-5 is UTC+5), in Java and in PostgreSQL alike
+        return ZoneId.of(offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset));
     }
 
     @Test
