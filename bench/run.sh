@@ -37,7 +37,9 @@
 #      of 20 periods over the hot group's year, as its members) and stats (a year of one's own
 #      focus per day, as 1024 users); EXPLAIN ANALYZE of the progress, history and stats statements
 #   5. the database-only ceiling: pgbench with the same connections replaying exactly the SQL
-#      statements one request of the scenario sent (captured with log_statement = all)
+#      statements one request of the scenario sent (captured with log_statement = all); and the
+#      streaks' cost: the board (group_leaderboard) against the board before streaks
+#      (bench/board-before-streaks.sql) in alternating pgbench runs on the same database
 #   6. the live scenario (bench/live/, Node.js): leaderboard streams held open while the hot group
 #      is written to: write -> event latency, freshness, dropped streams, client CPU, server RSS
 #   7. the table (printed, and written with the chart into BENCHMARKS.md)

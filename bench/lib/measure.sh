@@ -144,30 +144,36 @@ measure_db() {   # name
 # The streaks' cost (issue 13: a streak on the board adds no more than 10 % to its cost): the
 # board as the application reads it (group_leaderboard, the hot group) against the board before
 # streaks (bench/board-before-streaks.sql, V4's function kept unchanged), on the same database in
-# the same minutes: 5 rounds of one 10 s pgbench run each, their order swapped every round, one
+# the same minutes: 9 rounds of one 10 s pgbench run each, their order swapped every round, one
 # client per core (the cost of a read without queueing; with 32 clients the runs' spread is
-# larger than the difference measured). Sets STREAK_TPS and BEFORE_STREAKS_TPS (medians) and
-# STREAK_X (the cost with streaks over the cost before them).
+# larger than the difference measured). A round's ratio compares two runs a few seconds apart,
+# so the machine's drift cancels out; the median of the 9 ratios is kept. Sets STREAK_TPS and
+# BEFORE_STREAKS_TPS (medians of the runs) and STREAK_X (the median ratio: the cost with streaks
+# over the cost before them), STREAK_X_RANGE (the lowest and highest ratio).
 measure_streak_cost() {
-  local round name tps with=() before=()
+  local round name tps with before ratios=()
   db -f bench/board-before-streaks.sql
   echo "select * from group_leaderboard(:g::uuid);" >"$RESULTS/sql/board-streaks.pgbench"
   echo "select * from bench.board_before_streaks(:g::uuid);" >"$RESULTS/sql/board-before.pgbench"
-  for round in 1 2 3 4 5; do
+  local all_with=() all_before=()
+  for round in $(seq 1 9); do
     for name in $( ((round % 2)) && echo streaks before || echo before streaks); do
       PGBENCH_NAME=board-$name
       PGBENCH_ARGS=(-h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c 2 -j 2 -f "$RESULTS/sql/board-$name.pgbench" -D "g=$HOT")
       wait_quiet
       pgbench_replay 10 "$RESULTS/pgbench-board-$name-$round.txt"
       tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$RESULTS/pgbench-board-$name-$round.txt")
-      if [[ $name == streaks ]]; then with+=("$tps"); else before+=("$tps"); fi
-      echo "  round $round: $name $tps tps"
+      if [[ $name == streaks ]]; then with=$tps; else before=$tps; fi
     done
+    all_with+=("$with"); all_before+=("$before")
+    ratios+=("$(echo "$before / $with" | bc -l | xargs printf '%.3f')")
+    echo "  round $round: with streaks $with tps, before them $before tps: cost x ${ratios[-1]}"
   done
-  STREAK_TPS=$(printf '%s\n' "${with[@]}" | median)
-  BEFORE_STREAKS_TPS=$(printf '%s\n' "${before[@]}" | median)
-  STREAK_X=$(echo "$BEFORE_STREAKS_TPS / $STREAK_TPS" | bc -l | xargs printf '%.2f')
-  echo "  board with streaks ${STREAK_TPS} tps, before streaks ${BEFORE_STREAKS_TPS} tps (medians): cost x ${STREAK_X}"
+  STREAK_TPS=$(printf '%s\n' "${all_with[@]}" | median)
+  BEFORE_STREAKS_TPS=$(printf '%s\n' "${all_before[@]}" | median)
+  STREAK_X=$(printf '%s\n' "${ratios[@]}" | median | xargs printf '%.2f')
+  STREAK_X_RANGE="$(printf '%s\n' "${ratios[@]}" | sort -g | head -n 1 | xargs printf '%.2f')–$(printf '%s\n' "${ratios[@]}" | sort -g | tail -n 1 | xargs printf '%.2f')"
+  echo "  board with streaks ${STREAK_TPS} tps, before them ${BEFORE_STREAKS_TPS} tps (medians); cost x ${STREAK_X} (median of the rounds' ratios, range ${STREAK_X_RANGE})"
 }
 
 # Before each clock run, the same tables: what earlier clock runs (and the capture) made is

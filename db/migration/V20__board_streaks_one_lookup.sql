@@ -20,11 +20,16 @@
 -- current one's rows between vacuums). It replaces the plain key rather than
 -- adding a third index: a write still maintains two. The rare case is a
 -- function of its own, called only for a member whose open segment crossed
--- from the period before. Same results, same signature: the view and the
--- functions reading it stay.
+-- from the period before. And what a row's figures are made of (seconds
+-- done, target, streak before) is computed once, in the per-member node that
+-- sums the open segment: the planner copies a derived column's expression
+-- into every column built on it (goal_met into streak and best_streak,
+-- seconds_done into goal_met and the ranking), so numeric sums, the target's
+-- CASE and the streak's ran up to three times a row. Same results, same
+-- signature: the view and the functions reading it stay.
 --
 -- Measured on the bench's 1 M database (BENCHMARKS.md "Streaks' cost, round
--- 2"): the board with streaks ~1.07x the same board without them, V19 1.25x.
+-- 2"): the board with streaks ~1.08x the board before them, V19's 1.25x.
 
 -- The key's index rebuilt with the board's columns (one short exclusive lock
 -- on the table while it builds: seconds for a year of a large deployment).
@@ -34,28 +39,27 @@ alter table member_period_totals
         include (period_end, seconds, prior_run, run, best);
 
 -- The run of met periods ending with the period before p_period_start, for
--- a member whose segment still open started before it (open_before seconds
--- of it in the period before): that period has not been judged with the
--- segment yet, so it is judged here, with its closed logs' seconds.
+-- a member whose segment still open started at p_open_since, before that
+-- period: the period before has not been judged with the segment's part in
+-- it yet, so it is judged here, with its closed logs' seconds.
 create function streak_before_open_segment(
     p_group uuid, p_user uuid, p_period group_period, p_timezone text,
-    p_start_at timestamptz, p_end_at timestamptz, p_period_start timestamptz, p_open_before numeric)
+    p_start_at timestamptz, p_end_at timestamptz, p_period_start timestamptz, p_open_since timestamptz)
     returns integer
     language sql stable
 as $$
     select case
-               when coalesce(prev.seconds, 0) + p_open_before
+               when coalesce(prev.seconds, 0) + extract(epoch from p_period_start - greatest(p_open_since, before.period_start))
                     >= 60 * member_target_at(p_group, p_user, p_period_start - interval '1 microsecond')
                    then 1 + coalesce(prev.prior_run,
                                      (select r.run from member_period_totals r
                                        where r.group_id = p_group and r.user_id = p_user
-                                         and r.period_end = (group_period_bounds(p_period, p_timezone, p_start_at, p_end_at,
-                                                 p_period_start - interval '1 microsecond')).period_start),
+                                         and r.period_end = before.period_start),
                                      0)
                else 0
            end
-      from (select 1) one
-      left join lateral (
+      from group_period_bounds(p_period, p_timezone, p_start_at, p_end_at, p_period_start - interval '1 microsecond') before
+      left join lateral (   -- the period before's totals row, when it has closed logs
             select t.seconds, t.prior_run
               from member_period_totals t
              where t.group_id = p_group and t.user_id = p_user and t.period_end = p_period_start
@@ -63,8 +67,8 @@ as $$
            ) prev on true
 $$;
 
-comment on function streak_before_open_segment(uuid, uuid, group_period, text, timestamptz, timestamptz, timestamptz, numeric) is
-    'The run of met periods ending with the period before p_period_start, judged with the open segment''s p_open_before seconds in it.';
+comment on function streak_before_open_segment(uuid, uuid, group_period, text, timestamptz, timestamptz, timestamptz, timestamptz) is
+    'The run of met periods ending with the period before p_period_start, judged with the part in it of a segment open since p_open_since.';
 
 create or replace function group_member_period_progress_at(p_at timestamptz)
     returns table (
@@ -89,66 +93,53 @@ as $$
            t.streak_before + t.goal_met::integer as streak,
            greatest(t.best_before, t.streak_before + t.goal_met::integer) as best_streak
       from (
-        select s.group_id, s.user_id, s.display_name, s.avatar_url, s.period_start, s.period_end,
-               s.target_minutes, s.seconds_done, s.is_focusing,
-               s.seconds_done >= s.target_minutes * 60 as goal_met,
-               case
-                   -- the run ending with the period before: this period's totals row keeps it
-                   -- (prior_run); without one, the newest row before, if it is that period's
-                   when s.open_before = 0 then s.run_before
-                   -- an open segment ran into this period from the one before: that one judged with it
-                   else streak_before_open_segment(s.group_id, s.user_id, s.group_period, s.timezone,
-                                                   s.start_at, s.end_at, s.period_start, s.open_before)
-               end as streak_before,
+        select g.id as group_id, m.user_id, p.display_name, p.avatar_url, b.period_start, b.period_end,
+               j.target_minutes, j.seconds_done, j.is_focusing,
+               j.seconds_done >= j.target_minutes * 60 as goal_met,
+               j.streak_before,
                -- the newest row's best covers every period before this one (this period's row,
                -- also its own run of closed logs, which the board's streak here never falls below)
-               s.best_before
-          from (
-            select g.id as group_id, m.user_id, p.display_name, p.avatar_url, b.period_start, b.period_end,
-                   g.period as group_period, g.timezone, g.start_at, g.end_at,
-                   case when b.period_end > now()
-                        then coalesce(m.override_period_target_minutes, g.period_target_minutes)
-                        else member_target_at(g.id, m.user_id, b.period_end - interval '1 microsecond')
-                   end as target_minutes,
-                   floor(coalesce(newest.seconds, 0) + coalesce(open_segment.seconds, 0))::bigint as seconds_done,
-                   open_segment.seconds is not null as is_focusing,
-                   coalesce(open_segment.seconds_before, 0) as open_before,
-                   coalesce(newest.run_before, 0) as run_before,
-                   coalesce(newest.best, 0) as best_before
-              from groups g
-             cross join lateral group_period_bounds(g.period, g.timezone, g.start_at, g.end_at, p_at) b
-              join group_members m on m.group_id = g.id
-              join profiles p on p.id = m.user_id
-              left join lateral (   -- the member's newest totals row up to this period: one index scan backward
-                    select case when t.period_start = b.period_start then t.seconds end as seconds,
-                           case when t.period_start = b.period_start then t.prior_run
-                                when t.period_end = b.period_start then t.run
-                                else 0 end as run_before,
-                           t.best
-                      from member_period_totals t
-                     where t.group_id = g.id and t.user_id = m.user_id and t.period_start <= b.period_start
-                     order by t.period_start desc
-                     limit 1
-                   ) newest on true
-              left join lateral (
-                    -- read at a period's last instant (a past board), a segment still open counts to its end
-                    select sum(greatest(0, extract(epoch from
-                               case when p_at >= b.period_end - interval '1 microsecond' then b.period_end else p_at end
-                               - greatest(l.started_at, b.period_start)))) as seconds,
-                           -- its part in the period before, when it crossed into this one
-                           sum(case when b.period_start > g.start_at and l.started_at < b.period_start
-                                    then extract(epoch from b.period_start - greatest(l.started_at,
-                                             (group_period_bounds(g.period, g.timezone, g.start_at, g.end_at,
-                                                                  b.period_start - interval '1 microsecond')).period_start))
-                                    else 0 end) as seconds_before
-                      from time_logs l
-                     where l.group_id = g.id and l.user_id = m.user_id and l.ended_at is null
-                       and l.started_at <= p_at
-                   ) open_segment on true
-             -- on the board of a period: who had joined by its end, and whoever has time in it (a
-             -- group created with a start in the past, its sessions dated back by their devices)
-             where m.created_at < b.period_end or newest.seconds > 0 or open_segment.seconds is not null
-          ) s
+               coalesce(newest.best, 0) as best_before
+          from groups g
+         cross join lateral group_period_bounds(g.period, g.timezone, g.start_at, g.end_at, p_at) b
+          join group_members m on m.group_id = g.id
+          join profiles p on p.id = m.user_id
+          left join lateral (   -- the member's newest totals row up to this period: one index scan backward
+                select case when t.period_start = b.period_start then t.seconds end as seconds,
+                       -- the run ending with the period before: this period's row keeps it (prior_run);
+                       -- without one, the newest row before, if it is that period's
+                       case when t.period_start = b.period_start then t.prior_run
+                            when t.period_end = b.period_start then t.run
+                            else 0 end as run_before,
+                       t.best
+                  from member_period_totals t
+                 where t.group_id = g.id and t.user_id = m.user_id and t.period_start <= b.period_start
+                 order by t.period_start desc
+                 limit 1
+               ) newest on true
+         cross join lateral (   -- the member's open segment, if any, and the row's figures, once
+                select case when b.period_end > now()
+                            then coalesce(m.override_period_target_minutes, g.period_target_minutes)
+                            else member_target_at(g.id, m.user_id, b.period_end - interval '1 microsecond')
+                       end as target_minutes,
+                       -- read at a period's last instant (a past board), a segment still open counts to its end
+                       floor(coalesce(newest.seconds, 0) + coalesce(sum(greatest(0, extract(epoch from
+                           case when p_at >= b.period_end - interval '1 microsecond' then b.period_end else p_at end
+                           - greatest(l.started_at, b.period_start)))), 0))::bigint as seconds_done,
+                       count(*) > 0 as is_focusing,
+                       -- a segment that ran into this period from the one before: that one judged with it
+                       case when min(l.started_at) < b.period_start and b.period_start > g.start_at
+                            then streak_before_open_segment(g.id, m.user_id, g.period, g.timezone, g.start_at,
+                                                            g.end_at, b.period_start, min(l.started_at))
+                            else coalesce(newest.run_before, 0)
+                       end as streak_before
+                  from time_logs l
+                 where l.group_id = g.id and l.user_id = m.user_id and l.ended_at is null
+                   and l.started_at <= p_at
+               ) j
+         -- on the board of a period: who had joined by its end, and whoever has time in it (a
+         -- group created with a start in the past, its sessions dated back by their devices)
+         where m.created_at < b.period_end or newest.seconds > 0 or j.is_focusing
       ) t
 $$;
 
