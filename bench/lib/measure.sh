@@ -151,14 +151,13 @@ measure_db() {   # name
 # BEFORE_STREAKS_TPS (medians of the runs) and STREAK_X (the median ratio: the cost with streaks
 # over the cost before them), STREAK_X_RANGE (the lowest and highest ratio).
 measure_streak_cost() {
-  local round name tps with before ratios=()
+  local round name tps with before ratios=() all_with=() all_before=()
   sed -n '/^create or replace function group_member_period_progress_at/,/^\$\$;/p' db/migration/V4__timeline.sql \
     | sed 's/^create or replace function group_member_period_progress_at/create function bench.board_before_streaks_at/' \
     | db
   db -f bench/board-before-streaks.sql
   echo "select * from group_leaderboard(:g::uuid);" >"$RESULTS/sql/board-streaks.pgbench"
   echo "select * from bench.board_before_streaks(:g::uuid);" >"$RESULTS/sql/board-before.pgbench"
-  local all_with=() all_before=()
   for round in $(seq 1 9); do
     for name in $( ((round % 2)) && echo streaks before || echo before streaks); do
       PGBENCH_NAME=board-$name
@@ -172,10 +171,11 @@ measure_streak_cost() {
     ratios+=("$(echo "$before / $with" | bc -l | xargs printf '%.3f')")
     echo "  round $round: with streaks $with tps, before them $before tps: cost x ${ratios[-1]}"
   done
+  mapfile -t ratios < <(printf '%s\n' "${ratios[@]}" | sort -g)
   STREAK_TPS=$(printf '%s\n' "${all_with[@]}" | median)
   BEFORE_STREAKS_TPS=$(printf '%s\n' "${all_before[@]}" | median)
-  STREAK_X=$(printf '%s\n' "${ratios[@]}" | median | xargs printf '%.2f')
-  STREAK_X_RANGE="$(printf '%s\n' "${ratios[@]}" | sort -g | head -n 1 | xargs printf '%.2f')–$(printf '%s\n' "${ratios[@]}" | sort -g | tail -n 1 | xargs printf '%.2f')"
+  STREAK_X=$(printf '%.2f' "${ratios[4]}")   # the 5th of 9, sorted: the median
+  STREAK_X_RANGE="$(printf '%.2f' "${ratios[0]}")–$(printf '%.2f' "${ratios[-1]}")"
   echo "  board with streaks ${STREAK_TPS} tps, before them ${BEFORE_STREAKS_TPS} tps (medians); cost x ${STREAK_X} (median of the rounds' ratios, range ${STREAK_X_RANGE})"
 }
 

@@ -2,34 +2,30 @@
 -- The board's streaks: one lookup per member, the rare case out of line
 -- ---------------------------------------------------------------------------
 --
--- V19's board still cost ~1.25x the same board without streaks (issue 13
--- allows 1.10x). Its lookups were cheap; the cost was the statement's size:
--- a second lateral lookup per member (the newest totals row before the
--- period, for members without one in it) and, inside the streak's
--- expression, the rare case of a segment still open since the period before
--- (its subquery, the period bounds and target_at calls), which the planner
--- copies into both streak and best_streak and the executor sets up at every
--- execution of the cached plan whether any row needs it or not.
+-- V19's board cost ~1.25x the board before streaks (issue 13 allows 1.10x).
+-- Taken apart on the bench's 1 M database, the cost was in two places:
+--   * two lookups per member (this period's totals row, and the newest row
+--     before it for members without one), each visiting the table;
+--   * the planner copies a derived column's expression into every column
+--     built on it: goal_met (numeric sums, the target's CASE) into streak and
+--     best_streak, seconds_done into goal_met and the ranking, so a row's
+--     figures were computed up to three times.
 --
 -- Now one index scan backward per member reads the newest totals row up to
 -- this period: this period's own row when there is one (seconds, prior_run,
 -- best), else the newest before it (its run continues into this period if it
 -- ended where this one starts). The primary key's index carries the columns
--- the board reads, so that scan does not visit the table (an index-only scan
--- wherever the page is all-visible: every final period, most of the
--- current one's rows between vacuums). It replaces the plain key rather than
--- adding a third index: a write still maintains two. The rare case is a
--- function of its own, called only for a member whose open segment crossed
--- from the period before. And what a row's figures are made of (seconds
--- done, target, streak before) is computed once, in the per-member node that
--- sums the open segment: the planner copies a derived column's expression
--- into every column built on it (goal_met into streak and best_streak,
--- seconds_done into goal_met and the ranking), so numeric sums, the target's
--- CASE and the streak's ran up to three times a row. Same results, same
--- signature: the view and the functions reading it stay.
+-- the board reads, so that scan does not visit the table wherever the page
+-- is all-visible; it replaces the plain key rather than adding a third
+-- index, so a write still maintains two. Target, seconds done and the run
+-- before are computed once per member, in the aggregate node that sums the
+-- open segment (the planner does not flatten it); the columns above only
+-- compare and add them. The rare case, a segment still running since the
+-- period before, is a function of its own, called only for such a member.
+-- Same results, same signature: the view and the functions reading it stay.
 --
--- Measured on the bench's 1 M database (BENCHMARKS.md "Streaks' cost, round
--- 2"): the board with streaks ~1.08x the board before them, V19's 1.25x.
+-- Measured (BENCHMARKS.md "Streaks' cost, round 2"): the board with streaks
+-- 1.07-1.10x the board before them.
 
 -- The key's index rebuilt with the board's columns (one short exclusive lock
 -- on the table while it builds: seconds for a year of a large deployment).
