@@ -142,7 +142,7 @@ for my $scenario (sort grep { !/:/ } keys %requests) {
     write_file("$out/$scenario.defines", join("\n", @defines) . "\n");
     # the statements measured by EXPLAIN ANALYZE, prepared as the driver prepares them. When the
     # application calls group_leaderboard(id): the statement that function runs, planned as the
-    # function plans it (a generic plan: db/migration/V2), since a function scan shows no plan.
+    # function plans it (a generic plan: group_leaderboard in db/migration/R__08_boards.sql), since a function scan shows no plan.
     # group_history, focus_stats and focus_streak_days are PL/pgSQL: their EXPLAIN shows the call's whole time
     # (bench/lib/capture.sh adds their inner plans with auto_explain).
     my ($prepared, $args, $n) = ('', '', 0);

@@ -143,7 +143,7 @@ measure_db() {   # name
 
 # The streaks' cost (issue 13: a streak on the board adds no more than 10 % to its cost): the
 # board as the application reads it (group_leaderboard, the hot group) against the board before
-# streaks (V4's function, taken from its migration; bench/board-before-streaks.sql), on the same database in
+# streaks (the board function as released before them: bench/board-before-streaks.sql), on the same database in
 # the same minutes: 9 rounds of one 10 s pgbench run each, their order swapped every round, one
 # client per core (the cost of a read without queueing; with 32 clients the runs' spread is
 # larger than the difference measured). A round's ratio compares two runs a few seconds apart,
@@ -152,9 +152,6 @@ measure_db() {   # name
 # over the cost before them), STREAK_X_RANGE (the lowest and highest ratio).
 measure_streak_cost() {
   local round name tps with before ratios=() all_with=() all_before=()
-  sed -n '/^create or replace function group_member_period_progress_at/,/^\$\$;/p' db/migration/V4__timeline.sql \
-    | sed 's/^create or replace function group_member_period_progress_at/create function bench.board_before_streaks_at/' \
-    | db
   db -f bench/board-before-streaks.sql
   echo "select * from group_leaderboard(:g::uuid);" >"$RESULTS/sql/board-streaks.pgbench"
   echo "select * from bench.board_before_streaks(:g::uuid);" >"$RESULTS/sql/board-before.pgbench"

@@ -80,7 +80,7 @@ select lg.group_id, md5('bench-user-' || s.n)::uuid, 'Live group ' || lg.first_k
        now() - interval '30 days', now() + interval '300 days', lg.timezone, 'daily', 60,
        'active', now() - interval '31 days', now() - interval '31 days'
   from lg join bench.live_streams s on s.k = lg.first_k;
--- their targets, as the groups insert trigger of V10 (history and streaks) would have kept them
+-- their targets, as the groups insert trigger (groups_keep_target_history) would have kept them
 insert into target_history (group_id, user_id, since, target_minutes)
 select g.id, null, '-infinity', g.period_target_minutes from groups g join lg on lg.group_id = g.id;
 

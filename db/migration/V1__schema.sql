@@ -1,11 +1,17 @@
--- LockIN schema, version 1: the whole data model of DOMAIN.md.
+-- LockIN's data structure: the whole data model of DOMAIN.md.
 --
--- Rules that protect data live here, so that every client of the database
--- (the application, an operator's psql, a later service) keeps them:
--- constraints, triggers and functions. Errors raised on purpose carry
--- SQLSTATEs of the class "LI" with a message fit to show to a user:
---   LI404 not found, LI409 state conflict, LI422 invalid value.
--- The application maps them to HTTP answers without adding its own text.
+-- This baseline holds structure only: extensions, types, tables, columns,
+-- constraints, indexes, and the one function a check constraint calls.
+-- Every other function, every trigger and the progress view are code, kept
+-- in the repeatable migrations R__NN_<concern>.sql, one file per concern,
+-- which Flyway applies after the versioned ones (in the order of NN) and
+-- again whenever a file changes. A later versioned migration (V2__...) adds
+-- or changes structure and moves data; it never holds a function body.
+--
+-- Errors raised on purpose carry SQLSTATEs of the class "LI" with a message
+-- fit to show to a user: LI404 not found, LI409 state conflict, LI422
+-- invalid value. The application maps them to HTTP answers without adding
+-- its own text; constraint names are mapped to the request's fields.
 
 create extension if not exists pgcrypto;
 create extension if not exists citext;
@@ -21,12 +27,15 @@ create type member_role as enum ('owner', 'admin', 'member');
 create type session_status as enum ('scheduled', 'running', 'paused', 'ended', 'cancelled');
 create type participant_role as enum ('host', 'participant');
 create type time_log_source as enum ('clock', 'manual');
-create type notification_kind as enum ('group_invite', 'milestone_member', 'milestone_group', 'session_reminder', 'generic');
+create type notification_kind as enum ('group_invite', 'milestone_member', 'milestone_group', 'session_reminder', 'generic',
+                                       'session_autopaused');
 create type notification_status as enum ('pending', 'accepted', 'declined', 'read');
 
 -- True when the name is a time zone PostgreSQL knows (IANA names such as
 -- 'Europe/Paris'). The application also checks the name against Java's
--- zone database; this guards every other writer.
+-- zone database; this guards every other writer. It stands here, not in a
+-- repeatable migration, because the check groups_timezone_valid calls it:
+-- the table cannot exist before it.
 create function is_valid_time_zone(tz text) returns boolean
     language plpgsql immutable strict
 as $$
@@ -35,15 +44,6 @@ begin
     return true;
 exception when invalid_parameter_value then
     return false;
-end;
-$$;
-
-create function touch_updated_at() returns trigger
-    language plpgsql
-as $$
-begin
-    new.updated_at := now();
-    return new;
 end;
 $$;
 
@@ -63,9 +63,6 @@ create table profiles (
     constraint profiles_avatar_url_length check (char_length(avatar_url) <= 2048)
 );
 
-create trigger profiles_touch before update on profiles
-    for each row execute function touch_updated_at();
-
 create table auth_identities (
     id         uuid primary key default gen_random_uuid(),
     provider   text not null,
@@ -78,50 +75,6 @@ create table auth_identities (
 );
 
 create index auth_identities_profile_idx on auth_identities (profile_id);
-
--- Just-in-time provisioning: the profile of (provider, subject), created on
--- the first call. Safe under concurrent first calls: the identity row is
--- claimed first (one insert wins, the others wait for it and then read the
--- winner's profile), and only the winner creates a profile. An email that
--- already belongs to another profile is not copied (the column is unique),
--- so a second identity never takes over someone's account by its email.
-create function provision_profile(p_provider text, p_subject text, p_email text, p_display_name text)
-    returns uuid
-    language plpgsql
-as $$
-declare
-    v_profile_id uuid;
-    v_name text := left(coalesce(nullif(btrim(p_display_name), ''), 'LockIN user'), 50);
-begin
-    select profile_id into v_profile_id
-      from auth_identities
-     where provider = p_provider and subject = p_subject;
-    if found then
-        return v_profile_id;
-    end if;
-
-    v_profile_id := gen_random_uuid();
-    insert into auth_identities (provider, subject, profile_id)
-    values (p_provider, p_subject, v_profile_id)
-    on conflict (provider, subject) do nothing;
-
-    if not found then
-        -- a concurrent first call won; it has committed, so its row is visible now
-        select profile_id into v_profile_id
-          from auth_identities
-         where provider = p_provider and subject = p_subject;
-        return v_profile_id;
-    end if;
-
-    insert into profiles (id, email, display_name)
-    values (v_profile_id, nullif(btrim(p_email), ''), btrim(v_name))
-    on conflict (email) do nothing;
-    if not found then
-        insert into profiles (id, email, display_name) values (v_profile_id, null, btrim(v_name));
-    end if;
-    return v_profile_id;
-end;
-$$;
 
 -- ---------------------------------------------------------------------------
 -- Groups and members
@@ -162,6 +115,7 @@ create table group_members (
     role                           member_role not null default 'member',
     override_period_target_minutes integer,
     created_at                     timestamptz not null default now(),
+    hidden_from_leaderboard        boolean not null default false,
     constraint group_members_group_user_key unique (group_id, user_id),
     constraint group_members_override_positive
         check (override_period_target_minutes is null or override_period_target_minutes > 0),
@@ -172,121 +126,70 @@ create table group_members (
 
 create index group_members_user_idx on group_members (user_id, created_at desc);
 
--- A new group is pending until its start, active after; archived only by
--- archive_expired_groups(). Nothing of an archived group changes any more.
-create function groups_before_write() returns trigger
-    language plpgsql
-as $$
-begin
-    if tg_op = 'INSERT' then
-        new.status := case when new.start_at > now() then 'pending' else 'active' end::group_status;
-        return new;
-    end if;
-    if old.status = 'archived' then
-        raise exception 'group % is archived and can no longer change', old.id using errcode = 'LI409';
-    end if;
-    new.updated_at := now();
-    return new;
-end;
-$$;
+comment on column group_members.hidden_from_leaderboard is
+    'The member hides their identity on the group''s leaderboard from other plain members (set by themself).';
 
-create trigger groups_before_write before insert or update on groups
-    for each row execute function groups_before_write();
+-- Every target a group had and every override of a member, since when, so
+-- that a past period keeps the target it had (kept by triggers).
+create table target_history (
+    id             bigint generated always as identity primary key,
+    group_id       uuid not null references groups (id) on delete cascade,
+    user_id        uuid references profiles (id) on delete cascade,   -- null: the group's own target
+    since          timestamptz not null,
+    target_minutes integer check (target_minutes > 0)                -- a member's null: override removed
+);
 
--- Members of an archived group are frozen: no one joins, leaves or changes role.
-create function group_members_before_write() returns trigger
-    language plpgsql
-as $$
-declare
-    v_group_id uuid;
-    v_status group_status;
-begin
-    if tg_op = 'DELETE' then
-        v_group_id := old.group_id;
-    else
-        v_group_id := new.group_id;
-    end if;
-    -- for share: waits for a concurrent archival, so nobody slips into an archived group
-    select status into v_status from groups where id = v_group_id for share;
-    if v_status = 'archived' then
-        raise exception 'group % is archived: its members can no longer change', v_group_id using errcode = 'LI409';
-    end if;
-    if tg_op = 'DELETE' then
-        return old;
-    end if;
-    return new;
-end;
-$$;
+create index target_history_lookup_idx on target_history (group_id, user_id, since desc, id desc);
 
-create trigger group_members_before_write before insert or update or delete on group_members
-    for each row execute function group_members_before_write();
+comment on table target_history is
+    'Every target a group had (user_id null) and every override of a member, since when: a past period keeps its target.';
 
--- groups.owner_id follows the member whose role is owner.
-create function group_members_sync_owner() returns trigger
-    language plpgsql
-as $$
-begin
-    update groups set owner_id = new.user_id
-     where id = new.group_id and owner_id <> new.user_id;
-    return null;
-end;
-$$;
+-- Join links: owners and admins invite anyone holding the link, until it
+-- expires, is used up or revoked, or its group is archived. Its code carries
+-- at least 128 random bits (the application makes 192: 32 base64url
+-- characters). The uses are counted under the link's row lock, so max_uses
+-- holds exactly however many people race for the last use; the constraint
+-- keeps it whatever writes.
+create table join_links (
+    id          uuid primary key default gen_random_uuid(),
+    group_id    uuid not null references groups (id) on delete cascade,
+    code        text not null unique check (code ~ '^[A-Za-z0-9_-]{22,}$'),
+    created_by  uuid references profiles (id) on delete set null,
+    expires_at  timestamptz not null,
+    max_uses    integer check (max_uses between 1 and 1000),
+    uses        integer not null default 0 check (uses >= 0),
+    revoked_at  timestamptz,
+    created_at  timestamptz not null default now(),
+    constraint join_links_uses_within_max check (max_uses is null or uses <= max_uses),
+    constraint join_links_expire_after_creation check (expires_at > created_at),
+    constraint join_links_last_at_most_90_days check (expires_at <= created_at + interval '90 days')
+);
 
-create trigger group_members_sync_owner after insert or update of role on group_members
-    for each row when (new.role = 'owner') execute function group_members_sync_owner();
+create index join_links_group_idx on join_links (group_id, created_at desc);
 
--- Checked at commit: a group has exactly one owner member, and it is groups.owner_id.
-create function assert_group_has_one_owner(p_group_id uuid) returns void
-    language plpgsql
-as $$
-declare
-    v_owner_id uuid;
-    v_owners integer;
-begin
-    select owner_id into v_owner_id from groups where id = p_group_id;
-    if not found then
-        return; -- the group itself is gone
-    end if;
-    select count(*) into v_owners from group_members where group_id = p_group_id and role = 'owner';
-    if v_owners <> 1 then
-        raise exception 'a group must have exactly one owner' using errcode = 'LI409';
-    end if;
-    if not exists (select 1 from group_members
-                    where group_id = p_group_id and role = 'owner' and user_id = v_owner_id) then
-        raise exception 'the group''s owner must be its owner member' using errcode = 'LI409';
-    end if;
-end;
-$$;
+comment on table join_links is
+    'Links that add whoever uses them to a group as a member: until expires_at, at most max_uses times, unless revoked.';
 
-create function groups_check_owner() returns trigger
-    language plpgsql
-as $$
-begin
-    perform assert_group_has_one_owner(new.id);
-    return null;
-end;
-$$;
+-- Invites by email to an address that has no account yet. An invite by
+-- email answers the same whether the address has an account or not (no
+-- enumeration of addresses): without one, the invite waits here, under the
+-- id its notification will have, and becomes that notification in the inbox
+-- of the profile that signs up with this (verified) address.
+create table email_invites (
+    id         uuid primary key,              -- the id of the notification it becomes
+    group_id   uuid not null references groups (id) on delete cascade,
+    email      citext not null check (char_length(email) between 3 and 320),
+    actor_id   uuid references profiles (id) on delete set null,
+    title      text not null check (char_length(title) between 1 and 200),
+    body       text,
+    created_at timestamptz not null default date_trunc('milliseconds', clock_timestamp()),
+    constraint email_invites_one_per_group_and_email unique (group_id, email)
+);
 
-create function group_members_check_owner() returns trigger
-    language plpgsql
-as $$
-begin
-    if tg_op = 'DELETE' then
-        perform assert_group_has_one_owner(old.group_id);
-    else
-        perform assert_group_has_one_owner(new.group_id);
-    end if;
-    return null;
-end;
-$$;
+create index email_invites_email_idx on email_invites (email);
 
-create constraint trigger groups_check_owner after insert or update of owner_id on groups
-    deferrable initially deferred
-    for each row execute function groups_check_owner();
-
-create constraint trigger group_members_check_owner after insert or update or delete on group_members
-    deferrable initially deferred
-    for each row execute function group_members_check_owner();
+comment on table email_invites is
+    'Invites by email waiting for an account with that address; each becomes a group_invite notification at sign-up.';
 
 -- ---------------------------------------------------------------------------
 -- Sessions, participants, time logs
@@ -300,60 +203,56 @@ create table sessions (
     started_at         timestamptz,
     ended_at           timestamptz,
     segment_started_at timestamptz,
-    created_at         timestamptz not null default now(),
+    -- milliseconds, as the API shows them: (created_at, id) of an item is an
+    -- exact keyset cursor
+    created_at         timestamptz not null default date_trunc('milliseconds', now()),
+    -- when the session last changed state (created, started, paused,
+    -- resumed, stopped): a device time for the next change may not be earlier
+    transitioned_at    timestamptz not null default now(),
     constraint sessions_end_after_start check (ended_at >= started_at),
     constraint sessions_segment_while_running check ((status = 'running') = (segment_started_at is not null)),
     constraint sessions_segment_after_start check (segment_started_at >= started_at),
     constraint sessions_started_when_begun
         check (status in ('scheduled', 'cancelled') or started_at is not null),
     constraint sessions_ended_when_over check ((status in ('ended', 'cancelled')) = (ended_at is not null)),
-    constraint sessions_not_started_when_cancelled check (status <> 'cancelled' or started_at is null)
+    constraint sessions_not_started_when_cancelled check (status <> 'cancelled' or started_at is null),
+    constraint sessions_transition_after_start check (transitioned_at >= started_at)
 );
 
 create index sessions_group_idx on sessions (group_id, created_at desc);
 create index sessions_running_idx on sessions (group_id) where status = 'running';
 create index sessions_creator_idx on sessions (creator_id, created_at desc);
 
--- A session of a group may be created only while the group is active, and
--- may not (re)start once the group is archived.
-create function sessions_before_write() returns trigger
-    language plpgsql
-as $$
-declare
-    v_status group_status;
-begin
-    if new.group_id is null then
-        return new;
-    end if;
-    if tg_op = 'INSERT' or (new.status = 'running' and old.status is distinct from 'running') then
-        select status into v_status from groups where id = new.group_id for share;
-        if v_status = 'archived' then
-            raise exception 'group % is archived: no more focus sessions', new.group_id using errcode = 'LI409';
-        elsif tg_op = 'INSERT' and v_status = 'pending'
-              and (select start_at from groups where id = new.group_id) > now() then
-            raise exception 'group % has not started yet', new.group_id using errcode = 'LI409';
-        end if;
-    end if;
-    return new;
-end;
-$$;
-
-create trigger sessions_before_write before insert or update on sessions
-    for each row execute function sessions_before_write();
-
+-- A participant is in a session from joined_at until left_at (null: still in
+-- it); joining again sets a new joined_at.
 create table session_participants (
     id         uuid primary key default gen_random_uuid(),
     session_id uuid not null references sessions (id) on delete cascade,
     user_id    uuid not null references profiles (id) on delete cascade,
     role       participant_role not null default 'participant',
     joined_at  timestamptz not null default now(),
+    left_at    timestamptz,
     constraint session_participants_session_user_key unique (session_id, user_id),
     -- target of time_logs' composite key, so a log's user_id is its participant's
     constraint session_participants_id_user_key unique (id, user_id)
 );
 
 create index session_participants_user_idx on session_participants (user_id);
+create index sessions_participant_idx on session_participants (user_id, session_id);
 
+comment on column session_participants.left_at is
+    'When the participant left the session (null: in it); a new joined_at when they join again.';
+
+-- A person's timeline. The open segment of a running session is a time log
+-- too: one row per participant without an end (tstzrange(started_at, null)
+-- reaches to infinity), written when the segment opens and closed when it
+-- does. The exclusion constraint time_logs_no_overlap then keeps, for every
+-- writer:
+--   * one place at a time: a second open segment of the same person always
+--     overlaps the first;
+--   * nothing counted twice: a manual log over a running segment overlaps it;
+--   * never stuck: closing an open log only shrinks its range, so pause and
+--     stop can never collide with anything written meanwhile.
 create table time_logs (
     id             uuid primary key default gen_random_uuid(),
     participant_id uuid not null,
@@ -362,14 +261,21 @@ create table time_logs (
     -- one group's logs of a period with one index range scan
     group_id       uuid references groups (id) on delete set null,
     started_at     timestamptz not null,
-    ended_at       timestamptz not null,
+    ended_at       timestamptz,                 -- null: the open segment of a running session
     source         time_log_source not null,
     created_at     timestamptz not null default now(),
+    -- the transaction that last wrote the log (inserted it, or closed its
+    -- segment). A delta-sync reader is given only logs of transactions older
+    -- than its snapshot's xmin, which have all ended: one that commits later,
+    -- even with earlier timestamps, has a larger id than any the reader was
+    -- given, so a cursor (written_xid, id) never skips it.
+    written_xid    xid8 not null default pg_current_xact_id(),
     constraint time_logs_participant_fkey foreign key (participant_id, user_id)
         references session_participants (id, user_id) on delete cascade,
     constraint time_logs_end_after_start check (ended_at > started_at),
     constraint time_logs_manual_at_most_24h
         check (source <> 'manual' or ended_at - started_at <= interval '24 hours'),
+    constraint time_logs_open_only_by_clock check (ended_at is not null or source = 'clock'),
     -- no two logs of one person overlap, in any session; [start, end) so
     -- logs that only touch do not overlap
     constraint time_logs_no_overlap
@@ -379,41 +285,62 @@ create table time_logs (
 create index time_logs_participant_idx on time_logs (participant_id, started_at);
 create index time_logs_group_period_idx on time_logs (group_id, user_id, ended_at) include (started_at)
     where group_id is not null;
+-- at most one open segment per person (the exclusion constraint implies it;
+-- this index also finds a person's running session at once)
+create unique index time_logs_one_open_segment on time_logs (user_id) include (participant_id) where ended_at is null;
+-- delta sync of a person's closed logs (GET /api/me/time-logs?since=)
+create index time_logs_sync_idx on time_logs (user_id, written_xid, id) where ended_at is not null;
+-- a person's closed logs ending after a range's start, for their stats,
+-- read from the index alone
+create index time_logs_user_time_idx on time_logs (user_id, ended_at) include (started_at);
 
--- A log belongs to its participant's user and session; it lies inside the
--- session's window and not in the future.
-create function time_logs_before_write() returns trigger
-    language plpgsql
-as $$
-declare
-    v_session sessions%rowtype;
-begin
-    select s.* into v_session
-      from session_participants p join sessions s on s.id = p.session_id
-     where p.id = new.participant_id;
-    if not found then
-        raise exception 'participant % does not exist', new.participant_id using errcode = 'LI404';
-    end if;
-    if new.user_id is null then
-        select user_id into new.user_id from session_participants where id = new.participant_id;
-    end if;
-    new.group_id := v_session.group_id;
+-- ---------------------------------------------------------------------------
+-- Progress: per member and period, and the boards of final periods
+-- ---------------------------------------------------------------------------
 
-    if new.ended_at > now() then
-        raise exception 'a time log cannot end in the future' using errcode = 'LI422';
-    end if;
-    if v_session.started_at is null or new.started_at < v_session.started_at then
-        raise exception 'a time log cannot start before its session started' using errcode = 'LI422';
-    end if;
-    if v_session.ended_at is not null and new.ended_at > v_session.ended_at then
-        raise exception 'a time log cannot end after its session ended' using errcode = 'LI422';
-    end if;
-    return new;
-end;
-$$;
+create table member_period_totals (
+    group_id     uuid not null references groups (id) on delete cascade,
+    user_id      uuid not null references profiles (id) on delete cascade,
+    period_start timestamptz not null,
+    period_end   timestamptz not null,
+    seconds      numeric not null default 0,      -- closed logs only, clipped to the period
+    met          boolean not null default false,  -- seconds >= 60 * the target in force at the period's end
+    prior_run    integer not null default 0,      -- met periods in a row ending right before this one
+    run          integer not null default 0,      -- met ? prior_run + 1 : 0
+    best         integer not null default 0,      -- the longest run up to this period
+    -- the key's index carries the columns a board reads, so a board's
+    -- lookup of a member's newest row is index-only where pages are
+    -- all-visible (and writes still maintain two indexes)
+    primary key (group_id, user_id, period_start) include (period_end, seconds, prior_run, run, best)
+);
 
-create trigger time_logs_before_write before insert or update on time_logs
-    for each row execute function time_logs_before_write();
+-- a history page reads its periods' rows of every member in one range
+create index member_period_totals_group_period_idx on member_period_totals (group_id, period_start)
+    include (user_id, seconds, met);
+
+comment on table member_period_totals is
+    'Per group, member and period: seconds of closed logs, goal met, the run of met periods ending there (kept by triggers).';
+
+-- The boards of a group's final periods as group_history computed them:
+-- always a run from the group's first period (the oldest) to some period,
+-- so every period after the newest sealed one is computed and every one
+-- before it is read (R__09_history.sql says when a sealed board is
+-- forgotten).
+create table period_boards (
+    group_id       uuid not null references groups (id) on delete cascade,
+    period_start   timestamptz not null,
+    period_end     timestamptz not null,
+    target_minutes integer not null,
+    user_ids       uuid[] not null,      -- board order: seconds_done desc, user_id
+    seconds_done   bigint[] not null,
+    goals_met      boolean[] not null,
+    is_first       boolean not null,
+    primary key (group_id, period_start),
+    check (cardinality(user_ids) = cardinality(seconds_done) and cardinality(user_ids) = cardinality(goals_met))
+);
+
+comment on table period_boards is
+    'The boards of a group''s final periods as group_history computed them, a run from its first period; forgotten from a period on when anything that made them changes.';
 
 -- ---------------------------------------------------------------------------
 -- Notifications (the inbox; invites are notifications of kind group_invite)
@@ -455,246 +382,69 @@ create unique index notifications_one_member_milestone
 create unique index notifications_one_group_milestone
     on notifications (recipient_id, group_id, period_start) where kind = 'milestone_group';
 
--- No invites to an archived group; an invite is answered once.
-create function notifications_before_write() returns trigger
-    language plpgsql
-as $$
-begin
-    if new.kind = 'group_invite' and (tg_op = 'INSERT' or new.status is distinct from old.status) then
-        if tg_op = 'UPDATE' and old.status <> 'pending' then
-            raise exception 'this invite was already %', old.status using errcode = 'LI409';
-        end if;
-        if (tg_op = 'INSERT' or new.status = 'accepted')
-           and exists (select 1 from groups where id = new.group_id and status = 'archived' for share) then
-            raise exception 'group % is archived', new.group_id using errcode = 'LI409';
-        end if;
-    end if;
-    return new;
-end;
-$$;
+-- When a running member's goal will be crossed (now + what is left), or the
+-- period's end when that comes first: the moment instances wake to write
+-- milestones (R__11_milestones.sql).
+create table goal_checks (
+    group_id uuid not null references groups (id) on delete cascade,
+    user_id  uuid not null references profiles (id) on delete cascade,
+    due_at   timestamptz not null,
+    primary key (group_id, user_id)
+);
 
-create trigger notifications_before_write before insert or update on notifications
-    for each row execute function notifications_before_write();
+create index goal_checks_due_idx on goal_checks (due_at);
+
+comment on table goal_checks is
+    'When a running member''s goal will be crossed (or their period ends first): the moment to write milestones.';
 
 -- ---------------------------------------------------------------------------
--- Periods and progress
+-- Requests and the cluster's housekeeping
 -- ---------------------------------------------------------------------------
 
--- The period of a group containing p_at, clamped to the group's
--- [start_at, end_at). Computed on local wall-clock time and converted back,
--- so a day with a DST change lasts 23 or 25 hours. Before the start the
--- first period shows; after the end, the last one.
-create function group_period_bounds(
-    p_period group_period, p_timezone text, p_start_at timestamptz, p_end_at timestamptz, p_at timestamptz,
-    out period_start timestamptz, out period_end timestamptz)
-    language sql stable
-as $$
-    select greatest(local_start at time zone p_timezone, p_start_at),
-           least((local_start + step) at time zone p_timezone, p_end_at)
-      from (select date_trunc(case p_period when 'daily' then 'day' else 'week' end,
-                              least(greatest(p_at, p_start_at), p_end_at - interval '1 microsecond')
-                                  at time zone p_timezone) as local_start,
-                   case p_period when 'daily' then interval '1 day' else interval '1 week' end as step) l
-$$;
+-- Idempotency keys: one row per caller and key for 24 hours. The first
+-- request claims the key (status null while it runs), its answer is kept
+-- when it ends (not a 5xx: then the key is released for another try), and
+-- a repeat with the same method, path and body gets that answer again.
+create table idempotency_keys (
+    caller_id    uuid not null references profiles (id) on delete cascade,
+    key          text not null,
+    request_hash bytea not null,
+    status       integer,
+    content_type text,
+    location     text,
+    body         bytea,
+    created_at   timestamptz not null default now(),
+    completed_at timestamptz,
+    primary key (caller_id, key),
+    constraint idempotency_keys_key_visible_ascii check (key ~ '^[!-~]{1,255}$'),
+    constraint idempotency_keys_answered check ((status is null) = (completed_at is null))
+);
 
--- Every member's progress in the current period of every group, as of
--- p_at. An inlinable SQL function: filtering its result by group_id
--- reaches the indexes, and tests can pass a fixed instant.
-create function group_member_period_progress_at(p_at timestamptz)
-    returns table (
-        group_id       uuid,
-        user_id        uuid,
-        display_name   text,
-        avatar_url     text,
-        period_start   timestamptz,
-        period_end     timestamptz,
-        target_minutes integer,
-        seconds_done   bigint,
-        goal_met       boolean,
-        is_focusing    boolean,
-        rank           bigint)
-    language sql stable
-as $$
-    select t.group_id, t.user_id, t.display_name, t.avatar_url, t.period_start, t.period_end,
-           t.target_minutes, t.seconds_done, t.seconds_done >= t.target_minutes * 60 as goal_met,
-           t.is_focusing,
-           rank() over (partition by t.group_id order by t.seconds_done desc) as rank
-      from (
-        select g.id as group_id, m.user_id, p.display_name, p.avatar_url, b.period_start, b.period_end,
-               coalesce(m.override_period_target_minutes, g.period_target_minutes) as target_minutes,
-               floor(coalesce(logged.seconds, 0) + coalesce(open_segment.seconds, 0))::bigint as seconds_done,
-               open_segment.seconds is not null as is_focusing
-          from groups g
-          cross join lateral group_period_bounds(g.period, g.timezone, g.start_at, g.end_at, p_at) b
-          join group_members m on m.group_id = g.id
-          join profiles p on p.id = m.user_id
-          left join lateral (
-                select sum(extract(epoch from least(l.ended_at, b.period_end) - greatest(l.started_at, b.period_start))) as seconds
-                  from time_logs l
-                 where l.group_id = g.id and l.user_id = m.user_id
-                   and l.ended_at > b.period_start and l.started_at < b.period_end
-               ) logged on true
-          left join lateral (
-                select sum(greatest(0, extract(epoch from
-                           least(p_at, b.period_end) - greatest(s.segment_started_at, sp.joined_at, b.period_start)))) as seconds
-                  from sessions s
-                  join session_participants sp on sp.session_id = s.id and sp.user_id = m.user_id
-                 where s.group_id = g.id and s.status = 'running'
-               ) open_segment on true
-      ) t
-$$;
+-- the maintenance run's purge of expired keys
+create index idempotency_keys_created_idx on idempotency_keys (created_at);
 
-create view group_member_period_progress as
-    select * from group_member_period_progress_at(now());
+-- When a periodic job of the cluster last ran, by the database's clock:
+-- every instance ticks, and claim_due_job lets exactly one instance of the
+-- cluster have each due run.
+create table maintenance_jobs (
+    job         text primary key,
+    last_run_at timestamptz not null
+);
 
--- ---------------------------------------------------------------------------
--- Milestones
--- ---------------------------------------------------------------------------
+-- Fair use: Bucket4j's PostgreSQL engine keeps one row per caller and limit
+-- (the key names both, and the limit's quota and window, so a changed
+-- LOCKIN_RATE_LIMITS starts fresh buckets); each request that counts locks
+-- its row (SELECT ... FOR UPDATE) in a short transaction of its own, so the
+-- instances of a deployment share the limits exactly. `state` is Bucket4j's
+-- serialized bucket; `expires_at` (epoch milliseconds) is when the bucket is
+-- full again and may be forgotten: the maintenance run deletes such rows.
+create table fair_use_buckets (
+    id         text primary key check (char_length(id) between 1 and 200),
+    state      bytea,
+    expires_at bigint
+);
 
--- After time is logged: every member of the group hears when someone first
--- meets the period's goal (milestone_member), and when everyone has
--- (milestone_group); at most one of each per member or group and period
--- (unique indexes), in the transaction that logged the time.
-create function record_milestones() returns trigger
-    language plpgsql
-as $$
-declare
-    v_group uuid;
-begin
-    for v_group in select distinct group_id from new_logs where group_id is not null loop
-        insert into notifications (recipient_id, kind, title, body, group_id, subject_id, period_start)
-        with progress as (select * from group_member_period_progress_at(now()) p where p.group_id = v_group)
-        select m.user_id, 'milestone_member',
-               left(p.display_name || ' reached the goal', 200),
-               p.display_name || ' focused ' || p.target_minutes || ' minutes in ' || g.name || ' this period.',
-               v_group, p.user_id, p.period_start
-          from progress p
-          join groups g on g.id = p.group_id
-          join group_members m on m.group_id = p.group_id
-         where p.goal_met
-           and p.user_id in (select user_id from new_logs where group_id = v_group)
-        on conflict do nothing;
+create index fair_use_buckets_expires_at_idx on fair_use_buckets (expires_at);
 
-        insert into notifications (recipient_id, kind, title, body, group_id, period_start)
-        with progress as (select * from group_member_period_progress_at(now()) p where p.group_id = v_group)
-        select m.user_id, 'milestone_group', 'Everyone reached the goal',
-               'Every member of ' || g.name || ' met this period''s goal.', v_group, x.period_start
-          from (select min(period_start) as period_start from progress having bool_and(goal_met)) x
-          join groups g on g.id = v_group
-          join group_members m on m.group_id = v_group
-        on conflict do nothing;
-    end loop;
-    return null;
-end;
-$$;
-
-create trigger time_logs_milestones after insert on time_logs
-    referencing new table as new_logs
-    for each statement execute function record_milestones();
-
--- ---------------------------------------------------------------------------
--- Cloning and archival
--- ---------------------------------------------------------------------------
-
--- A new active group like p_group_id, starting now and as long as the
--- original; members copied with roles and overrides; the caller (a member)
--- becomes owner and the previous owner, when someone else, an admin.
-create function clone_group(p_group_id uuid, p_caller_id uuid)
-    returns uuid
-    language plpgsql
-as $$
-declare
-    v_new_id uuid;
-begin
-    if not exists (select 1 from group_members where group_id = p_group_id and user_id = p_caller_id) then
-        raise exception 'group % not found', p_group_id using errcode = 'LI404';
-    end if;
-
-    insert into groups (owner_id, name, description, start_at, end_at, timezone, period, period_target_minutes)
-    select p_caller_id, name, description, now(), now() + (end_at - start_at), timezone, period, period_target_minutes
-      from groups where id = p_group_id
-    returning id into v_new_id;
-
-    insert into group_members (group_id, user_id, role, override_period_target_minutes)
-    select v_new_id, user_id,
-           case when user_id = p_caller_id then 'owner'
-                when role = 'owner' then 'admin'
-                else role end::member_role,
-           override_period_target_minutes
-      from group_members where group_id = p_group_id
-     order by created_at;
-    return v_new_id;
-end;
-$$;
-
--- Ends what is still going on in the given groups before they are archived:
--- a running session's open segment is logged for each participant, running
--- and paused sessions end, scheduled ones are cancelled.
-create function stop_sessions_of_groups(p_group_ids uuid[])
-    returns void
-    language sql
-as $$
-    insert into time_logs (participant_id, user_id, started_at, ended_at, source)
-    select sp.id, sp.user_id, greatest(s.segment_started_at, sp.joined_at), now(), 'clock'
-      from sessions s
-      join session_participants sp on sp.session_id = s.id
-     where s.group_id = any (p_group_ids)
-       and s.status = 'running'
-       and greatest(s.segment_started_at, sp.joined_at) < now();
-
-    update sessions
-       set status = case when status = 'scheduled' then 'cancelled' else 'ended' end::session_status,
-           ended_at = now(),
-           segment_started_at = null
-     where group_id = any (p_group_ids)
-       and status in ('scheduled', 'running', 'paused');
-$$;
-
--- Archives one group now (its owner's :archive), stopping its sessions.
--- Returns false when it was archived already.
-create function archive_group(p_group_id uuid)
-    returns boolean
-    language plpgsql
-as $$
-begin
-    perform 1 from groups where id = p_group_id and status <> 'archived' for update;
-    if not found then
-        return false;
-    end if;
-    perform stop_sessions_of_groups(array[p_group_id]);
-    update groups set status = 'archived' where id = p_group_id;
-    return true;
-end;
-$$;
-
--- Archives every group whose end has passed, first stopping its sessions
--- (a running one's open segment is logged for each participant); promotes
--- pending groups whose start has come. Returns how many groups it archived.
--- Idempotent; with several instances, one run at a time does the work and
--- the others return 0 at once instead of waiting or failing.
-create function archive_expired_groups()
-    returns integer
-    language plpgsql
-as $$
-declare
-    v_due uuid[];
-    v_archived integer;
-begin
-    if not pg_try_advisory_xact_lock(hashtext('lockin.archive_expired_groups')) then
-        return 0;
-    end if;
-
-    update groups set status = 'active'
-     where status = 'pending' and start_at <= now() and end_at > now();
-
-    select coalesce(array_agg(id), '{}') into v_due
-      from (select id from groups where status <> 'archived' and end_at <= now()
-            for update skip locked) due;
-
-    perform stop_sessions_of_groups(v_due);
-
-    update groups set status = 'archived' where id = any (v_due);
-    get diagnostics v_archived = row_count;
-    return v_archived;
-end;
-$$;
+comment on table fair_use_buckets is
+    'Per-caller token buckets of the fair-use limits (Bucket4j, PostgreSQL select-for-update engine).';

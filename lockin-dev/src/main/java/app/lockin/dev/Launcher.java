@@ -34,7 +34,8 @@ import app.lockin.database.DatabaseUrl;
  * {@code bench-user-}), for load tests with many users; the development key
  * is created when missing.</li>
  * <li>{@code migrate}: applies the schema migrations to {@code DATABASE_URL}
- * (the embedded database when unset) without starting the server.</li>
+ * (the embedded database when unset) without starting the server;
+ * {@code LOCKIN_MIGRATIONS} names other Flyway locations (db/compare-schemas.sh).</li>
  * </ul>
  */
 public final class Launcher {
@@ -240,7 +241,8 @@ public final class Launcher {
             System.out.println("Migrating " + url);
             var result = org.flywaydb.core.Flyway.configure(Launcher.class.getClassLoader())
                     .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
-                    .locations("classpath:db/migration")
+                    // another tree of migrations (db/compare-schemas.sh): Flyway locations, e.g. filesystem:/tmp/old
+                    .locations(env.getOrDefault("LOCKIN_MIGRATIONS", "classpath:db/migration").split(","))
                     // the application's role, when it is not this one (db/migration/afterMigrate.sql)
                     .placeholders(java.util.Map.of("lockin_app_role", env.getOrDefault("LOCKIN_DB_APP_ROLE", "").strip()))
                     .load()

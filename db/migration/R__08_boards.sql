@@ -1,44 +1,19 @@
--- ---------------------------------------------------------------------------
--- The board's streaks: one lookup per member, the rare case out of line
--- ---------------------------------------------------------------------------
+-- Boards: every member's progress, rank and streak in a period of a group,
+-- as of an instant; the live leaderboard and a past period's board.
 --
--- V19's board cost ~1.25x the board before streaks (issue 13 allows 1.10x).
--- Taken apart on the bench's 1 M database, the cost was in two places:
---   * two lookups per member (this period's totals row, and the newest row
---     before it for members without one), each visiting the table;
---   * the planner copies a derived column's expression into every column
---     built on it: goal_met (numeric sums, the target's CASE) into streak and
---     best_streak, seconds_done into goal_met and the ranking, so a row's
---     figures were computed up to three times.
---
--- Now one index scan backward per member reads the newest totals row up to
--- this period: this period's own row when there is one (seconds, prior_run,
--- best), else the newest before it (its run continues into this period if it
--- ended where this one starts). The primary key's index carries the columns
--- the board reads, so that scan does not visit the table wherever the page
--- is all-visible; it replaces the plain key rather than adding a third
--- index, so a write still maintains two. Target, seconds done and the run
--- before are computed once per member, in the aggregate node that sums the
--- open segment (the planner does not flatten it); the columns above only
--- compare and add them. The rare case, a segment still running since the
--- period before, is a function of its own, called only for such a member.
--- Same results, same signature: the view and the functions reading it stay.
---
--- Measured (BENCHMARKS.md "Streaks' cost, round 2"): the board with streaks
--- 1.07-1.10x the board before them.
-
--- The key's index rebuilt with the board's columns (one short exclusive lock
--- on the table while it builds: seconds for a year of a large deployment).
-alter table member_period_totals
-    drop constraint member_period_totals_pkey,
-    add constraint member_period_totals_pkey primary key (group_id, user_id, period_start)
-        include (period_end, seconds, prior_run, run, best);
+-- One function computes every board (group_member_period_progress_at), the
+-- current one and past ones alike, from the totals of closed logs
+-- (R__07_totals.sql) plus the open segment. It is the hottest read of the
+-- API: each member's figures come from one index scan backward on the
+-- totals' key (whose index carries the columns read) and are computed once
+-- per member, in the node that sums the open segment, so the planner does
+-- not copy their expressions into every column built on them.
 
 -- The run of met periods ending with the period before p_period_start, for
 -- a member whose segment still open started at p_open_since, before that
 -- period: the period before has not been judged with the segment's part in
 -- it yet, so it is judged here, with its closed logs' seconds.
-create function streak_before_open_segment(
+create or replace function streak_before_open_segment(
     p_group uuid, p_user uuid, p_period group_period, p_timezone text,
     p_start_at timestamptz, p_end_at timestamptz, p_period_start timestamptz, p_open_since timestamptz)
     returns integer
@@ -66,6 +41,16 @@ $$;
 comment on function streak_before_open_segment(uuid, uuid, group_period, text, timestamptz, timestamptz, timestamptz, timestamptz) is
     'The run of met periods ending with the period before p_period_start, judged with the part in it of a segment open since p_open_since.';
 
+-- The board of the period that contains p_at, as it stood at p_at: the
+-- current one with p_at = now, a past one with p_at = its last instant
+-- (group_board_at). Seconds are the closed logs' totals of the period plus
+-- the open segment up to p_at; the target is the one in force at the
+-- period's end (the member's and group's current ones for a period still
+-- running); the members are those who had joined before the period ended,
+-- and any other member with time in it. streak = the run of met periods
+-- ending with the one before (from the totals, renewed with an open segment
+-- that crossed into this period) + 1 when this period's goal is met;
+-- best_streak = the longest run so far, this one included.
 create or replace function group_member_period_progress_at(p_at timestamptz)
     returns table (
         group_id       uuid,
@@ -141,3 +126,58 @@ $$;
 
 comment on function group_member_period_progress_at(timestamptz) is
     'Every member''s progress, streak and best streak in the period of each group that contains p_at, as of p_at.';
+
+-- Every member's progress in the current period of every group. Filtering
+-- it by group_id reaches the indexes (the function is inlined).
+create or replace view group_member_period_progress as
+    select * from group_member_period_progress_at(now());
+
+-- One group's current board. The plan does not depend on which group is
+-- asked for (its members, their totals rows, their open segments), so it is
+-- made once per connection and kept: planning the inlined statement cost
+-- more than running it.
+create or replace function group_leaderboard(p_group_id uuid)
+    returns setof group_member_period_progress
+    language plpgsql stable
+    set plan_cache_mode = force_generic_plan
+as $$
+begin
+    return query select * from group_member_period_progress where group_id = p_group_id;
+end;
+$$;
+
+comment on function group_leaderboard(uuid) is
+    'Every member''s progress in the current period of one group (the view group_member_period_progress), with a plan made once per connection.';
+
+-- The board of the period containing p_at, as it stood at its end (or now,
+-- for the period still running).
+create or replace function group_board_at(p_group_id uuid, p_at timestamptz)
+    returns setof group_member_period_progress
+    language plpgsql stable
+    set plan_cache_mode = force_generic_plan
+as $$
+declare
+    v_group groups%rowtype;
+    v_at timestamptz;
+begin
+    select * into v_group from groups where id = p_group_id;
+    if not found then
+        return;
+    end if;
+    if p_at > now() then
+        raise exception 'cannot be in the future' using errcode = 'LI422', column = 'at';
+    end if;
+    if p_at < v_group.start_at or p_at >= v_group.end_at then
+        raise exception 'must lie within the group''s life, from % to %',
+                to_char(v_group.start_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                to_char(v_group.end_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            using errcode = 'LI422', column = 'at';
+    end if;
+    v_at := least(now(), (group_period_bounds(v_group.period, v_group.timezone, v_group.start_at, v_group.end_at,
+                                              p_at)).period_end - interval '1 microsecond');
+    return query select * from group_member_period_progress_at(v_at) p where p.group_id = p_group_id;
+end;
+$$;
+
+comment on function group_board_at(uuid, timestamptz) is
+    'The leaderboard of the period of a group that contains p_at, as it stood at that period''s end (now while it runs).';

@@ -1,18 +1,11 @@
--- ---------------------------------------------------------------------------
--- History pages of final periods read from sealed boards (issue 13's p99)
--- ---------------------------------------------------------------------------
+-- History: the boards of a group's past periods, newest first, and the
+-- sealed boards of its final periods (period_boards).
 --
 -- A final period's board is what group_history computed for it; computing it
--- again on every page read (the page's periods, the members, their totals,
--- three sorted aggregates per period) was most of a history page's database
--- time. Measured on the bench's 1 M-log database, pgbench, 32 connections,
--- pages of 20 periods at random over the hot group's year: 1820 pages/s
--- computed, 10450 read from one row per period.
---
--- period_boards keeps the computed boards of a group's final periods: always
--- a run from the group's first period (the oldest) to some period, so every
--- period after the newest sealed one is computed and every one before it is
--- read. A sealed board is forgotten, from its period on, by whatever could
+-- again on every page read was most of a history page's database time, so
+-- the boards of final periods are sealed once (in the background, when a
+-- page computed one) as a run from the group's first period, and read after
+-- that. A sealed board is forgotten, from its period on, by whatever could
 -- change what group_history computes for it:
 --   * a member's totals of that period changing (a log reaching it: offline
 --     logs within the grace, a long manual log, a change of the group's
@@ -20,28 +13,12 @@
 --   * a member leaving or being removed (boards list current members), or
 --     joining again with totals from before (they reappear on past boards);
 --   * the group's periods moving (start, end, time zone, period kind).
--- Sealing (seal_group_history) and forgetting take one advisory lock per
--- group, so a board computed from totals that a concurrent transaction is
--- changing is forgotten after that transaction, never kept.
-
-create table period_boards (
-    group_id       uuid not null references groups (id) on delete cascade,
-    period_start   timestamptz not null,
-    period_end     timestamptz not null,
-    target_minutes integer not null,
-    user_ids       uuid[] not null,      -- board order: seconds_done desc, user_id
-    seconds_done   bigint[] not null,
-    goals_met      boolean[] not null,
-    is_first       boolean not null,
-    primary key (group_id, period_start),
-    check (cardinality(user_ids) = cardinality(seconds_done) and cardinality(user_ids) = cardinality(goals_met))
-);
-
-comment on table period_boards is
-    'The boards of a group''s final periods as group_history computed them, a run from its first period; forgotten from a period on when anything that made them changes.';
+-- Sealing and forgetting take one advisory lock per group, so a board
+-- computed from totals that a concurrent transaction is changing is
+-- forgotten after that transaction, never kept.
 
 -- The lock that sealing and forgetting a group's boards share.
-create function lock_period_boards(p_group_id uuid) returns void
+create or replace function lock_period_boards(p_group_id uuid) returns void
     language sql volatile
 as $$
     select pg_advisory_xact_lock(hashtextextended('lockin.period_boards:' || p_group_id::text, 0));
@@ -49,7 +26,7 @@ $$;
 
 -- Forgets a group's sealed boards from the period starting at p_from on
 -- (all of them with '-infinity'): the run from the first period stays a run.
-create function forget_period_boards(p_group_id uuid, p_from timestamptz) returns void
+create or replace function forget_period_boards(p_group_id uuid, p_from timestamptz) returns void
     language plpgsql volatile
 as $$
 begin
@@ -62,16 +39,81 @@ comment on function forget_period_boards(uuid, timestamptz) is
     'Forgets the sealed boards of a group from a period on (under the group''s period_boards lock).';
 
 -- ---------------------------------------------------------------------------
--- The computed boards: group_history of V11, bounded below by p_after
+-- Forgetting: what changes a computed board forgets the sealed ones
 -- ---------------------------------------------------------------------------
 
-drop function group_history(uuid, timestamptz, integer, interval);
+-- A member's totals of a past period changed: that period's board and every
+-- later one (the current period is never sealed: its totals change freely).
+create or replace function member_period_totals_forget_boards() returns trigger
+    language plpgsql
+as $$
+begin
+    if tg_op = 'DELETE' then
+        perform forget_period_boards(old.group_id, old.period_start);
+    else
+        perform forget_period_boards(new.group_id, least(new.period_start, coalesce(old.period_start, new.period_start)));
+    end if;
+    return null;
+end;
+$$;
+
+drop trigger if exists member_period_totals_forget_boards_on_insert on member_period_totals;
+create trigger member_period_totals_forget_boards_on_insert after insert on member_period_totals
+    for each row when (new.period_end <= now())
+    execute function member_period_totals_forget_boards();
+
+drop trigger if exists member_period_totals_forget_boards_on_update on member_period_totals;
+create trigger member_period_totals_forget_boards_on_update after update on member_period_totals
+    for each row when ((new.seconds, new.met, new.period_start) is distinct from (old.seconds, old.met, old.period_start)
+                       and least(old.period_end, new.period_end) <= now())
+    execute function member_period_totals_forget_boards();
+
+drop trigger if exists member_period_totals_forget_boards_on_delete on member_period_totals;
+create trigger member_period_totals_forget_boards_on_delete after delete on member_period_totals
+    for each row when (old.period_end <= now())
+    execute function member_period_totals_forget_boards();
+
+-- Boards list the current members: one leaving forgets them all; one joining
+-- again with totals from before reappears on past boards.
+create or replace function group_members_forget_boards() returns trigger
+    language plpgsql
+as $$
+begin
+    if tg_op = 'DELETE' then
+        perform forget_period_boards(old.group_id, '-infinity');
+    elsif exists (select 1 from member_period_totals t
+                   where t.group_id = new.group_id and t.user_id = new.user_id and t.period_end <= now()) then
+        perform forget_period_boards(new.group_id, '-infinity');
+    end if;
+    return null;
+end;
+$$;
+
+drop trigger if exists group_members_forget_boards on group_members;
+create trigger group_members_forget_boards after insert or delete on group_members
+    for each row execute function group_members_forget_boards();
+
+-- The group's periods moved.
+create or replace function groups_forget_boards() returns trigger
+    language plpgsql
+as $$
+begin
+    perform forget_period_boards(new.id, '-infinity');
+    return null;
+end;
+$$;
+
+drop trigger if exists groups_forget_boards on groups;
+create trigger groups_forget_boards after update of start_at, end_at, timezone, period on groups
+    for each row when ((new.start_at, new.end_at, new.timezone, new.period)
+                       is distinct from (old.start_at, old.end_at, old.timezone, old.period))
+    execute function groups_forget_boards();
 
 -- Up to p_limit (null: all) of a group's periods after p_after and before
 -- p_before (a period_start; null: up to the current one), newest first, each with its
 -- board computed: a period that no open segment reaches from its members'
 -- totals, the others by the board function itself.
-create function group_boards_computed(p_group_id uuid, p_after timestamptz, p_before timestamptz,
+create or replace function group_boards_computed(p_group_id uuid, p_after timestamptz, p_before timestamptz,
                                       p_limit integer, p_grace interval)
     returns table (
         period_start   timestamptz,
@@ -161,39 +203,11 @@ $$;
 comment on function group_boards_computed(uuid, timestamptz, timestamptz, integer, interval) is
     'Up to p_limit of a group''s periods between p_after and p_before, newest first, each with its board computed (group_board_at''s rules).';
 
--- ---------------------------------------------------------------------------
--- Sealing, and the history page that reads the sealed boards
--- ---------------------------------------------------------------------------
-
--- Seals every final period (its end p_grace ago or longer) after the newest
--- sealed one; answers how many.
-create function seal_group_history(p_group_id uuid, p_grace interval) returns integer
-    language plpgsql volatile
-as $$
-declare
-    v_after timestamptz;
-    v_count integer;
-begin
-    perform lock_period_boards(p_group_id);
-    select coalesce(max(b.period_start), '-infinity') into v_after
-      from period_boards b where b.group_id = p_group_id;
-    insert into period_boards (group_id, period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_first)
-    select p_group_id, c.period_start, c.period_end, c.target_minutes, c.user_ids, c.seconds_done, c.goals_met, c.is_first
-      from group_boards_computed(p_group_id, v_after, now() - p_grace, null, p_grace) c
-     where c.is_final;
-    get diagnostics v_count = row_count;
-    return v_count;
-end;
-$$;
-
-comment on function seal_group_history(uuid, interval) is
-    'Keeps the boards of a group''s final periods not kept yet in period_boards; answers how many.';
-
 -- A page of a group's periods, newest first (p_before: a period_start; null:
 -- from the current one): those after the newest sealed period computed, the
 -- rest read from period_boards. is_sealed: read from period_boards (a final
 -- period that is not tells the application to seal the group's history).
-create function group_history(p_group_id uuid, p_before timestamptz, p_limit integer, p_grace interval)
+create or replace function group_history(p_group_id uuid, p_before timestamptz, p_limit integer, p_grace interval)
     returns table (
         period_start   timestamptz,
         period_end     timestamptz,
@@ -234,65 +248,29 @@ comment on function group_history(uuid, timestamptz, integer, interval) is
     'A page of a group''s periods, newest first, with every member''s seconds and goal in each: the sealed boards of final periods, the others computed.';
 
 -- ---------------------------------------------------------------------------
--- Forgetting: what changes a computed board forgets the sealed ones
+-- Sealing
 -- ---------------------------------------------------------------------------
 
--- A member's totals of a past period changed: that period's board and every
--- later one (the current period is never sealed: its totals change freely).
-create function member_period_totals_forget_boards() returns trigger
-    language plpgsql
+-- Seals every final period (its end p_grace ago or longer) after the newest
+-- sealed one; answers how many.
+create or replace function seal_group_history(p_group_id uuid, p_grace interval) returns integer
+    language plpgsql volatile
 as $$
+declare
+    v_after timestamptz;
+    v_count integer;
 begin
-    if tg_op = 'DELETE' then
-        perform forget_period_boards(old.group_id, old.period_start);
-    else
-        perform forget_period_boards(new.group_id, least(new.period_start, coalesce(old.period_start, new.period_start)));
-    end if;
-    return null;
+    perform lock_period_boards(p_group_id);
+    select coalesce(max(b.period_start), '-infinity') into v_after
+      from period_boards b where b.group_id = p_group_id;
+    insert into period_boards (group_id, period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_first)
+    select p_group_id, c.period_start, c.period_end, c.target_minutes, c.user_ids, c.seconds_done, c.goals_met, c.is_first
+      from group_boards_computed(p_group_id, v_after, now() - p_grace, null, p_grace) c
+     where c.is_final;
+    get diagnostics v_count = row_count;
+    return v_count;
 end;
 $$;
 
-create trigger member_period_totals_forget_boards_on_insert after insert on member_period_totals
-    for each row when (new.period_end <= now())
-    execute function member_period_totals_forget_boards();
-create trigger member_period_totals_forget_boards_on_update after update on member_period_totals
-    for each row when ((new.seconds, new.met, new.period_start) is distinct from (old.seconds, old.met, old.period_start)
-                       and least(old.period_end, new.period_end) <= now())
-    execute function member_period_totals_forget_boards();
-create trigger member_period_totals_forget_boards_on_delete after delete on member_period_totals
-    for each row when (old.period_end <= now())
-    execute function member_period_totals_forget_boards();
-
--- Boards list the current members: one leaving forgets them all; one joining
--- again with totals from before reappears on past boards.
-create function group_members_forget_boards() returns trigger
-    language plpgsql
-as $$
-begin
-    if tg_op = 'DELETE' then
-        perform forget_period_boards(old.group_id, '-infinity');
-    elsif exists (select 1 from member_period_totals t
-                   where t.group_id = new.group_id and t.user_id = new.user_id and t.period_end <= now()) then
-        perform forget_period_boards(new.group_id, '-infinity');
-    end if;
-    return null;
-end;
-$$;
-
-create trigger group_members_forget_boards after insert or delete on group_members
-    for each row execute function group_members_forget_boards();
-
--- The group's periods moved.
-create function groups_forget_boards() returns trigger
-    language plpgsql
-as $$
-begin
-    perform forget_period_boards(new.id, '-infinity');
-    return null;
-end;
-$$;
-
-create trigger groups_forget_boards after update of start_at, end_at, timezone, period on groups
-    for each row when ((new.start_at, new.end_at, new.timezone, new.period)
-                       is distinct from (old.start_at, old.end_at, old.timezone, old.period))
-    execute function groups_forget_boards();
+comment on function seal_group_history(uuid, interval) is
+    'Keeps the boards of a group''s final periods not kept yet in period_boards; answers how many.';

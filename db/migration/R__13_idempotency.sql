@@ -1,25 +1,13 @@
--- Idempotency keys in the request's own transaction (API.md "Retries,
--- several devices, offline clients").
---
--- V5 claimed a key, did the work and kept the answer in three transactions.
--- Now the claim, the work and the answer are one transaction: the answer is
--- kept if and only if the work is, a crash can no longer leave a key without
--- its answer, and a repeat that arrives while the first request runs waits
--- on the database's own lock of the claimed key (the first request's
--- uncommitted row) instead of polling: when the first commits, the repeat
--- finds its answer; when it rolls back, the repeat claims the key and does
--- the work itself. A repeat that waited p_wait without either answers
--- 'in_progress' (409).
-
-drop function claim_idempotency_key(uuid, text, bytea, interval);
-drop function complete_idempotency_key(uuid, text, integer, text, text, bytea);
+-- Idempotency keys: a retried write (same caller, key, method, path and
+-- body) gets the first answer again instead of being done twice, in the
+-- write's own transaction (the table idempotency_keys, V1__schema.sql).
 
 -- Claims a key for the calling transaction's request, or says what became of
 -- an earlier one: 'claimed' (do the work in this transaction; an expired key
 -- is claimed anew), 'mismatch' (the key went with another request),
 -- 'in_progress' (the first request has not ended within p_wait), or 'replay'
 -- with the kept answer. Only a 'claimed' caller goes on with its transaction.
-create function claim_idempotency_key(
+create or replace function claim_idempotency_key(
     p_caller uuid, p_key text, p_request_hash bytea, p_ttl interval, p_wait interval,
     out outcome text, out status integer, out content_type text, out location text, out body bytea)
     language plpgsql
@@ -69,7 +57,7 @@ $$;
 -- the answer was made); after the work rolled back (a 4xx answer) it is
 -- called in a transaction of its own and inserts the key with its answer,
 -- unless a repeat has claimed the key meanwhile.
-create function keep_idempotent_answer(
+create or replace function keep_idempotent_answer(
     p_caller uuid, p_key text, p_request_hash bytea,
     p_status integer, p_content_type text, p_location text, p_body bytea)
     returns void
