@@ -333,7 +333,7 @@ install_env_file() {
   if [[ -f $env_file ]]; then
     say "kept as it is (deploy.sh never overwrites it)"
     new_names=$(comm -23 <(env_names "$ENV_EXAMPLE") <(env_names "$env_file") | tr '\n' ' ')
-    [[ -z $new_names ]] || say "settings of .env.example not in it (optional unless the README says otherwise): $new_names"
+    [[ -z $new_names ]] || say "settings of .env.example not in it (optional unless docs/CONFIGURATION.md says otherwise): $new_names"
     perms=$(stat -c %a "$env_file")
     [[ $perms == 600 ]] || say "WARNING: its mode is $perms; it holds secrets: sudo chmod 600 /etc/lockin/lockin.env"
   else
@@ -386,11 +386,11 @@ choose_site() {
     elif (( INSTALLED_TLS )); then
       die "the installed site serves TLS with $CERT, which is not there: fix the certificate, give --cert/--key, or choose --nginx http"
     else
-      NGINX_MODE=http; say "no certificate at $CERT (yet): plain-HTTP site; run again once it is there (README, TLS)"
+      NGINX_MODE=http; say "no certificate at $CERT (yet): plain-HTTP site; run again once it is there (docs/PRODUCTION.md, 8. TLS)"
     fi
   fi
   [[ $NGINX_MODE == http || -f $(t "$CERT") || $DRY_RUN -eq 1 || -n $ROOT ]] \
-    || die "--nginx tls: no certificate at $CERT (see README, TLS)"
+    || die "--nginx tls: no certificate at $CERT (see docs/PRODUCTION.md, 8. TLS)"
   SITE_SOURCE=$here/nginx/lockin-http.conf
   [[ $NGINX_MODE == tls ]] && SITE_SOURCE=$here/nginx/lockin.conf
   return 0

@@ -40,7 +40,7 @@ smoke_database() {
 # again, which points nginx at the new LOCKIN_PORT.
 smoke_configure() {
   local app_url migration_url
-  # two roles, as README "Database roles" sets them up on RDS: the migrations'
+  # two roles, as docs/DATABASE.md "Database roles" sets them up on RDS: the migrations'
   # owns the database, the application's may only read and write rows
   if psql "postgresql://postgres@localhost:$DB_PORT/postgres" -qAtX -v ON_ERROR_STOP=1 > "$WORK/roles.out" 2>&1 <<'SQL'
 create role lockin_migrator login password 'smoke-migrator';
