@@ -6,12 +6,19 @@
 -- in the repeatable migrations R__NN_<concern>.sql, one file per concern,
 -- which Flyway applies after the versioned ones (in the order of NN) and
 -- again whenever a file changes. A later versioned migration (V2__...) adds
--- or changes structure and moves data; it never holds a function body.
+-- or changes structure and moves data; the only function body it may hold
+-- is one a constraint calls.
 --
 -- Errors raised on purpose carry SQLSTATEs of the class "LI" with a message
--- fit to show to a user: LI404 not found, LI409 state conflict, LI422
--- invalid value. The application maps them to HTTP answers without adding
--- its own text; constraint names are mapped to the request's fields.
+-- fit to show to a user: LI404 not found, LI409 state conflict, LI410 gone
+-- (a join link of an archived group), LI422 invalid value. The application maps them to HTTP answers without adding
+-- its own text.
+--
+-- How a refusal reads to a client is said here too, beside the rule: the
+-- comment of a check constraint is "<field>: <what the value must be>" (the
+-- request's field and a 422's message), the comment of a unique constraint
+-- or index what a duplicate means (a 409's message). The application reads
+-- them at start (ConstraintTexts) and adds no wording of its own.
 
 create extension if not exists pgcrypto;
 create extension if not exists citext;
@@ -63,6 +70,9 @@ create table profiles (
     constraint profiles_avatar_url_length check (char_length(avatar_url) <= 2048)
 );
 
+comment on constraint profiles_display_name_length on profiles is 'display_name: must have 1 to 50 characters after trimming';
+comment on constraint profiles_avatar_url_length on profiles is 'avatar_url: must have at most 2048 characters';
+
 create table auth_identities (
     id         uuid primary key default gen_random_uuid(),
     provider   text not null,
@@ -103,6 +113,14 @@ create table groups (
         check (period_target_minutes <= case period when 'daily' then 1440 else 10080 end)
 );
 
+comment on constraint groups_name_length on groups is 'name: must have 1 to 100 characters after trimming';
+comment on constraint groups_description_length on groups is 'description: must have at most 1000 characters';
+comment on constraint groups_end_after_start on groups is 'end_at: must be after start_at';
+comment on constraint groups_at_most_366_days on groups is 'end_at: must be at most 366 days after start_at';
+comment on constraint groups_timezone_valid on groups is 'timezone: must be an IANA time zone such as Europe/Paris or UTC';
+comment on constraint groups_target_positive on groups is 'period_target_minutes: must be between 1 and 1440 for a daily group, 1 and 10080 for a weekly one';
+comment on constraint groups_target_fits_period on groups is 'period_target_minutes: must be between 1 and 1440 for a daily group, 1 and 10080 for a weekly one';
+
 create index groups_owner_idx on groups (owner_id);
 -- the archival job's two scans
 create index groups_due_for_archive_idx on groups (end_at) where status <> 'archived';
@@ -125,6 +143,10 @@ create table group_members (
 );
 
 create index group_members_user_idx on group_members (user_id, created_at desc);
+
+comment on constraint group_members_override_positive on group_members is
+    'override_period_target_minutes: must be positive, or null for the group''s target';
+comment on constraint group_members_group_user_key on group_members is 'This person is already a member of the group.';
 
 comment on column group_members.hidden_from_leaderboard is
     'The member hides their identity on the group''s leaderboard from other plain members (set by themself).';
@@ -167,6 +189,9 @@ create table join_links (
 
 create index join_links_group_idx on join_links (group_id, created_at desc);
 
+comment on constraint join_links_expire_after_creation on join_links is 'expires_at: must be in the future';
+comment on constraint join_links_last_at_most_90_days on join_links is 'expires_at: must be at most 90 days away';
+
 comment on table join_links is
     'Links that add whoever uses them to a group as a member: until expires_at, at most max_uses times, unless revoked.';
 
@@ -187,6 +212,9 @@ create table email_invites (
 );
 
 create index email_invites_email_idx on email_invites (email);
+
+comment on constraint email_invites_email_check on email_invites is 'email: must be an email address of at most 320 characters';
+comment on constraint email_invites_one_per_group_and_email on email_invites is 'This address already has a pending invite to the group.';
 
 comment on table email_invites is
     'Invites by email waiting for an account with that address; each becomes a group_invite notification at sign-up.';
@@ -294,6 +322,9 @@ create index time_logs_sync_idx on time_logs (user_id, written_xid, id) where en
 -- read from the index alone
 create index time_logs_user_time_idx on time_logs (user_id, ended_at) include (started_at);
 
+comment on constraint time_logs_end_after_start on time_logs is 'ended_at: must be after started_at';
+comment on constraint time_logs_manual_at_most_24h on time_logs is 'ended_at: must be at most 24 hours after started_at for a manual log';
+
 -- ---------------------------------------------------------------------------
 -- Progress: per member and period, and the boards of final periods
 -- ---------------------------------------------------------------------------
@@ -381,6 +412,8 @@ create unique index notifications_one_member_milestone
     on notifications (recipient_id, group_id, period_start, subject_id) where kind = 'milestone_member';
 create unique index notifications_one_group_milestone
     on notifications (recipient_id, group_id, period_start) where kind = 'milestone_group';
+
+comment on index notifications_one_pending_invite is 'This person already has a pending invite to the group.';
 
 -- When a running member's goal will be crossed (now + what is left), or the
 -- period's end when that comes first: the moment instances wake to write

@@ -12,7 +12,6 @@ import jakarta.persistence.PersistenceContext;
 
 import app.lockin.profiles.Profile;
 import app.lockin.rules.Conflict;
-import app.lockin.rules.Gone;
 import app.lockin.rules.NotFound;
 
 /**
@@ -76,11 +75,9 @@ public class JoinLinks {
         if (Access.find(em, link.groupId(), caller).isPresent()) {
             throw new Conflict("You are a member of this group already.");
         }
-        Group group = em.find(Group.class, link.groupId());
-        if (group.status() == GroupStatus.ARCHIVED) {
-            throw new Gone("The group is archived: it takes no new members.");
-        }
         link.use(now());
+        em.flush();   // an archived group's link refuses the use (410): the database's join_links_before_use
+        Group group = em.find(Group.class, link.groupId());
         Membership joined = Membership.join(group, caller, MemberRole.MEMBER);
         em.persist(joined);
         em.flush();

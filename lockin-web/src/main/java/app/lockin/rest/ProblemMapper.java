@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.ejb.EJBException;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -53,6 +54,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
     private static final JsonReaderFactory JSON = Json.createReaderFactory(java.util.Map.of());
 
+    @Inject
+    RefusedValues refused;
+
     @Override
     public Response toResponse(Throwable thrown) {
         Throwable failure = unwrap(thrown);
@@ -72,7 +76,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         return problem.toResponse().build();
     }
 
-    private static Problem problemFor(Throwable failure) {
+    private Problem problemFor(Throwable failure) {
         if (failure instanceof Invalid invalid) {
             return Problem.invalid(invalid.errors());
         }
@@ -108,18 +112,19 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     /** The database's answers: its own rules (class LI), constraint violations, and being unreachable. */
-    private static Problem fromDatabase(SQLException sql) {
+    private Problem fromDatabase(SQLException sql) {
         String state = sql.getSQLState() == null ? "" : sql.getSQLState();
         String message = serverMessage(sql);
         return switch (state) {
             case "LI404" -> Problem.of(Response.Status.NOT_FOUND, message);
             case "LI409" -> withDetails(Problem.of(Response.Status.CONFLICT, message), sql);
+            case "LI410" -> Problem.of(Response.Status.GONE, message);
             case "LI422" -> Problem.invalid(List.of(new FieldError(columnOf(sql, "body"), message)));
-            case "23505" -> Problem.of(Response.Status.CONFLICT, RefusedValues.duplicate(constraintOf(sql)));
+            case "23505" -> Problem.of(Response.Status.CONFLICT, refused.duplicate(constraintOf(sql)));
             case "23P01" -> Problem.of(Response.Status.CONFLICT, "time_logs_no_overlap".equals(constraintOf(sql))
                     ? "This time overlaps another time log of yours."
                     : "This overlaps something that already exists.");
-            case "23514" -> Problem.invalid(List.of(RefusedValues.of(constraintOf(sql), columnOf(sql, "body"))));
+            case "23514" -> Problem.invalid(List.of(refused.value(constraintOf(sql), columnOf(sql, "body"))));
             default -> {
                 if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.isEmpty()) {
                     LOG.log(Level.WARNING, "Database unavailable (request {0}): {1}",

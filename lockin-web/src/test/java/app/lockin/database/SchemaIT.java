@@ -185,6 +185,10 @@ class SchemaIT {
             c.commit();
         }
 
+        UUID link = UUID.randomUUID();
+        sql.update("insert into join_links (id, group_id, code, created_by, expires_at) values (?, ?, ?, ?, now() + interval '1 day')",
+                link, group, "frozen-" + UUID.randomUUID(), owner);
+
         // no server runs on this database: the archival runs only when the test calls it
         awaitStatus(group, "archived");
         assertThat(sql.count("select archived from archive_expired_groups()")).as("idempotent").isZero();
@@ -202,6 +206,41 @@ class SchemaIT {
                 .satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
         assertThatThrownBy(() -> sql.update("insert into notifications (recipient_id, kind, title, group_id) values (?, 'group_invite', 'Join', ?)",
                 late, group)).satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+        assertThatThrownBy(() -> sql.update("update join_links set uses = uses + 1 where id = ?", link))
+                .as("a link of an archived group is gone").satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI410"));
+        assertThatThrownBy(() -> sql.update("insert into join_links (group_id, code, expires_at) values (?, ?, now() + interval '1 day')",
+                group, "late-" + UUID.randomUUID())).satisfies(e -> assertThat(sqlState(e)).isEqualTo("LI409"));
+    }
+
+    /**
+     * How refusals read is the schema's: a check constraint's comment names the
+     * request field and the rule ("field: must ..."), a unique constraint's or
+     * index's says what a duplicate means (a sentence).
+     */
+    @Test
+    void constraintCommentsWordTheirRefusals() throws SQLException {
+        List<Map<String, Object>> comments = sql.rows("""
+                select c.conname as name, c.contype::text as kind, d.description as text
+                  from pg_constraint c
+                  join pg_description d on d.objoid = c.oid and d.classoid = 'pg_constraint'::regclass
+                 where c.connamespace = 'public'::regnamespace
+                union all
+                select i.relname, 'i', d.description
+                  from pg_class i
+                  join pg_description d on d.objoid = i.oid and d.classoid = 'pg_class'::regclass
+                 where i.relkind = 'i' and i.relnamespace = 'public'::regnamespace""");
+        assertThat(comments).extracting(row -> row.get("name")).contains(
+                "groups_target_fits_period", "groups_timezone_valid", "profiles_display_name_length",
+                "time_logs_manual_at_most_24h", "email_invites_email_check", "group_members_group_user_key",
+                "notifications_one_pending_invite");
+        assertThat(comments).allSatisfy(row -> {
+            String text = (String) row.get("text");
+            if ("c".equals(row.get("kind"))) {
+                assertThat(text).as((String) row.get("name")).matches("[a-z_]+: (must|is) .+");
+            } else {
+                assertThat(text).as((String) row.get("name")).matches("[A-Z].+\\.");
+            }
+        });
     }
 
     @Test

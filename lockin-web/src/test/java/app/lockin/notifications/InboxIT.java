@@ -145,6 +145,11 @@ class InboxIT {
         assertInvalid(invite(owner, id, "{}"), "recipient_id");
         assertInvalid(invite(owner, id, "{\"recipient_id\": \"" + friendId + "\", \"email\": \"a@b.c\"}"), "email");
         assertInvalid(invite(owner, id, "{\"email\": \"not-an-address\"}"), "email");
+        // the address's length is the database's rule (email_invites), worded by its constraint's comment
+        Reply tooLong = invite(owner, id, "{\"email\": \"" + "a".repeat(315) + "@b.com\"}");
+        assertInvalid(tooLong, "email");
+        assertThat(tooLong.json().getJsonArray("errors").getJsonObject(0).getString("message"))
+                .isEqualTo("must be an email address of at most 320 characters");
         assertInvalid(invite(owner, id, "{\"recipient_id\": 42, \"kind\": \"generic\"}"), "recipient_id", "kind");
         assertProblem(invite(owner, id, "{\"recipient_id\": \"" + UUID.randomUUID() + "\"}"), 404);
         assertProblem(invite(owner, id, "{\"recipient_id\": \"" + Fixtures.profileOf(member) + "\"}"), 409);
