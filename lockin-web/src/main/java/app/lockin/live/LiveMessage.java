@@ -6,8 +6,8 @@ import java.util.UUID;
 
 /**
  * A message of the database's channel {@code lockin_live}: what a committed
- * transaction changed (sent by the triggers of migration V9, one line of
- * space-separated fields; see its header).
+ * transaction changed (sent by the triggers of db/migration/R__12_live.sql,
+ * one line of space-separated fields; see its header).
  */
 sealed interface LiveMessage {
 
