@@ -15,8 +15,7 @@ import jakarta.persistence.PersistenceContext;
  * maintenance_jobs, function claim_due_job): of all the instances that tick,
  * one has each due run, the others find it claimed until the next interval.
  * The claim commits on its own, before the job's work: a run that fails is
- * not retried before its next interval, and a run that hangs never has a
- * second one started beside it on another instance.
+ * not retried before its next interval, on any instance.
  */
 @Stateless
 public class MaintenanceJobs {
