@@ -9,10 +9,10 @@ import app.lockin.limits.FairUse;
 
 /**
  * Deletes the fair-use buckets that have been full again for a minute
- * ({@link FairUse}): a full bucket counts the same as none, so each caller's
- * rows go once they stop calling. On the maintenance schedule, claimed by one
- * instance of the cluster: a second instance's delete would find nothing
- * left to delete.
+ * ({@link FairUse}): a full bucket counts the same as none, so its row can
+ * go, and the table holds only the callers of the last minutes. On the
+ * maintenance schedule, claimed by one instance of the cluster: one delete an
+ * interval is all the cluster needs.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)

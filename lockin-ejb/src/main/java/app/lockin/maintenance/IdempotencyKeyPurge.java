@@ -11,8 +11,8 @@ import app.lockin.idempotency.IdempotencyKeys;
  * Deletes the idempotency keys older than their time to live ({@link
  * IdempotencyKeys#TTL}): a request that comes with such a key claims it
  * afresh anyway, so the rows only take room. On the maintenance schedule,
- * claimed by one instance of the cluster: a second instance's delete would
- * find nothing left to delete.
+ * claimed by one instance of the cluster: one delete an interval is all the
+ * cluster needs.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
