@@ -10,7 +10,7 @@ import app.lockin.limits.FairUse;
 /**
  * Deletes the fair-use buckets that have been full again for a minute
  * ({@link FairUse}): a full bucket counts the same as none, so its row can
- * go, and the table holds only the callers of the last minutes. On the
+ * go, and the table keeps only the buckets still refilling. On the
  * maintenance schedule, claimed by one instance of the cluster: one delete an
  * interval is all the cluster needs.
  */
