@@ -117,7 +117,7 @@ public class FairUse {
         }
     }
 
-    /** Forgets buckets that are full again (called by the maintenance run); the rows deleted. */
+    /** Forgets buckets that are full again ({@code maintenance.FairUseBucketPurge}); the rows deleted. */
     public int purgeExpired() {
         int purged = 0;
         int batch;

@@ -1,5 +1,7 @@
 package app.lockin.sessions;
 
+import java.util.logging.Logger;
+
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -14,12 +16,19 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * The runaway guard: a segment open longer than {@code LOCKIN_MAX_SEGMENT}
  * is paused at exactly its start + that maximum, its logs closed there, and
  * the host told (a {@code session_autopaused} notification). The database
- * function pause_runaway_sessions() does it; the archival timer calls it on
- * every tick, on every instance (it is idempotent and skips what a host
- * pauses meanwhile).
+ * function pause_runaway_sessions() does it.
+ * <p>
+ * The maintenance tick runs it on every tick, on every instance, unclaimed:
+ * a claim would be one more statement to save one, and two instances running
+ * it at once do no harm (the second finds the segment paused, by the first or
+ * by its host, and skips it). When the guard runs only decides how soon a
+ * runaway shows as paused (within a tick); the pause itself is always at
+ * start + the maximum.
  */
 @Stateless
 public class RunawayGuard {
+
+    private static final Logger LOG = Logger.getLogger(RunawayGuard.class.getName());
 
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
@@ -38,6 +47,9 @@ public class RunawayGuard {
                 .setParameter(1, settings.maxSegment().toMillis() / 1000.0)
                 .getSingleResult()).intValue();
         metrics.counter("lockin_sessions_autopaused_total").inc(paused);
+        if (paused > 0) {
+            LOG.info(() -> "Paused " + paused + " runaway session(s)");
+        }
         return paused;
     }
 }

@@ -1,0 +1,91 @@
+package app.lockin.maintenance;
+
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+
+import app.lockin.sessions.RunawayGuard;
+
+/**
+ * The server's clockwork: one non-persistent {@code @Schedule} tick every
+ * {@link #TICK} on each instance, which runs the maintenance jobs in order.
+ * The runaway guard runs on every tick; the archival and the two purges run
+ * when {@link MaintenanceSchedule} says they are due, each claimed by one
+ * instance of the cluster ({@link MaintenanceJobs}).
+ * <p>
+ * The runaway guard goes first, so a forgotten session in a group that has
+ * just ended is paused where the guard says, not where the archival stops it.
+ * Every job runs in transactions of its own and fails alone: a failure is
+ * logged, the jobs after it still run, and the tick comes again. Ticks never
+ * overlap (a singleton's write lock).
+ */
+@Singleton
+@Startup
+@DependsOn("Migrations")
+public class MaintenanceTick {
+
+    private static final int TICK_SECONDS = 5;
+    /** How often every instance ticks; a schedule shorter than this runs its jobs on every tick. */
+    static final Duration TICK = Duration.ofSeconds(TICK_SECONDS);
+
+    private static final Logger LOG = Logger.getLogger(MaintenanceTick.class.getName());
+
+    @Inject
+    MaintenanceSchedule schedule;
+
+    @EJB
+    RunawayGuard runawayGuard;
+
+    @EJB
+    ScheduledArchival archival;
+
+    @EJB
+    IdempotencyKeyPurge idempotencyKeyPurge;
+
+    @EJB
+    FairUseBucketPurge fairUseBucketPurge;
+
+    /** Reads the schedule at start, so a wrong one stops the deployment with its message. */
+    @PostConstruct
+    void announce() {
+        LOG.info(schedule.every()
+                .map(every -> "Archiving expired groups, purging expired idempotency keys and full fair-use buckets every " + every)
+                .orElse("Archival and purges are off (" + MaintenanceSchedule.SETTING + "=off); the runaway guard still runs"));
+    }
+
+    @Schedule(second = "*/" + TICK_SECONDS, minute = "*", hour = "*", persistent = false, info = "lockin-maintenance-tick")
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void tick() {
+        run("Runaway guard", runawayGuard::pauseRunaways);
+        run("Archival", archival::runIfDue);
+        run("Purging expired idempotency keys", idempotencyKeyPurge::runIfDue);
+        run("Purging full fair-use buckets", fairUseBucketPurge::runIfDue);
+    }
+
+    private static void run(String job, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "{0} failed ({1}); the next tick tries again when it is due", new Object[] {job, why(e)});
+        }
+    }
+
+    /** The innermost message: the container wraps a job's failure in EJBExceptions. */
+    private static String why(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}
