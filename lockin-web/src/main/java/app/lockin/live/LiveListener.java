@@ -25,7 +25,7 @@ import app.lockin.database.ConfiguredDataSource;
  * Hears what the database says changed. One thread LISTENs on the channel
  * {@code lockin_live} on a connection of its own, outside the pool
  * (PostgreSQL delivers a message to every listening instance when, and only
- * if, its transaction commits; the triggers of migration V9 send them, so
+ * if, its transaction commits; the triggers of R__12_live.sql send them, so
  * every writer is covered), and hands what it hears to {@link MessageRouter}.
  * <p>
  * A cut network shows no error by itself, so after 15 quiet seconds the
