@@ -57,6 +57,14 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     @Inject
     RefusedValues refused;
 
+    public ProblemMapper() {
+    }
+
+    /** With the schema's wording given (unit tests). */
+    ProblemMapper(RefusedValues refused) {
+        this.refused = refused;
+    }
+
     @Override
     public Response toResponse(Throwable thrown) {
         Throwable failure = unwrap(thrown);

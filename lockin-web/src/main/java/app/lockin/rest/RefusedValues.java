@@ -22,6 +22,14 @@ public class RefusedValues {
     @Inject
     ConstraintTexts texts;
 
+    RefusedValues() {
+    }
+
+    /** With the comments given (unit tests). */
+    RefusedValues(ConstraintTexts texts) {
+        this.texts = texts;
+    }
+
     /** Why a row would be a duplicate, for a unique constraint's or index's name. */
     public String duplicate(String constraint) {
         return texts.of(constraint).orElse(DUPLICATE);

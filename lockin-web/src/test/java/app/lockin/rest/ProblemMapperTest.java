@@ -8,10 +8,14 @@ import jakarta.ejb.EJBException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
 
+import java.util.Map;
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
+import app.lockin.database.ConstraintTexts;
 import app.lockin.rules.Conflict;
 import app.lockin.rules.Forbidden;
 import app.lockin.rules.Invalid;
@@ -20,7 +24,17 @@ import app.lockin.rules.Unavailable;
 
 class ProblemMapperTest {
 
-    private final ProblemMapper mapper = new ProblemMapper();
+    /** The schema's comments as ConstraintTexts reads them at start: one check, one unique constraint. */
+    private static final ConstraintTexts TEXTS = new ConstraintTexts() {
+        @Override
+        public Optional<String> of(String constraint) {
+            return constraint == null ? Optional.empty() : Optional.ofNullable(Map.of(
+                    "groups_name_length", "name: must have 1 to 100 characters after trimming",
+                    "group_members_group_user_key", "This person is already a member of the group.").get(constraint));
+        }
+    };
+
+    private final ProblemMapper mapper = new ProblemMapper(new RefusedValues(TEXTS));
 
     private Problem problem(Throwable thrown) {
         Response response = mapper.toResponse(thrown);
@@ -55,6 +69,29 @@ class ProblemMapperTest {
         assertThat(problem(postgres("LI422", "a time log cannot end in the future")).status()).isEqualTo(422);
         assertThat(problem(postgres("23P01", "conflicting key value violates exclusion constraint")).status()).isEqualTo(409);
         assertThat(problem(postgres("23505", "duplicate key value violates unique constraint \"x\"")).detail()).doesNotContain("constraint");
+    }
+
+    /** A PostgreSQL constraint violation naming its constraint (field n). */
+    private static PSQLException violation(String sqlState, String constraint) {
+        return new PSQLException(new ServerErrorMessage("SERROR\0VERROR\0C" + sqlState + "\0Mnew row violates constraint \""
+                + constraint + "\"\0n" + constraint + "\0"));
+    }
+
+    @Test
+    void constraintsAreRefusedInTheSchemasWords() {
+        Problem invalid = problem(new PersistenceException(violation("23514", "groups_name_length")));
+        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(invalid.errors()).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("name");
+            assertThat(e.message()).isEqualTo("must have 1 to 100 characters after trimming");
+        });
+        assertThat(problem(violation("23514", "some_check")).errors()).singleElement()
+                .satisfies(e -> assertThat(e.message()).isEqualTo("is out of the allowed range"));
+        Problem duplicate = problem(violation("23505", "group_members_group_user_key"));
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.detail()).isEqualTo("This person is already a member of the group.");
+        assertThat(problem(violation("23505", "unknown_key")).detail()).isEqualTo("This already exists.");
+        assertThat(problem(postgres("LI410", "The group is archived: it takes no new members.")).status()).isEqualTo(410);
     }
 
     @Test
