@@ -1,0 +1,35 @@
+# shellcheck shell=bash disable=SC2034 # globals of cluster-test.sh: set in one step, read in another
+# nginx in front of both instances with the real site of deploy/nginx (URL
+# NGINX): the site must take both instances as its upstream and nginx start.
+
+# deploy/nginx/lockin-http.conf and its snippet as deploy.sh installs them, with
+# both instances in the upstream, this run's port and log paths, and a header
+# of this test's own: X-Lockin-Upstream, the instance(s) nginx passed to.
+start_nginx() {
+  mkdir -p "$WORK/nginx/conf.d" "$WORK/nginx/snippets" "$WORK/nginx/logs"
+  # shellcheck disable=SC2016 # nginx's $upstream_addr
+  sed -e '/listen \[::\]/d' -e "s/listen 80 default_server;/listen 127.0.0.1:$PROXY default_server;/" \
+      -e "s|^\( *\)server 127.0.0.1:8080 \(.*\)|\1server 127.0.0.1:$PORT_A \2\n\1server 127.0.0.1:$PORT_B \2|" \
+      -e 's|^\( *\)include snippets/lockin-proxy.conf;|\1add_header X-Lockin-Upstream $upstream_addr always;\n&|' \
+      -e "s|/var/log/nginx/|$WORK/nginx/logs/|" deploy/nginx/lockin-http.conf > "$WORK/nginx/conf.d/lockin.conf"
+  sed "s|/var/log/nginx/|$WORK/nginx/logs/|" deploy/nginx/lockin-proxy.conf > "$WORK/nginx/snippets/lockin-proxy.conf"
+  cat > "$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 512; }
+http {
+  client_body_temp_path $WORK/nginx/tmp-body;
+  proxy_temp_path $WORK/nginx/tmp-proxy;
+  fastcgi_temp_path $WORK/nginx/tmp-fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp-uwsgi;
+  scgi_temp_path $WORK/nginx/tmp-scgi;
+  include conf.d/*.conf;
+}
+EOF
+  grep -q "server 127.0.0.1:$PORT_B " "$WORK/nginx/conf.d/lockin.conf" || fail "the site's upstream was not rewritten to the two instances"
+  nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" || fail "nginx did not start (see $WORK/nginx/logs/error.log)"
+  for _ in $(seq 20); do curl -fs "http://127.0.0.1:$PROXY/health/ready" >/dev/null && break; sleep 0.5; done
+  check "nginx on $PROXY (the site of deploy/nginx, with its stream location) balances both instances"
+  NGINX=http://127.0.0.1:$PROXY
+}
