@@ -1,15 +1,42 @@
--- Privacy: who may see a member's identity, time and focus state.
+-- Privacy: who may see a member of a group, the one rule every read applies.
 --
--- A member may hide from the leaderboard (group_members.hidden_from_leaderboard):
--- others then see their entries (boards, history) without user id, name or
--- avatar, and not their presence; their time still counts for the group's
--- goal and ranking. They themselves, the owner and admins see them as usual.
+-- A member may hide from the leaderboard (group_members.hidden_from_leaderboard).
+-- Whether a viewer sees who a member is, their time, focus state and streak
+-- is decided by member_shown alone: boards and history (the application
+-- masks the entries it is told are not shown), the member list's streaks,
+-- presence and focus lists, milestones. Their time still counts for the
+-- group's goal and ranking whoever sees it.
 
--- " hidden" when the member hides from the leaderboard (a presence message's last word), else ''.
+-- Whether p_viewer sees p_member (two memberships of one group): always
+-- themself; a member who hides from the leaderboard only by themself, the
+-- owner and the admins. An inlined SQL function: a query that joins the two
+-- memberships and filters on it reaches the indexes (a member's flag first).
+create or replace function member_shown(p_member group_members, p_viewer group_members) returns boolean
+    language sql immutable
+as $$
+    select not p_member.hidden_from_leaderboard
+        or p_member.user_id = p_viewer.user_id
+        or p_viewer.role in ('owner', 'admin')
+$$;
+
+-- " hidden" when some member of the group does not see p_user (a presence
+-- message's last word: instances then ask who does, see member_shown), else ''.
 create or replace function hidden_flag(p_group uuid, p_user uuid) returns text
     language sql stable
 as $$
-    select case when coalesce((select m.hidden_from_leaderboard from group_members m
-                                where m.group_id = p_group and m.user_id = p_user), false)
+    select case when exists (select 1
+                               from group_members m
+                               join group_members v on v.group_id = m.group_id
+                              where m.group_id = p_group and m.user_id = p_user and not member_shown(m, v))
                 then ' hidden' else '' end
+$$;
+
+-- The members of p_group who see p_user (presence of a member some others do not see).
+create or replace function members_shown(p_group uuid, p_user uuid) returns setof uuid
+    language sql stable
+as $$
+    select v.user_id
+      from group_members m
+      join group_members v on v.group_id = m.group_id
+     where m.group_id = p_group and m.user_id = p_user and member_shown(m, v)
 $$;

@@ -145,8 +145,7 @@ as $$
               join session_participants sp on sp.id = l.participant_id
               join profiles p on p.id = m.user_id
              where m.group_id = g.id
-               -- someone hiding from the leaderboard: seen by themself, the owner and admins only
-               and (not m.hidden_from_leaderboard or m.user_id = p_user or mine.role in ('owner', 'admin'))
+               and member_shown(m, mine)
            ) f on true
      where mine.user_id = p_user
        and group_status_now(g.status, g.start_at) = 'active'

@@ -61,7 +61,7 @@ begin
                join group_members m on m.group_id = p.group_id
               where p.goal_met
                 and p.user_id = any (p_users)
-                and (not subject.hidden_from_leaderboard or m.user_id = p.user_id or m.role in ('owner', 'admin'))
+                and member_shown(subject, m)
              on conflict do nothing)
     insert into notifications (recipient_id, kind, title, body, group_id, period_start)
     select m.user_id, 'milestone_group', 'Everyone reached the goal',

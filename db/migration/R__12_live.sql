@@ -12,7 +12,8 @@
 --   board <group>                              the group's leaderboard may have changed
 --   member <group> <user> <1|0>                 someone joined (1) or left (0) the group
 --   archived <group>                            the group was archived
---   presence <group> <user> <session> <1|0>     someone started (1) or stopped (0) focusing
+--   presence <group> <user> <session> <1|0>[ hidden]   someone started (1) or stopped (0) focusing;
+--                                              hidden: not every member sees them (members_shown says who does)
 --   notification <recipient> <id> <kind> <group|->   a new notification in someone's inbox
 --   goal <epoch milliseconds>                   a goal check is due then (goal_checks)
 create or replace function notify_live(p_message text) returns void

@@ -50,12 +50,12 @@ public class Presence {
                 .toList();
     }
 
-    /** Who sees the presence of the group's members who hide from its leaderboard: its owner and admins. */
+    /** The members of the group who see the member (the database's rule, member_shown). */
     @SuppressWarnings("unchecked")
-    public Set<UUID> managersOf(UUID groupId) {
-        List<UUID> ids = em.createNativeQuery(
-                        "select m.user_id from group_members m where m.group_id = ?1 and m.role in ('owner', 'admin')")
+    public Set<UUID> shownTo(UUID groupId, UUID member) {
+        List<UUID> ids = em.createNativeQuery("select members_shown(?1, ?2)")
                 .setParameter(1, groupId)
+                .setParameter(2, member)
                 .getResultList();
         return Set.copyOf(ids);
     }

@@ -23,7 +23,7 @@ sealed interface LiveMessage {
     record GroupArchived(UUID groupId) implements LiveMessage {
     }
 
-    /** Someone started or stopped focusing in a session of a group ({@code hidden}: they hide from its leaderboard). */
+    /** Someone started or stopped focusing in a session of a group ({@code hidden}: not every member sees them). */
     record PresenceChanged(UUID groupId, UUID userId, UUID sessionId, boolean focusing, boolean hidden) implements LiveMessage {
     }
 

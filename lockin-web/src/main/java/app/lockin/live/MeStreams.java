@@ -86,19 +86,20 @@ public class MeStreams {
     }
 
     /**
-     * Tells the group's listeners; of someone who hides from the leaderboard,
-     * only themself and the group's owner and admins (read from the database
-     * then: roles change, and such events are few).
+     * Tells the group's listeners; of someone not every member sees (the
+     * message says {@code hidden}), only those the database says see them
+     * (member_shown, read then: roles and choices change, and such events are
+     * few).
      */
     void presenceChanged(UUID groupId, UUID userId, UUID sessionId, boolean focusing, boolean hidden) {
         Set<Subscriber> listeners = byGroup.get(groupId);
         if (listeners == null || listeners.isEmpty()) {
             return;
         }
-        Set<UUID> told = hidden ? presence.managersOf(groupId) : null;
+        Set<UUID> told = hidden ? presence.shownTo(groupId, userId) : null;
         OutboundSseEvent event = events.json("presence", new PresenceEvent(groupId, userId, focusing, sessionId));
         listeners.stream()
-                .filter(s -> told == null || told.contains(s.userId) || s.userId.equals(userId))
+                .filter(s -> told == null || told.contains(s.userId))
                 .forEach(s -> s.send(event));
     }
 
