@@ -78,9 +78,13 @@ public final class Rows {
 
         Object key(String column) {
             Object key = keys.get(column);
-            if (key == null || key == AMBIGUOUS) {
-                throw new IllegalArgumentException((key == null ? "No column " : "More than one column ") + column
-                        + " in this result (alias it in the query): its columns are " + new TreeSet<>(keys.keySet()));
+            if (key == null) {
+                throw new IllegalArgumentException("No column " + column + " in this result; its columns are "
+                        + new TreeSet<>(keys.keySet()));
+            }
+            if (key == AMBIGUOUS) {
+                throw new IllegalArgumentException("More than one column " + column
+                        + " in this result: the query must give them names of their own");
             }
             return key;
         }
