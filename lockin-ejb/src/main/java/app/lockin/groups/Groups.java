@@ -14,6 +14,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.database.Labels;
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
 import app.lockin.limits.FairUse;
 import app.lockin.limits.Limit;
 import app.lockin.notifications.Notification;
@@ -30,11 +32,11 @@ import app.lockin.rules.NotFound;
 @Stateless
 public class Groups {
 
-    /** A group as its member sees it: one row per membership ({@link #response(Object[])}). */
+    /** A group as its member sees it: one row per membership ({@link #response(Row)}). */
     private static final String AS_MEMBER = """
-            select g.id, g.owner_id, g.name, g.description, g.start_at, g.end_at, g.timezone, g.period::text,
-                   g.period_target_minutes, group_status_now(g.status, g.start_at),
-                   (select count(*) from group_members c where c.group_id = g.id), m.role::text,
+            select g.id, g.owner_id, g.name, g.description, g.start_at, g.end_at, g.timezone, g.period::text as period,
+                   g.period_target_minutes, group_status_now(g.status, g.start_at) as status,
+                   (select count(*) from group_members c where c.group_id = g.id) as member_count, m.role::text as my_role,
                    g.created_at, g.updated_at
               from group_members m join groups g on g.id = m.group_id
              where m.user_id = ?1
@@ -67,8 +69,7 @@ public class Groups {
      * more remain).
      */
     public List<GroupResponse> mine(UUID caller, Optional<GroupStatus> status, Optional<Cursor> after, int limit) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(AS_MEMBER
+        List<Row> rows = Rows.list(em.createNativeQuery(AS_MEMBER
                         + " and (cast(?2 as text) is null or group_status_now(g.status, g.start_at) = cast(?2 as text))"
                         // the cursor's own row gives its exact created_at (answers show milliseconds)
                         + " and (cast(?4 as uuid) is null or (g.created_at, g.id)"
@@ -78,17 +79,14 @@ public class Groups {
                 .setParameter(2, status.map(Labels::of).orElse(null))
                 .setParameter(3, after.map(c -> Timestamp.from(c.createdAt())).orElse(null))
                 .setParameter(4, after.map(c -> c.id().toString()).orElse(null))
-                .setParameter(5, limit + 1)
-                .getResultList();
+                .setParameter(5, limit + 1));
         return rows.stream().map(Groups::response).toList();
     }
 
     public GroupResponse get(UUID caller, UUID groupId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(AS_MEMBER + " and g.id = ?2")
+        List<Row> rows = Rows.list(em.createNativeQuery(AS_MEMBER + " and g.id = ?2")
                 .setParameter(1, caller)
-                .setParameter(2, groupId)
-                .getResultList();
+                .setParameter(2, groupId));
         if (rows.isEmpty()) {
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }
@@ -156,15 +154,12 @@ public class Groups {
         return get(caller, copy);
     }
 
-    private static GroupResponse response(Object[] row) {
-        return new GroupResponse((UUID) row[0], (UUID) row[1], (String) row[2], (String) row[3], instant(row[4]),
-                instant(row[5]), (String) row[6], Labels.parse(Period.class, (String) row[7]), ((Number) row[8]).intValue(),
-                Labels.parse(GroupStatus.class, (String) row[9]), ((Number) row[10]).longValue(),
-                Labels.parse(MemberRole.class, (String) row[11]), instant(row[12]), instant(row[13]));
-    }
-
-    private static Instant instant(Object value) {
-        return value == null ? null : ((Timestamp) value).toInstant();
+    private static GroupResponse response(Row row) {
+        return new GroupResponse(row.uuid("id"), row.uuid("owner_id"), row.string("name"), row.string("description"),
+                row.instant("start_at"), row.instant("end_at"), row.string("timezone"),
+                Labels.parse(Period.class, row.string("period")), row.intValue("period_target_minutes"),
+                Labels.parse(GroupStatus.class, row.string("status")), row.longValue("member_count"),
+                Labels.parse(MemberRole.class, row.string("my_role")), row.instant("created_at"), row.instant("updated_at"));
     }
 
     private boolean inTheFuture(Instant instant) {

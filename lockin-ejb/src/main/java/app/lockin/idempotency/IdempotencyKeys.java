@@ -10,6 +10,9 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
+
 /**
  * The idempotency keys of API.md "Retries, several devices, offline
  * clients", kept in PostgreSQL (table idempotency_keys, functions
@@ -52,17 +55,16 @@ public class IdempotencyKeys {
      * is still running waits for it up to {@code wait}.
      */
     public Claim claim(UUID caller, String key, byte[] requestHash, Duration wait) {
-        Object[] row = (Object[]) em.createNativeQuery("select outcome, status, content_type, location, body "
+        Row row = Rows.single(em.createNativeQuery("select outcome, status, content_type, location, body "
                         + "from claim_idempotency_key(?1, ?2, ?3, make_interval(secs => ?4), make_interval(secs => ?5))")
                 .setParameter(1, caller)
                 .setParameter(2, key)
                 .setParameter(3, requestHash)
                 .setParameter(4, (double) TTL.toSeconds())
-                .setParameter(5, wait.toMillis() / 1000.0)
-                .getSingleResult();
-        Outcome outcome = Outcome.valueOf(((String) row[0]).toUpperCase(Locale.ROOT));
-        return new Claim(outcome, row[1] == null ? 0 : ((Number) row[1]).intValue(), (String) row[2], (String) row[3],
-                (byte[]) row[4]);
+                .setParameter(5, wait.toMillis() / 1000.0));
+        Outcome outcome = Outcome.valueOf(row.string("outcome").toUpperCase(Locale.ROOT));
+        return new Claim(outcome, row.get("status") == null ? 0 : row.intValue("status"), row.string("content_type"),
+                row.string("location"), row.bytes("body"));
     }
 
     /**

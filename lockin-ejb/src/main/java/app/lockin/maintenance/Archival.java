@@ -15,6 +15,9 @@ import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
+
 /**
  * Archives the groups whose end has passed (stopping and logging their
  * sessions) and starts pending groups whose start has come: the database
@@ -43,13 +46,12 @@ public class Archival {
     /** Runs in a transaction of its own. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public Run archiveExpiredGroups() {
-        Object[] row = (Object[]) em.createNativeQuery(
-                        "select archived, array_to_string(failed, ' ') from archive_expired_groups()")
-                .getSingleResult();
-        String failedIds = (String) row[1];
+        Row row = Rows.single(em.createNativeQuery(
+                        "select archived, array_to_string(failed, ' ') as failed from archive_expired_groups()"));
+        String failedIds = row.string("failed");
         List<UUID> failed = failedIds == null || failedIds.isBlank() ? List.of()
                 : Arrays.stream(failedIds.split(" ")).map(UUID::fromString).toList();
-        Run run = new Run(((Number) row[0]).intValue(), failed);
+        Run run = new Run(row.intValue("archived"), failed);
         metrics.counter("lockin_archival_runs_total").inc();
         metrics.counter("lockin_groups_archived_total").inc(run.archived());
         metrics.counter("lockin_archival_failures_total").inc(failed.size());

@@ -14,6 +14,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.database.Labels;
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
 import app.lockin.groups.GroupStatus;
 import app.lockin.groups.MemberRole;
 import app.lockin.rules.Invalid;
@@ -62,9 +64,9 @@ public class Profiles {
      * cursor (one more than asked tells that more remain).
      */
     public List<ProfileResponse.MembershipResponse> memberships(UUID profileId, Optional<Cursor> after, int limit) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        select g.id, g.name, m.role::text, group_status_now(g.status, g.start_at), m.created_at
+        List<Row> rows = Rows.list(em.createNativeQuery("""
+                        select g.id as group_id, g.name as group_name, m.role::text as role,
+                               group_status_now(g.status, g.start_at) as status, m.created_at as joined_at
                           from group_members m join groups g on g.id = m.group_id
                          where m.user_id = ?1
                            and (cast(?3 as uuid) is null or (m.created_at, m.group_id) < (coalesce(
@@ -76,12 +78,11 @@ public class Profiles {
                 .setParameter(1, profileId)
                 .setParameter(2, after.map(c -> Timestamp.from(c.joinedAt())).orElse(null))
                 .setParameter(3, after.map(c -> c.groupId().toString()).orElse(null))
-                .setParameter(4, limit + 1)
-                .getResultList();
+                .setParameter(4, limit + 1));
         return rows.stream()
-                .map(row -> new ProfileResponse.MembershipResponse((UUID) row[0], (String) row[1],
-                        Labels.parse(MemberRole.class, (String) row[2]), Labels.parse(GroupStatus.class, (String) row[3]),
-                        ((Timestamp) row[4]).toInstant()))
+                .map(row -> new ProfileResponse.MembershipResponse(row.uuid("group_id"), row.string("group_name"),
+                        Labels.parse(MemberRole.class, row.string("role")), Labels.parse(GroupStatus.class, row.string("status")),
+                        row.instant("joined_at")))
                 .toList();
     }
 

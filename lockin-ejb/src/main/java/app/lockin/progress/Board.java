@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import app.lockin.database.Row;
+
 /**
  * A leaderboard as read, with what deciding who sees whom needs: who manages
  * the group (owner, admins) and who hides from the leaderboard. The owner,
@@ -22,12 +24,12 @@ public final class Board {
     private final Set<UUID> managers;
     private final boolean anyHidden;
 
-    Board(List<Object[]> rows) {
+    Board(List<Row> rows) {
         this.entries = rows.stream().map(ProgressEntry::of).toList();
         this.managers = new HashSet<>();
-        for (Object[] r : rows) {
-            if ((Boolean) r[13]) {
-                managers.add((UUID) r[0]);
+        for (Row r : rows) {
+            if (r.bool("manages")) {
+                managers.add(r.uuid("user_id"));
             }
         }
         this.anyHidden = entries.stream().anyMatch(ProgressEntry::hidden);

@@ -13,6 +13,8 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
 
 /**
  * A person's own focus: seconds per local day of the time zone they choose,
@@ -44,13 +46,12 @@ public class FocusStats {
     /** 422 (from the database) when {@code to} is before {@code from}, the range is over 366 days, or the zone is unknown. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Summary of(UUID caller, LocalDate from, LocalDate to, String timezone) {
-        Object[] row = (Object[]) em.createNativeQuery("select seconds, streak_days from focus_stats(?1, ?2, ?3, ?4)")
+        Row row = Rows.single(em.createNativeQuery("select seconds, streak_days from focus_stats(?1, ?2, ?3, ?4)")
                 .setParameter(1, caller)
                 .setParameter(2, Date.valueOf(from))
                 .setParameter(3, Date.valueOf(to))
-                .setParameter(4, timezone)
-                .getSingleResult();
-        Object[] seconds = (Object[]) row[0];
+                .setParameter(4, timezone));
+        Object[] seconds = row.array("seconds");
         List<Day> days = new ArrayList<>(seconds.length);
         for (int i = 0; i < seconds.length; i++) {
             days.add(new Day(from.plusDays(i), ((Number) seconds[i]).longValue()));
@@ -59,6 +60,6 @@ public class FocusStats {
         Day best = days.stream().filter(d -> d.seconds() > 0)
                 .max(Comparator.comparingLong(Day::seconds).thenComparing(Day::date, Comparator.reverseOrder()))
                 .orElse(null);
-        return new Summary(List.copyOf(days), total, best, ((Number) row[1]).intValue());
+        return new Summary(List.copyOf(days), total, best, row.intValue("streak_days"));
     }
 }

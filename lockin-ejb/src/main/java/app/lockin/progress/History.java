@@ -17,6 +17,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
 import app.lockin.groups.Access;
 import app.lockin.rules.NotFound;
 import app.lockin.sessions.TimelineSettings;
@@ -50,22 +52,20 @@ public class History {
      * current one when empty), newest first; {@code more} when older ones
      * remain. 404 unless the caller is a member.
      */
-    @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Page page(UUID caller, UUID groupId, Optional<Instant> before, int limit) {
         Viewer viewer = viewer(caller, groupId);
-        List<Object[]> rows = em.createNativeQuery("""
+        List<Row> rows = Rows.list(em.createNativeQuery("""
                 select period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_final, is_first, is_sealed
                   from group_history(?1, cast(?2 as timestamptz), ?3, make_interval(secs => ?4))
                 """)
                 .setParameter(1, groupId)
                 .setParameter(2, before.map(Timestamp::from).orElse(null))
                 .setParameter(3, limit)
-                .setParameter(4, (double) timeline.offlineGrace().toSeconds())
-                .getResultList();
+                .setParameter(4, (double) timeline.offlineGrace().toSeconds()));
         List<HistoryPeriod> periods = rows.stream().map(r -> period(r, viewer)).toList();
-        boolean first = !rows.isEmpty() && (Boolean) rows.get(rows.size() - 1)[7];
-        if (rows.stream().anyMatch(r -> (Boolean) r[6] && !(Boolean) r[8])) {
+        boolean first = !rows.isEmpty() && rows.get(rows.size() - 1).bool("is_first");
+        if (rows.stream().anyMatch(r -> r.bool("is_final") && !r.bool("is_sealed"))) {
             seals.request(groupId);
         }
         return new Page(periods, periods.size() == limit && !first);
@@ -83,33 +83,32 @@ public class History {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private Viewer viewer(UUID caller, UUID groupId) {
-        List<Object[]> rows = em.createNativeQuery("""
-                select m.role in ('owner', 'admin'),
+        List<Row> rows = Rows.list(em.createNativeQuery("""
+                select m.role in ('owner', 'admin') as manages,
                        array(select h.user_id from group_members h where h.group_id = m.group_id and h.hidden_from_leaderboard)
+                           as hiding
                   from group_members m
                  where m.group_id = ?1 and m.user_id = ?2
                 """)
                 .setParameter(1, groupId)
-                .setParameter(2, caller)
-                .getResultList();
+                .setParameter(2, caller));
         if (rows.isEmpty()) {
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }
-        Object[] row = rows.get(0);
+        Row row = rows.get(0);
         Set<UUID> hiding = new HashSet<>();
-        for (Object id : (Object[]) row[1]) {
+        for (Object id : row.array("hiding")) {
             hiding.add((UUID) id);
         }
-        return new Viewer(caller, (Boolean) row[0], hiding);
+        return new Viewer(caller, row.bool("manages"), hiding);
     }
 
     /** A row of group_history: a period, its entries as three arrays in board order. */
-    private static HistoryPeriod period(Object[] r, Viewer viewer) {
-        Object[] users = (Object[]) r[3];
-        Object[] seconds = (Object[]) r[4];
-        Object[] met = (Object[]) r[5];
+    private static HistoryPeriod period(Row r, Viewer viewer) {
+        Object[] users = r.array("user_ids");
+        Object[] seconds = r.array("seconds_done");
+        Object[] met = r.array("goals_met");
         List<HistoryPeriod.Entry> entries = new ArrayList<>(users.length);
         int membersMet = 0;
         for (int i = 0; i < users.length; i++) {
@@ -119,8 +118,8 @@ public class History {
             entries.add(new HistoryPeriod.Entry(viewer.sees(member) ? member : null, ((Number) seconds[i]).longValue(),
                     goalMet, viewer.hiding().contains(member)));
         }
-        return new HistoryPeriod(((Timestamp) r[0]).toInstant(), ((Timestamp) r[1]).toInstant(),
-                ((Number) r[2]).intValue(), entries.size(), membersMet, !entries.isEmpty() && membersMet == entries.size(),
-                (Boolean) r[6], List.copyOf(entries));
+        return new HistoryPeriod(r.instant("period_start"), r.instant("period_end"),
+                r.intValue("target_minutes"), entries.size(), membersMet, !entries.isEmpty() && membersMet == entries.size(),
+                r.bool("is_final"), List.copyOf(entries));
     }
 }

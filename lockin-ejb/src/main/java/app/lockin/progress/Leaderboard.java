@@ -11,6 +11,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Rows;
 import app.lockin.groups.Access;
 import app.lockin.rules.NotFound;
 
@@ -42,15 +43,12 @@ public class Leaderboard {
     }
 
     /** The board of a group as it is now, for whoever the caller already checked (empty for an unknown group). */
-    @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Board board(UUID groupId) {
-        List<Object[]> rows = em.createNativeQuery("select " + ProgressEntry.COLUMNS
+        return new Board(Rows.list(em.createNativeQuery("select " + ProgressEntry.COLUMNS
                         + " from group_leaderboard(?1)" + ProgressEntry.JOIN_MEMBERS
                         + " order by b.rank, b.display_name, b.user_id")
-                .setParameter(1, groupId)
-                .getResultList();
-        return new Board(rows);
+                .setParameter(1, groupId)));
     }
 
     /**
@@ -60,16 +58,13 @@ public class Leaderboard {
      * caller is a member, 422 when {@code at} is outside the group's life so
      * far (before its start, at or after its end, or in the future).
      */
-    @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProgressEntry> at(UUID caller, UUID groupId, Instant at) {
         Access.member(em, groupId, caller);
-        List<Object[]> rows = em.createNativeQuery("select " + ProgressEntry.COLUMNS
+        return new Board(Rows.list(em.createNativeQuery("select " + ProgressEntry.COLUMNS
                         + " from group_board_at(?1, ?2)" + ProgressEntry.JOIN_MEMBERS
                         + " order by b.rank, b.display_name, b.user_id")
                 .setParameter(1, groupId)
-                .setParameter(2, Timestamp.from(at))
-                .getResultList();
-        return new Board(rows).seenBy(caller);
+                .setParameter(2, Timestamp.from(at)))).seenBy(caller);
     }
 }

@@ -1,6 +1,5 @@
 package app.lockin.progress;
 
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,9 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
 
 /**
  * Presence: who is focusing now (a member is focusing while a session of the
@@ -30,19 +32,19 @@ public class Presence {
     /** One entry per active group of the caller (by name), with whoever is focusing in it (longest first). */
     @SuppressWarnings("unchecked")
     public List<GroupFocus> focus(UUID caller) {
-        List<Object[]> rows = em.createNativeQuery("""
+        List<Row> rows = Rows.list(em.createNativeQuery("""
                 select group_id, group_name, user_id, display_name, avatar_url, session_id, since
                   from focus_in_groups_of(?1)
                 """)
-                .setParameter(1, caller)
-                .getResultList();
+                .setParameter(1, caller));
         Map<UUID, GroupFocus> groups = new LinkedHashMap<>();
-        for (Object[] r : rows) {
-            GroupFocus group = groups.computeIfAbsent((UUID) r[0],
-                    id -> new GroupFocus(id, (String) r[1], new ArrayList<>()));
-            if (r[2] != null) {
-                group.focusing().add(new Focusing((UUID) r[2], (String) r[3], (String) r[4], (UUID) r[5],
-                        ((Timestamp) r[6]).toInstant()));
+        for (Row r : rows) {
+            GroupFocus group = groups.computeIfAbsent(r.uuid("group_id"),
+                    id -> new GroupFocus(id, r.string("group_name"), new ArrayList<>()));
+            UUID userId = r.uuid("user_id");
+            if (userId != null) {
+                group.focusing().add(new Focusing(userId, r.string("display_name"), r.string("avatar_url"),
+                        r.uuid("session_id"), r.instant("since")));
             }
         }
         return groups.values().stream()

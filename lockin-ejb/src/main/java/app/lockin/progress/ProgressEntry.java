@@ -1,8 +1,9 @@
 package app.lockin.progress;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
+
+import app.lockin.database.Row;
 
 /**
  * A member's place on a group's leaderboard in one period: their seconds, goal,
@@ -17,13 +18,13 @@ public record ProgressEntry(UUID userId, String displayName, String avatarUrl, l
         int bestStreak, boolean hidden) {
 
     /**
-     * The columns {@link #of} reads, in its order: a row of
-     * group_member_period_progress (aliased {@code b}) and its member's row
-     * of group_members ({@code m}).
+     * The columns {@link #of} reads (and {@code manages}, which {@link Board}
+     * reads): a row of group_member_period_progress (aliased {@code b}) and
+     * its member's row of group_members ({@code m}).
      */
     static final String COLUMNS = "b.user_id, b.display_name, b.avatar_url, b.seconds_done, b.target_minutes, b.goal_met, "
             + "b.period_start, b.period_end, b.rank, b.is_focusing, b.streak, b.best_streak, m.hidden_from_leaderboard, "
-            + "m.role in ('owner', 'admin')";
+            + "m.role in ('owner', 'admin') as manages";
 
     /**
      * A board's rows with their memberships (who hides, who manages the group):
@@ -35,11 +36,11 @@ public record ProgressEntry(UUID userId, String displayName, String avatarUrl, l
     static final String JOIN_MEMBERS = " b cross join lateral (select gm.hidden_from_leaderboard, gm.role from group_members gm"
             + " where gm.group_id = b.group_id and gm.user_id = b.user_id limit 1) m";
 
-    static ProgressEntry of(Object[] r) {
-        return new ProgressEntry((UUID) r[0], (String) r[1], (String) r[2],
-                ((Number) r[3]).longValue(), ((Number) r[4]).intValue(), (Boolean) r[5],
-                ((Timestamp) r[6]).toInstant(), ((Timestamp) r[7]).toInstant(), ((Number) r[8]).longValue(),
-                (Boolean) r[9], ((Number) r[10]).intValue(), ((Number) r[11]).intValue(), (Boolean) r[12]);
+    static ProgressEntry of(Row r) {
+        return new ProgressEntry(r.uuid("user_id"), r.string("display_name"), r.string("avatar_url"),
+                r.longValue("seconds_done"), r.intValue("target_minutes"), r.bool("goal_met"),
+                r.instant("period_start"), r.instant("period_end"), r.longValue("rank"),
+                r.bool("is_focusing"), r.intValue("streak"), r.intValue("best_streak"), r.bool("hidden_from_leaderboard"));
     }
 
     /** The entry without who it is. */

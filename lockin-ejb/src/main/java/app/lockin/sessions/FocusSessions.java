@@ -15,6 +15,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.database.Labels;
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
 import app.lockin.groups.Access;
 import app.lockin.groups.Group;
 import app.lockin.rules.Conflict;
@@ -263,28 +265,25 @@ public class FocusSessions {
     }
 
     private SessionResponse view(FocusSession session) {
-        Object[] row = (Object[]) em.createNativeQuery("select (" + HOST_SECONDS + "), (" + PARTICIPANT_COUNT + ")"
-                        + " from sessions s where s.id = ?1")
-                .setParameter(1, session.id())
-                .getSingleResult();
-        return SessionResponse.of(session, ((Number) row[0]).longValue(), ((Number) row[1]).longValue());
+        Row row = Rows.single(em.createNativeQuery("select (" + HOST_SECONDS + ") as focused_seconds, ("
+                        + PARTICIPANT_COUNT + ") as participant_count from sessions s where s.id = ?1")
+                .setParameter(1, session.id()));
+        return SessionResponse.of(session, row.longValue("focused_seconds"), row.longValue("participant_count"));
     }
 
     /** Each participant's seconds in the session: their logs, an open one counted up to now. */
-    @SuppressWarnings("unchecked")
     private Map<UUID, Long> focusedSeconds(FocusSession session) {
-        List<Object[]> rows = em.createNativeQuery("""
-                select p.id,
+        List<Row> rows = Rows.list(em.createNativeQuery("""
+                select p.id as participant_id,
                        floor(coalesce(sum(extract(epoch from
-                           coalesce(l.ended_at, greatest(now(), l.started_at)) - l.started_at)), 0))::bigint
+                           coalesce(l.ended_at, greatest(now(), l.started_at)) - l.started_at)), 0))::bigint as seconds
                   from session_participants p
                   left join time_logs l on l.participant_id = p.id
                  where p.session_id = ?1
                  group by p.id
                 """)
-                .setParameter(1, session.id())
-                .getResultList();
-        return rows.stream().collect(Collectors.toMap(row -> (UUID) row[0], row -> ((Number) row[1]).longValue()));
+                .setParameter(1, session.id()));
+        return rows.stream().collect(Collectors.toMap(row -> row.uuid("participant_id"), row -> row.longValue("seconds")));
     }
 
     /** The database's clock at the start of this transaction: what its rules about time compare against. */

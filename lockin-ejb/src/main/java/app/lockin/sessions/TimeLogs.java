@@ -11,6 +11,9 @@ import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Row;
+import app.lockin.database.Rows;
+
 /**
  * A person's own time logs, across all sessions: what changed since a
  * device last synced (delta sync), and a range of them for export. Open
@@ -40,8 +43,8 @@ public class TimeLogs {
     }
 
     private static final String COLUMNS = """
-            select l.id, p.session_id, l.user_id, l.group_id, g.name, l.started_at, l.ended_at, l.source::text,
-                   l.written_xid::text
+            select l.id, p.session_id, l.user_id, l.group_id, g.name as group_name, l.started_at, l.ended_at,
+                   l.source::text as source, l.written_xid::text as written_xid
               from time_logs l
               join session_participants p on p.id = l.participant_id
               left join groups g on g.id = l.group_id
@@ -54,9 +57,8 @@ public class TimeLogs {
      * commits later has a larger transaction id than any given here, so the
      * next sync from the last position finds it, whatever its timestamps.
      */
-    @SuppressWarnings("unchecked")
     public List<Entry> writtenSince(UUID caller, SyncPosition after, int limit) {
-        List<Object[]> rows = em.createNativeQuery(COLUMNS + """
+        List<Row> rows = Rows.list(em.createNativeQuery(COLUMNS + """
                  where l.user_id = ?1 and l.ended_at is not null
                    and (l.written_xid, l.id) > (cast(?2 as xid8), ?3)
                    and l.written_xid < pg_snapshot_xmin(pg_current_snapshot())
@@ -66,34 +68,28 @@ public class TimeLogs {
                 .setParameter(1, caller)
                 .setParameter(2, after.writtenXid())
                 .setParameter(3, after.id())
-                .setParameter(4, limit)
-                .getResultList();
+                .setParameter(4, limit));
         return rows.stream().map(TimeLogs::entry).toList();
     }
 
     /** The caller's logs that overlap [from, to), oldest first. */
-    @SuppressWarnings("unchecked")
     public List<Entry> between(UUID caller, Instant from, Instant to) {
-        List<Object[]> rows = em.createNativeQuery(COLUMNS + """
+        List<Row> rows = Rows.list(em.createNativeQuery(COLUMNS + """
                  where l.user_id = ?1 and l.ended_at is not null
                    and l.ended_at > ?2 and l.started_at < ?3
                  order by l.started_at, l.id
                 """)
                 .setParameter(1, caller)
                 .setParameter(2, Timestamp.from(from))
-                .setParameter(3, Timestamp.from(to))
-                .getResultList();
+                .setParameter(3, Timestamp.from(to)));
         return rows.stream().map(TimeLogs::entry).toList();
     }
 
-    private static Entry entry(Object[] row) {
-        return new Entry((UUID) row[0], (UUID) row[1], (UUID) row[2], (UUID) row[3], (String) row[4],
-                instant(row[5]), instant(row[6]),
-                TimeLog.Source.valueOf(((String) row[7]).toUpperCase(Locale.ROOT)),
-                new SyncPosition((String) row[8], (UUID) row[0]));
-    }
-
-    private static Instant instant(Object value) {
-        return value instanceof Timestamp ts ? ts.toInstant() : (Instant) value;
+    private static Entry entry(Row row) {
+        UUID id = row.uuid("id");
+        return new Entry(id, row.uuid("session_id"), row.uuid("user_id"), row.uuid("group_id"), row.string("group_name"),
+                row.instant("started_at"), row.instant("ended_at"),
+                TimeLog.Source.valueOf(row.string("source").toUpperCase(Locale.ROOT)),
+                new SyncPosition(row.string("written_xid"), id));
     }
 }
