@@ -74,7 +74,7 @@ public class Invites {
         em.persist(membership);
         em.flush();
         em.refresh(membership);
-        return MemberResponse.of(em, membership, em.find(Profile.class, caller));
+        return MemberResponse.of(em, membership, em.find(Profile.class, caller), caller);
     }
 
     public NotificationResponse decline(UUID caller, UUID inviteId) {

@@ -82,7 +82,7 @@ public class JoinLinks {
         em.persist(joined);
         em.flush();
         em.refresh(joined);
-        return new Joined(group.id(), MemberResponse.of(em, joined, em.find(Profile.class, caller)));
+        return new Joined(group.id(), MemberResponse.of(em, joined, em.find(Profile.class, caller), caller));
     }
 
     /** Whom a link added, and to which group. */

@@ -9,9 +9,9 @@ import app.lockin.profiles.Profile;
 
 /**
  * A member of a group, read in the transaction that found or changed the
- * membership, with their streak as the group's leaderboard shows it (0 and 0
- * to other plain members while they hide from the leaderboard: their streak
- * would tell their hidden entry).
+ * membership, with their streak as the group's leaderboard shows it to the
+ * viewer (0 and 0 to a viewer the database says does not see them: their
+ * streak would tell their masked board entry; see {@link Streak}).
  */
 public record MemberResponse(
         UUID userId,
@@ -30,17 +30,12 @@ public record MemberResponse(
                 m.isHiddenFromLeaderboard());
     }
 
-    /** As {@code viewer} may see the member (see above). */
-    static MemberResponse of(Membership m, Profile profile, Streak streak, Membership viewer) {
-        return of(m, profile, m.isSeenBy(viewer) ? streak : Streak.NONE);
+    /** After the membership's changes are flushed: its streak as {@code viewer} sees it is read from the database. */
+    static MemberResponse of(EntityManager em, Membership m, Profile profile, UUID viewer) {
+        return of(m, profile, Streak.of(em, m.group().id(), m.userId(), viewer));
     }
 
-    /** After the membership's changes are flushed: its streak is read from the database. */
-    static MemberResponse of(EntityManager em, Membership m, Profile profile) {
-        return of(m, profile, Streak.of(em, m.group().id(), m.userId()));
-    }
-
-    static MemberResponse of(EntityManager em, Membership m) {
-        return of(em, m, m.profile());
+    static MemberResponse of(EntityManager em, Membership m, UUID viewer) {
+        return of(em, m, m.profile(), viewer);
     }
 }

@@ -29,21 +29,20 @@ public class Members {
 
     /** The group's members by join time; members only. */
     public List<MemberResponse> list(UUID caller, UUID groupId) {
-        Membership viewer = Access.member(em, groupId, caller);
-        Map<UUID, Streak> streaks = Streak.ofGroup(em, groupId);
+        Access.member(em, groupId, caller);
+        Map<UUID, Streak> streaks = Streak.seenBy(em, groupId, caller);
         return em.createNamedQuery(Membership.OF_GROUP, Membership.class)
                 .setParameter("groupId", groupId)
                 .getResultStream()
-                .map(m -> MemberResponse.of(m, m.profile(), streaks.getOrDefault(m.userId(), Streak.NONE),
-                        m.userId().equals(caller) ? m : viewer))
+                .map(m -> MemberResponse.of(m, m.profile(), streaks.getOrDefault(m.userId(), Streak.NONE)))
                 .toList();
     }
 
     /** One member of the group (what the Location of an added member points to); members only. */
     public MemberResponse get(UUID caller, UUID groupId, UUID userId) {
-        Membership viewer = Access.member(em, groupId, caller);
+        Access.member(em, groupId, caller);
         return Access.find(em, groupId, userId)
-                .map(m -> MemberResponse.of(m, m.profile(), Streak.of(em, groupId, m.userId()), m.userId().equals(caller) ? m : viewer))
+                .map(m -> MemberResponse.of(m, m.profile(), Streak.of(em, groupId, m.userId(), caller)))
                 .orElseThrow(() -> new NotFound(MEMBER_NOT_FOUND));
     }
 
@@ -67,7 +66,7 @@ public class Members {
         em.persist(added);
         em.flush();
         em.refresh(added);
-        return MemberResponse.of(em, added, profile);
+        return MemberResponse.of(em, added, profile, caller);
     }
 
     /**
@@ -99,7 +98,7 @@ public class Members {
             changeRole(me, target, settings.role());
         }
         em.flush();
-        return MemberResponse.of(em, target);
+        return MemberResponse.of(em, target, caller);
     }
 
     /**

@@ -1,38 +1,36 @@
 package app.lockin.progress;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import app.lockin.database.Row;
 
 /**
- * A leaderboard as read, with what deciding who sees whom needs: who manages
- * the group (owner, admins) and who hides from the leaderboard. The owner,
- * admins and each hidden member themself see everyone; other plain members see
- * the hidden entries masked.
+ * A leaderboard as read for all its viewers at once (the live streams), with
+ * whom the database says each viewer does not see (member_shown,
+ * db/migration/R__05_privacy.sql): those entries are masked for that viewer.
+ * Viewers who do not see the same members see the same board, so a board is
+ * written once per audience, not once per viewer.
  */
 public final class Board {
 
-    /** Who sees the board in full. */
-    public static final Object EVERYONE_SHOWN = "everyone shown";
-    /** Plain members who do not hide: the same masked board for all of them. */
-    public static final Object HIDDEN_MASKED = "hidden masked";
-
     private final List<ProgressEntry> entries;
-    private final Set<UUID> managers;
-    private final boolean anyHidden;
+    private final Map<UUID, Set<UUID>> notShownTo;
 
-    Board(List<Row> rows) {
-        this.entries = rows.stream().map(ProgressEntry::of).toList();
-        this.managers = new HashSet<>();
-        for (Row r : rows) {
-            if (r.bool("manages")) {
-                managers.add(r.uuid("user_id"));
+    Board(List<ProgressEntry> entries, List<Row> notShown) {
+        this.entries = entries;
+        this.notShownTo = new HashMap<>();
+        for (Row r : notShown) {
+            Set<UUID> members = new HashSet<>();
+            for (Object member : r.array("member_ids")) {
+                members.add((UUID) member);
             }
+            notShownTo.put(r.uuid("viewer_id"), Set.copyOf(members));
         }
-        this.anyHidden = entries.stream().anyMatch(ProgressEntry::hidden);
     }
 
     /** Whether the person is on the board (every member is). */
@@ -41,29 +39,23 @@ public final class Board {
     }
 
     /**
-     * Which version of the board the viewer sees: {@link #EVERYONE_SHOWN},
-     * {@link #HIDDEN_MASKED}, or (a plain member who hides) their own id: the
-     * masked board with their own entry shown. Viewers of one audience see the
-     * same board.
+     * Which version of the board the viewer sees: the members they do not see
+     * (none: the board in full). Viewers of one audience see the same board.
      */
     public Object audienceOf(UUID viewer) {
-        if (!anyHidden || managers.contains(viewer)) {
-            return EVERYONE_SHOWN;
-        }
-        boolean viewerHides = entries.stream().anyMatch(e -> e.hidden() && e.userId().equals(viewer));
-        return viewerHides ? viewer : HIDDEN_MASKED;
+        return notShownTo.getOrDefault(viewer, Set.of());
     }
 
     /** The board as the viewer sees it. */
     public List<ProgressEntry> seenBy(UUID viewer) {
-        Object audience = audienceOf(viewer);
-        if (audience == EVERYONE_SHOWN) {
+        Set<UUID> notShown = notShownTo.getOrDefault(viewer, Set.of());
+        if (notShown.isEmpty()) {
             return entries;
         }
-        return entries.stream().map(e -> e.hidden() && !e.userId().equals(viewer) ? e.masked() : e).toList();
+        return entries.stream().map(e -> notShown.contains(e.userId()) ? e.masked() : e).toList();
     }
 
-    /** The board in full (owner and admins, and the server's own uses). */
+    /** The board in full (the server's own uses: periods, boundaries). */
     public List<ProgressEntry> entries() {
         return entries;
     }

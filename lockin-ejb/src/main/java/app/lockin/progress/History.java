@@ -72,24 +72,25 @@ public class History {
     }
 
     /**
-     * Who reads the history: whether they manage the group (owner, admin), and
-     * who of its members hides from the leaderboard. 404 unless a member.
+     * Who reads the history: whom of the group's members they do not see (the
+     * database's rule, member_shown: their entries are masked), and who hides
+     * from the leaderboard (each entry's {@code hidden}). 404 unless a member.
      */
-    private record Viewer(UUID id, boolean manages, Set<UUID> hiding) {
+    private record Viewer(Set<UUID> notShown, Set<UUID> hiding) {
 
-        /** Whether the viewer sees who this entry is (a hidden member is masked to other plain members). */
         boolean sees(UUID member) {
-            return manages || member.equals(id) || !hiding.contains(member);
+            return !notShown.contains(member);
         }
     }
 
     private Viewer viewer(UUID caller, UUID groupId) {
         List<Row> rows = Rows.list(em.createNativeQuery("""
-                select m.role in ('owner', 'admin') as manages,
-                       array(select h.user_id from group_members h where h.group_id = m.group_id and h.hidden_from_leaderboard)
-                           as hiding
-                  from group_members m
-                 where m.group_id = ?1 and m.user_id = ?2
+                select array(select m.user_id from group_members m
+                              where m.group_id = v.group_id and not member_shown(m, v)) as not_shown,
+                       array(select h.user_id from group_members h
+                              where h.group_id = v.group_id and h.hidden_from_leaderboard) as hiding
+                  from group_members v
+                 where v.group_id = ?1 and v.user_id = ?2
                 """)
                 .setParameter(1, groupId)
                 .setParameter(2, caller));
@@ -97,11 +98,15 @@ public class History {
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }
         Row row = rows.get(0);
-        Set<UUID> hiding = new HashSet<>();
-        for (Object id : row.array("hiding")) {
-            hiding.add((UUID) id);
+        return new Viewer(ids(row.array("not_shown")), ids(row.array("hiding")));
+    }
+
+    private static Set<UUID> ids(Object[] array) {
+        Set<UUID> ids = new HashSet<>();
+        for (Object id : array) {
+            ids.add((UUID) id);
         }
-        return new Viewer(caller, row.bool("manages"), hiding);
+        return ids;
     }
 
     /** A row of group_history: a period, its entries as three arrays in board order. */

@@ -99,11 +99,6 @@ public class Membership {
         hiddenFromLeaderboard = hidden;
     }
 
-    /** Whether {@code viewer} sees this member on the leaderboard as usual: they do not hide, or the viewer is themself, an owner or admin. */
-    public boolean isSeenBy(Membership viewer) {
-        return !hiddenFromLeaderboard || viewer == this || viewer.managesMembers();
-    }
-
     public boolean isHiddenFromLeaderboard() {
         return hiddenFromLeaderboard;
     }

@@ -222,7 +222,7 @@ public class BoardStreams {
                     executor.schedule(this::changed, 1, TimeUnit.SECONDS);
                     return;
                 }
-                // one event per audience (everyone sees the same board unless someone hides from it)
+                // one event per audience (viewers who do not see the same members see the same board)
                 Map<Object, OutboundSseEvent> byAudience = new HashMap<>();
                 for (Subscriber s : subscribers) {
                     s.send(byAudience.computeIfAbsent(board.audienceOf(s.userId),

@@ -213,6 +213,39 @@ class SchemaIT {
     }
 
     /**
+     * Who sees whom is one rule (member_shown): a member who hides from the
+     * leaderboard is seen by themself, the owner and the admins only; every
+     * other member by everyone. The presence flag and the set of viewers a
+     * presence goes to follow it.
+     */
+    @Test
+    void aMemberWhoHidesIsSeenByThemselfTheOwnerAndAdminsOnly() throws SQLException {
+        UUID owner = rows.newProfile();
+        UUID admin = rows.newProfile();
+        UUID plain = rows.newProfile();
+        UUID hider = rows.newProfile();
+        UUID group = rows.createGroup(owner, "Private", Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(9)));
+        rows.addMember(group, admin);
+        rows.addMember(group, plain);
+        rows.addMember(group, hider);
+        sql.update("update group_members set role = 'admin' where group_id = ? and user_id = ?", group, admin);
+        assertThat(sql.value("select hidden_flag(?, ?)", group, hider)).isEqualTo("");
+
+        sql.update("update group_members set hidden_from_leaderboard = true where group_id = ? and user_id = ?", group, hider);
+        String shown = "select member_shown(m, v) from group_members m, group_members v"
+                + " where m.group_id = ? and m.user_id = ? and v.group_id = m.group_id and v.user_id = ?";
+        assertThat(sql.value(shown, group, hider, hider)).as("themself").isEqualTo(true);
+        assertThat(sql.value(shown, group, hider, owner)).as("the owner").isEqualTo(true);
+        assertThat(sql.value(shown, group, hider, admin)).as("an admin").isEqualTo(true);
+        assertThat(sql.value(shown, group, hider, plain)).as("another plain member").isEqualTo(false);
+        assertThat(sql.value(shown, group, plain, hider)).as("one who hides sees the others").isEqualTo(true);
+        assertThat(sql.value("select hidden_flag(?, ?)", group, hider)).isEqualTo(" hidden");
+        assertThat(sql.value("select hidden_flag(?, ?)", group, plain)).isEqualTo("");
+        assertThat(sql.rows("select members_shown(?, ?) as id", group, hider)).extracting(r -> r.get("id"))
+                .containsExactlyInAnyOrder(hider, owner, admin);
+    }
+
+    /**
      * How refusals read is the schema's: a check constraint's comment names the
      * request field and the rule ("field: must ..."), a unique constraint's or
      * index's says what a duplicate means (a sentence).
