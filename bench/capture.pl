@@ -148,13 +148,16 @@ for my $scenario (sort grep { !/:/ } keys %requests) {
     my ($prepared, $args, $n) = ('', '', 0);
     for my $s (grep { $_->{sql} =~ /group_member_period_progress|group_leaderboard|group_history|focus_stats|focus_by_day|focus_streak_days/ } @statements) {
         (my $sql = $s->{sql}) =~ s/\s*;?\s*$//;
+        my @params = @{ $s->{params} };
         $n++;
         if ($sql =~ /group_leaderboard\(\$1\)/) {
+            # the board alone: the function's one parameter (the statement may also take the viewer's)
             $sql = 'select * from group_member_period_progress where group_id = $1::uuid';
+            @params = ($params[0]);
             $prepared .= "set plan_cache_mode = force_generic_plan;\n";
         }
         $prepared .= "prepare bench_${scenario}_$n as $sql;\n";
-        $args .= join(', ', map { defined $_ ? "'" . s/'/''/gr . "'" : 'NULL' } @{ $s->{params} }) . "\n";
+        $args .= join(', ', map { defined $_ ? "'" . s/'/''/gr . "'" : 'NULL' } @params) . "\n";
     }
     if ($n) {
         write_file("$out/$scenario.explain.sql", $prepared);
