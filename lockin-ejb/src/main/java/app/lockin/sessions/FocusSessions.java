@@ -18,8 +18,6 @@ import app.lockin.database.Labels;
 import app.lockin.database.Row;
 import app.lockin.database.Rows;
 import app.lockin.groups.Access;
-import app.lockin.groups.Group;
-import app.lockin.rules.Conflict;
 import app.lockin.rules.Forbidden;
 import app.lockin.rules.NotFound;
 
