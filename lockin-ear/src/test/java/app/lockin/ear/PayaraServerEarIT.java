@@ -234,6 +234,17 @@ class PayaraServerEarIT {
 
     @Test
     @Order(9)
+    void aConstraintsRefusalReadsInTheSchemasWords() {
+        // the wording comes from the constraint's comment (ConstraintTexts, injected into the web module's
+        // ProblemMapper): it must reach a refusal in the EAR as on Payara Micro
+        String token = mint.accessToken(UUID.randomUUID().toString(), "ear-check", Duration.ofMinutes(10), List.of());
+        Reply reply = send("PATCH", "/api/me", token, "{\"display_name\": \"" + "x".repeat(51) + "\"}");
+        assertThat(reply.status()).as("%s", reply).isEqualTo(422);
+        assertThat(reply.body()).as("%s", reply).contains("display_name", "must have 1 to 50 characters after trimming");
+    }
+
+    @Test
+    @Order(10)
     void openApiIsServed() {
         Reply reply = get("/openapi", null);
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
@@ -277,8 +288,15 @@ class PayaraServerEarIT {
     }
 
     private static Reply send(String method, String path, String bearerToken) {
+        return send(method, path, bearerToken, null);
+    }
+
+    private static Reply send(String method, String path, String bearerToken, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
         if (bearerToken != null) {
             request.header("Authorization", "Bearer " + bearerToken);
         }

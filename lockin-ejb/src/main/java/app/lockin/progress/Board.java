@@ -42,13 +42,13 @@ public final class Board {
      * Which version of the board the viewer sees: the members they do not see
      * (none: the board in full). Viewers of one audience see the same board.
      */
-    public Object audienceOf(UUID viewer) {
+    public Set<UUID> audienceOf(UUID viewer) {
         return notShownTo.getOrDefault(viewer, Set.of());
     }
 
     /** The board as the viewer sees it. */
     public List<ProgressEntry> seenBy(UUID viewer) {
-        Set<UUID> notShown = notShownTo.getOrDefault(viewer, Set.of());
+        Set<UUID> notShown = audienceOf(viewer);
         if (notShown.isEmpty()) {
             return entries;
         }

@@ -223,7 +223,7 @@ public class BoardStreams {
                     return;
                 }
                 // one event per audience (viewers who do not see the same members see the same board)
-                Map<Object, OutboundSseEvent> byAudience = new HashMap<>();
+                Map<Set<UUID>, OutboundSseEvent> byAudience = new HashMap<>();
                 for (Subscriber s : subscribers) {
                     s.send(byAudience.computeIfAbsent(board.audienceOf(s.userId),
                             audience -> events.json("leaderboard", board.seenBy(s.userId))));

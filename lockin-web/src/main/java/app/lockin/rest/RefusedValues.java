@@ -38,8 +38,9 @@ public class RefusedValues {
     /** The field and rule of a check constraint; the column (or the body) when its comment does not say. */
     public FieldError value(String constraint, String column) {
         return texts.of(constraint)
-                .filter(text -> text.contains(": "))
-                .map(text -> new FieldError(text.substring(0, text.indexOf(": ")), text.substring(text.indexOf(": ") + 2)))
+                .map(text -> text.split(": ", 2))
+                .filter(fieldAndRule -> fieldAndRule.length == 2)
+                .map(fieldAndRule -> new FieldError(fieldAndRule[0], fieldAndRule[1]))
                 .orElseGet(() -> new FieldError(column, OUT_OF_RANGE));
     }
 }
