@@ -141,8 +141,9 @@ for my $scenario (sort grep { !/:/ } keys %requests) {
     write_file("$out/$scenario.pgbench", $script);
     write_file("$out/$scenario.defines", join("\n", @defines) . "\n");
     # the statements measured by EXPLAIN ANALYZE, prepared as the driver prepares them. When the
-    # application calls group_leaderboard(id): the statement that function runs, planned as the
-    # function plans it (a generic plan: group_leaderboard in db/migration/R__08_boards.sql), since a function scan shows no plan.
+    # application calls group_leaderboard(id) or group_leaderboard_seen_by(id, caller): the statement that
+    # function runs, planned as the function plans it (a generic plan: db/migration/R__08_boards.sql), since a
+    # function scan shows no plan.
     # group_history, focus_stats and focus_streak_days are PL/pgSQL: their EXPLAIN shows the call's whole time
     # (bench/lib/capture.sh adds their inner plans with auto_explain).
     my ($prepared, $args, $n) = ('', '', 0);
@@ -151,9 +152,14 @@ for my $scenario (sort grep { !/:/ } keys %requests) {
         my @params = @{ $s->{params} };
         $n++;
         if ($sql =~ /group_leaderboard\(\$1\)/) {
-            # the board alone: the function's one parameter (the statement may also take the viewer's)
+            # the board alone: the function's one parameter
             $sql = 'select * from group_member_period_progress where group_id = $1::uuid';
             @params = ($params[0]);
+            $prepared .= "set plan_cache_mode = force_generic_plan;\n";
+        } elsif ($sql =~ /group_leaderboard_seen_by\(\$1, \$2\)/) {
+            # the board as the caller sees it: the statement group_leaderboard_seen_by runs, as it plans it
+            $sql = 'select * from board_seen_by($1::uuid, $2::uuid, now())';
+            @params = @params[0, 1];
             $prepared .= "set plan_cache_mode = force_generic_plan;\n";
         }
         $prepared .= "prepare bench_${scenario}_$n as $sql;\n";

@@ -4,7 +4,8 @@
 -- Whether a viewer sees who a member is, their time, focus state and streak
 -- is decided by member_shown alone: boards and history (the application
 -- masks the entries it is told are not shown), the member list's streaks,
--- presence and focus lists, milestones. Their time still counts for the
+-- presence and focus lists, group session lists and participant lists,
+-- milestones. Their time still counts for the
 -- group's goal and ranking whoever sees it.
 
 -- Whether p_viewer sees p_member (two memberships of one group): always
@@ -39,4 +40,20 @@ as $$
       from group_members m
       join group_members v on v.group_id = m.group_id
      where m.group_id = p_group and m.user_id = p_user and member_shown(m, v)
+$$;
+
+-- Whether p_viewer sees p_user's part in group p_group (a session they host
+-- or take part in): member_shown of their two memberships. Without a group
+-- (a session of one's own) and for someone who is no longer a member (their
+-- past time is the group's history) there is nothing to hide; a viewer who
+-- is no longer a member sees only those who do not hide.
+create or replace function user_shown(p_group uuid, p_user uuid, p_viewer uuid) returns boolean
+    language sql stable
+as $$
+    select p_group is null
+        or p_user = p_viewer
+        or coalesce((select coalesce(member_shown(m, v), false)
+                       from group_members m
+                       left join group_members v on v.group_id = m.group_id and v.user_id = p_viewer
+                      where m.group_id = p_group and m.user_id = p_user), true)
 $$;

@@ -7,12 +7,26 @@
 -- exclusion constraint time_logs_no_overlap (V1__schema.sql) keeps one place
 -- at a time and nothing counted twice. The host's clock drives everyone in
 -- the session; a participant running elsewhere is left out of a segment
--- instead of refusing the host. State changes made here, not by the
--- application: logs opened and closed by the session's transitions, a
--- joiner's or leaver's log, sessions paused by the runaway guard.
+-- instead of refusing the host. Fair play (DOMAIN.md "Fair play"): nothing
+-- is logged before its person joined the group (nor, for a participant, the
+-- session), and no segment is longer than timeline_settings.max_segment
+-- however it closes. State changes made here, not by the application: logs
+-- opened and closed by the session's transitions, a joiner's or leaver's
+-- log, sessions paused at the runaway cap (by a pause or stop that came too
+-- late, or by the guard's tick), with the host's session_autopaused notice;
+-- participations ended and sessions stopped when a membership ends.
 
--- A session of a group may be created only once the group has started, and
--- may not (re)start once the group is archived.
+-- The longest a segment may run (LOCKIN_MAX_SEGMENT, written at each start).
+create or replace function max_segment() returns interval
+    language sql stable
+as $$
+    select max_segment from timeline_settings
+$$;
+
+-- A transition is dated by the device when its time is further than 60 s
+-- from the server's now (transition_source: the logs it opens and closes
+-- take it). A session of a group may be created only once the group has
+-- started, and may not (re)start once the group is archived.
 create or replace function sessions_before_write() returns trigger
     language plpgsql
 as $$
@@ -20,6 +34,10 @@ declare
     v_status group_status;
     v_start_at timestamptz;
 begin
+    if tg_op = 'UPDATE' and new.transitioned_at is distinct from old.transitioned_at then
+        new.transition_source := case when abs(extract(epoch from now() - new.transitioned_at)) > 60
+                                      then 'device' else 'clock' end;
+    end if;
     if new.group_id is null then
         return new;
     end if;
@@ -40,26 +58,28 @@ create trigger sessions_before_write before insert or update on sessions
     for each row execute function sessions_before_write();
 
 -- A log belongs to its participant's user and session, lies inside the
--- session's window and not in the future; only one open segment per person
--- (serialised per person by an advisory lock). The window rules answer with
--- the field they are about (LI422 with the column).
+-- session's window and not in the future, and not before its person joined
+-- the group (nor, for a participant, the session); only one open segment per
+-- person (serialised per person by an advisory lock). The window rules answer
+-- with the field they are about (LI422 with the column: the request's `at`
+-- for a log a session's transition writes, else the log's own).
 create or replace function time_logs_before_write() returns trigger
     language plpgsql
 as $$
 declare
     v_session sessions%rowtype;
+    v_participant session_participants%rowtype;
     v_group_status group_status;
+    v_member_since timestamptz;
     v_running uuid;
+    v_start_field text := case when pg_trigger_depth() > 1 then 'at' else 'started_at' end;
 begin
-    select s.* into v_session
-      from session_participants p join sessions s on s.id = p.session_id
-     where p.id = new.participant_id;
+    select * into v_participant from session_participants where id = new.participant_id;
     if not found then
         raise exception 'participant % does not exist', new.participant_id using errcode = 'LI404';
     end if;
-    if new.user_id is null then
-        select user_id into new.user_id from session_participants where id = new.participant_id;
-    end if;
+    select * into v_session from sessions where id = v_participant.session_id;
+    new.user_id := coalesce(new.user_id, v_participant.user_id);
     new.group_id := v_session.group_id;
 
     if v_session.group_id is not null then
@@ -68,6 +88,24 @@ begin
         if v_group_status = 'archived' then
             raise exception 'The group is archived: its time can no longer change.' using errcode = 'LI409';
         end if;
+    end if;
+    if v_session.group_id is not null and (tg_op = 'INSERT' or new.started_at is distinct from old.started_at) then
+        select created_at into v_member_since   -- when they joined (the API's joined_at)
+          from group_members where group_id = v_session.group_id and user_id = new.user_id;
+        if not found then
+            raise exception 'Only the group''s members log time in its sessions.' using errcode = 'LI404';
+        end if;
+        if new.started_at < v_member_since then
+            raise exception 'cannot be before you joined the group (%)',
+                    to_char(v_member_since at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                using errcode = 'LI422', column = v_start_field;
+        end if;
+    end if;
+    if v_participant.role = 'participant' and new.started_at < v_participant.joined_at
+       and (tg_op = 'INSERT' or new.started_at is distinct from old.started_at) then
+        raise exception 'cannot be before you joined the session (%)',
+                to_char(v_participant.joined_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+            using errcode = 'LI422', column = v_start_field;
     end if;
 
     if new.ended_at is null and tg_op = 'INSERT' then
@@ -123,7 +161,9 @@ create trigger time_logs_stamp_write before update on time_logs
 -- host (its refusal is the host's: another session of theirs runs) and for
 -- each participant still in the session unless their own timeline refuses
 -- it; pausing, stopping or cancelling closes every open one at the
--- transition's time (dropping one that would end before it begins).
+-- transition's time (dropping one that would end before it begins). A log
+-- whose start or end the device dated is `device` (transition_source; a
+-- participant who joined after the segment began starts at the server's time).
 create or replace function sessions_segment_logs() returns trigger
     language plpgsql
 as $$
@@ -139,7 +179,8 @@ begin
              where p.session_id = new.id and l.participant_id = p.id
                and l.ended_at is null and l.started_at >= v_closed_at;
             update time_logs l
-               set ended_at = v_closed_at
+               set ended_at = v_closed_at,
+                   source = case when new.transition_source = 'device' then 'device' else l.source end
               from session_participants p
              where p.session_id = new.id and l.participant_id = p.id and l.ended_at is null;
             return null;
@@ -161,7 +202,7 @@ begin
              where session_id = new.id and role = 'host' and joined_at > new.started_at;
         end if;
         insert into time_logs (participant_id, user_id, started_at, ended_at, source)
-        select p.id, p.user_id, greatest(new.segment_started_at, p.joined_at), null, 'clock'
+        select p.id, p.user_id, greatest(new.segment_started_at, p.joined_at), null, new.transition_source
           from session_participants p
          where p.session_id = new.id and p.role = 'host';
         for v_participant in
@@ -172,10 +213,13 @@ begin
             begin
                 insert into time_logs (participant_id, user_id, started_at, ended_at, source)
                 values (v_participant.id, v_participant.user_id,
-                        greatest(new.segment_started_at, v_participant.joined_at), null, 'clock');
+                        greatest(new.segment_started_at, v_participant.joined_at), null,
+                        case when v_participant.joined_at > new.segment_started_at then 'clock'
+                             else new.transition_source end);
             exception
-                when sqlstate 'LI409' or exclusion_violation or unique_violation then
-                    null;   -- running elsewhere, or their time already holds this moment: not in this segment
+                when sqlstate 'LI409' or sqlstate 'LI404' or sqlstate 'LI422' or exclusion_violation or unique_violation then
+                    null;   -- running elsewhere, their time already holds this moment, or no longer
+                            -- (or not yet then) a member: not in this segment
             end;
         end loop;
     end if;
@@ -219,18 +263,24 @@ create trigger session_participants_before_join before insert or update of left_
     for each row execute function session_participants_before_join();
 
 -- Someone who joins a running session is in its segment from then on (a
--- return too); someone who leaves has their open log closed
--- at left_at (dropped when it would end before it begins).
+-- return too); someone who leaves has their open log closed at left_at, or
+-- at the runaway cap when the segment has run that long (the session pauses
+-- there); a log that would end before it begins is dropped.
 create or replace function session_participants_segment_log() returns trigger
     language plpgsql
 as $$
+declare
+    v_closed_at timestamptz;
 begin
     if new.left_at is not null then
         if tg_op = 'UPDATE' and old.left_at is null then
+            select least(new.left_at, s.segment_started_at + max_segment()) into v_closed_at
+              from sessions s where s.id = new.session_id and s.status = 'running';
+            v_closed_at := coalesce(v_closed_at, new.left_at);
             delete from time_logs l
-             where l.participant_id = new.id and l.ended_at is null and l.started_at >= new.left_at;
+             where l.participant_id = new.id and l.ended_at is null and l.started_at >= v_closed_at;
             update time_logs l
-               set ended_at = new.left_at
+               set ended_at = v_closed_at
              where l.participant_id = new.id and l.ended_at is null;
         end if;
         return null;
@@ -250,39 +300,94 @@ drop trigger if exists session_participants_segment_log on session_participants;
 create trigger session_participants_segment_log after insert or update of left_at on session_participants
     for each row execute function session_participants_segment_log();
 
+-- Access follows membership: when someone's membership of a group ends
+-- (removed, or leaving), so does their part in the group's sessions, at that
+-- moment: they leave the sessions they take part in (their open segment
+-- closes now) and the ones they host stop (a scheduled one is cancelled).
+create or replace function group_members_end_participation() returns trigger
+    language plpgsql
+as $$
+begin
+    update session_participants p
+       set left_at = now()
+      from sessions s
+     where s.id = p.session_id and s.group_id = old.group_id and p.user_id = old.user_id
+       and p.role <> 'host' and p.left_at is null and s.status in ('scheduled', 'running', 'paused');
+    update sessions
+       set status = case when status = 'scheduled' then 'cancelled' else 'ended' end::session_status,
+           ended_at = now(),
+           transitioned_at = now(),
+           segment_started_at = null
+     where group_id = old.group_id and creator_id = old.user_id and status in ('scheduled', 'running', 'paused');
+    return null;
+end;
+$$;
+
+drop trigger if exists group_members_end_participation on group_members;
+create trigger group_members_end_participation after delete on group_members
+    for each row execute function group_members_end_participation();
+
 -- ---------------------------------------------------------------------------
--- Runaway guard
+-- The runaway cap
 -- ---------------------------------------------------------------------------
 
--- Pauses every session whose segment has been open longer than p_max, at
--- exactly segment start + p_max (its logs close there), and tells the host
--- (a session_autopaused notification). Returns how many it paused. Safe to
--- run anywhere at any time: a session its host pauses meanwhile is skipped.
-create or replace function pause_runaway_sessions(p_max interval)
+-- No segment runs longer than max_segment(), however it closes: a pause or
+-- stop (or any update) that would close a longer one closes it at segment
+-- start + the maximum instead, the session is paused there, and the host is
+-- told (session_autopaused). The guard's tick (pause_runaway_sessions) is
+-- only how it happens without anyone's request.
+create or replace function sessions_runaway_cap() returns trigger
+    language plpgsql
+as $$
+declare
+    v_max interval;
+    v_closed_at timestamptz;
+begin
+    if old.status <> 'running' or new.status = 'running' then
+        return new;
+    end if;
+    v_max := max_segment();
+    v_closed_at := case when new.status in ('ended', 'cancelled') then new.ended_at else new.transitioned_at end;
+    if v_closed_at < old.segment_started_at + v_max then
+        return new;
+    end if;
+    new.status := 'paused';
+    new.transitioned_at := old.segment_started_at + v_max;
+    new.transition_source := 'clock';   -- the cap is the server's, whoever came late
+    new.segment_started_at := null;
+    new.ended_at := null;
+    insert into notifications (recipient_id, kind, title, body, group_id)
+    values (new.creator_id, 'session_autopaused', 'Your focus session was paused',
+            'It had been running for ' || v_max || ' without a break, so LockIN paused it at '
+                || to_char(new.transitioned_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC. '
+                || 'Resume it if you are still focusing.',
+            new.group_id);
+    return new;
+end;
+$$;
+
+drop trigger if exists sessions_runaway_cap on sessions;
+create trigger sessions_runaway_cap before update of status on sessions
+    for each row execute function sessions_runaway_cap();
+
+-- The guard's tick: pauses every session whose segment has reached the cap
+-- (sessions_runaway_cap closes it at exactly segment start + the maximum and
+-- tells the host). Returns how many it paused. Safe to run anywhere at any
+-- time: a session its host pauses meanwhile is skipped.
+drop function if exists pause_runaway_sessions(interval);
+create or replace function pause_runaway_sessions()
     returns integer
     language plpgsql
 as $$
 declare
     v_paused integer;
 begin
-    with paused as (
-        update sessions s
-           set status = 'paused',
-               transitioned_at = s.segment_started_at + p_max,
-               segment_started_at = null
-         where s.status = 'running' and s.segment_started_at + p_max <= now()
-        returning s.id, s.creator_id, s.group_id, s.transitioned_at
-    ), notified as (
-        insert into notifications (recipient_id, kind, title, body, group_id)
-        select creator_id, 'session_autopaused', 'Your focus session was paused',
-               'It had been running for ' || p_max || ' without a break, so LockIN paused it at '
-                   || to_char(transitioned_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC. '
-                   || 'Resume it if you are still focusing.',
-               group_id
-          from paused
-        returning 1
-    )
-    select count(*) into v_paused from paused;
+    update sessions s
+       set status = 'paused',
+           transitioned_at = now(),
+           segment_started_at = null
+     where s.status = 'running' and s.segment_started_at + max_segment() <= now();
+    get diagnostics v_paused = row_count;
     return v_paused;
 end;
 $$;

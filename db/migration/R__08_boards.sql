@@ -149,10 +149,69 @@ $$;
 comment on function group_leaderboard(uuid) is
     'Every member''s progress in the current period of one group (the view group_member_period_progress), with a plan made once per connection.';
 
+-- What a board's row carries to the member who reads it (board_seen_by and
+-- the functions that return it). Dropped with them and re-created here when
+-- it changes: nothing outside this file uses it.
+drop type if exists board_entry cascade;
+create type board_entry as (
+    user_id                 uuid,
+    display_name            text,
+    avatar_url              text,
+    period_start            timestamptz,
+    period_end              timestamptz,
+    target_minutes          integer,
+    seconds_done            bigint,
+    goal_met                boolean,
+    is_focusing             boolean,
+    rank                    bigint,
+    streak                  integer,
+    best_streak             integer,
+    hidden_from_leaderboard boolean
+);
+
+-- A board as one member sees it: the members member_shown lets them see (a
+-- member who hides is absent to other plain members: boards carry nobody's
+-- time but theirs), ranked among themselves, each with whether they hide.
+-- No rows unless p_viewer is a member of the group. Inlined into its callers.
+create or replace function board_seen_by(p_group_id uuid, p_viewer uuid, p_at timestamptz)
+    returns setof board_entry
+    language sql stable
+as $$
+    select b.user_id, b.display_name, b.avatar_url, b.period_start, b.period_end, b.target_minutes,
+           b.seconds_done, b.goal_met, b.is_focusing,
+           rank() over (order by b.seconds_done desc) as rank,
+           b.streak, b.best_streak, m.hidden_from_leaderboard
+      from group_member_period_progress_at(p_at) b
+      join group_members v on v.group_id = p_group_id and v.user_id = p_viewer
+     cross join lateral (   -- the member's membership: one key lookup per row
+            select gm.hidden_from_leaderboard, member_shown(gm, v) as shown
+              from group_members gm
+             where gm.group_id = b.group_id and gm.user_id = b.user_id
+             limit 1
+           ) m
+     where b.group_id = p_group_id and m.shown
+$$;
+
+-- One group's current board as p_viewer sees it (board_seen_by), with a
+-- plan made once per connection, like group_leaderboard.
+create or replace function group_leaderboard_seen_by(p_group_id uuid, p_viewer uuid)
+    returns setof board_entry
+    language plpgsql stable
+    set plan_cache_mode = force_generic_plan
+as $$
+begin
+    return query select * from board_seen_by(p_group_id, p_viewer, now());
+end;
+$$;
+
+comment on function group_leaderboard_seen_by(uuid, uuid) is
+    'The current board of one group as one of its members sees it (board_seen_by), with a plan made once per connection.';
+
 -- The board of the period containing p_at, as it stood at its end (or now,
--- for the period still running).
-create or replace function group_board_at(p_group_id uuid, p_at timestamptz)
-    returns setof group_member_period_progress
+-- for the period still running), as p_viewer sees it (board_seen_by).
+drop function if exists group_board_at(uuid, timestamptz);
+create or replace function group_board_at(p_group_id uuid, p_at timestamptz, p_viewer uuid)
+    returns setof board_entry
     language plpgsql stable
     set plan_cache_mode = force_generic_plan
 as $$
@@ -175,9 +234,9 @@ begin
     end if;
     v_at := least(now(), (group_period_bounds(v_group.period, v_group.timezone, v_group.start_at, v_group.end_at,
                                               p_at)).period_end - interval '1 microsecond');
-    return query select * from group_member_period_progress_at(v_at) p where p.group_id = p_group_id;
+    return query select * from board_seen_by(p_group_id, p_viewer, v_at);
 end;
 $$;
 
-comment on function group_board_at(uuid, timestamptz) is
-    'The leaderboard of the period of a group that contains p_at, as it stood at that period''s end (now while it runs).';
+comment on function group_board_at(uuid, timestamptz, uuid) is
+    'The leaderboard of the period of a group that contains p_at, as it stood at that period''s end (now while it runs), as p_viewer sees it.';

@@ -7,11 +7,17 @@
 
 -- Ends what is still going on in the given groups before they are archived:
 -- running and paused sessions end (the running segments' logs close at now,
--- by sessions_segment_logs), scheduled ones are cancelled.
+-- by sessions_segment_logs, or first at the runaway cap for a segment that
+-- reached it: sessions_runaway_cap pauses it there), scheduled ones are
+-- cancelled.
 create or replace function stop_sessions_of_groups(p_group_ids uuid[])
     returns void
     language sql
 as $$
+    update sessions
+       set status = 'paused', transitioned_at = now(), segment_started_at = null
+     where group_id = any (p_group_ids)
+       and status = 'running' and segment_started_at + max_segment() <= now();
     update sessions
        set status = case when status = 'scheduled' then 'cancelled' else 'ended' end::session_status,
            ended_at = now(),

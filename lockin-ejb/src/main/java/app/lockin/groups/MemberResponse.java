@@ -10,8 +10,9 @@ import app.lockin.profiles.Profile;
 /**
  * A member of a group, read in the transaction that found or changed the
  * membership, with their streak as the group's leaderboard shows it to the
- * viewer (0 and 0 to a viewer the database says does not see them: their
- * streak would tell their masked board entry; see {@link Streak}).
+ * viewer (none, null, to a viewer the database says does not see them: a
+ * member who hides is listed with their name and role only; see
+ * {@link Streak}).
  */
 public record MemberResponse(
         UUID userId,
@@ -20,8 +21,8 @@ public record MemberResponse(
         MemberRole role,
         Integer overridePeriodTargetMinutes,
         Instant joinedAt,
-        int streak,
-        int bestStreak,
+        Integer streak,
+        Integer bestStreak,
         boolean hiddenFromLeaderboard) {
 
     static MemberResponse of(Membership m, Profile profile, Streak streak) {

@@ -13,23 +13,27 @@ import app.lockin.database.Rows;
 /**
  * A member's streak of periods with the goal met, and their longest, as the
  * group's leaderboard shows them (database function group_leaderboard: one
- * rule for both), to a viewer who sees the member (member_shown: others get
- * none, since a streak would tell a masked board entry).
+ * rule for both), to a viewer who sees the member (member_shown); to others,
+ * none ({@link #NOT_SHOWN}: a member who hides is listed with their name and
+ * role only).
  */
-record Streak(int current, int best) {
+record Streak(Integer current, Integer best) {
 
+    /** No board (yet) for the member: no streak. */
     static final Streak NONE = new Streak(0, 0);
 
-    /** A board's streaks of the members the viewer (?2) sees, by one key lookup each. */
+    /** A member the viewer does not see: nothing of their record. */
+    static final Streak NOT_SHOWN = new Streak(null, null);
+
+    /** A board's streaks, and whether the viewer (?2) sees each member, by one key lookup each. */
     private static final String SEEN = """
-            select b.user_id, b.streak, b.best_streak
+            select b.user_id, b.streak, b.best_streak, m.shown
               from group_leaderboard(?1) b
               left join group_members v on v.group_id = ?1 and v.user_id = ?2
              cross join lateral (select member_shown(gm, v) as shown from group_members gm
-                                  where gm.group_id = b.group_id and gm.user_id = b.user_id limit 1) m
-             where m.shown""";
+                                  where gm.group_id = b.group_id and gm.user_id = b.user_id limit 1) m""";
 
-    /** The streak of every member of the group the viewer sees. */
+    /** The streak of every member of the group as the viewer sees it. */
     static Map<UUID, Streak> seenBy(EntityManager em, UUID groupId, UUID viewer) {
         List<Row> rows = Rows.list(em.createNativeQuery(SEEN)
                 .setParameter(1, groupId)
@@ -37,17 +41,17 @@ record Streak(int current, int best) {
         return rows.stream().collect(Collectors.toMap(r -> r.uuid("user_id"), Streak::of));
     }
 
-    /** One member's streak as the viewer sees it (none for someone not on the board or not seen). */
+    /** One member's streak as the viewer sees it ({@link #NONE} for someone not on the board). */
     static Streak of(EntityManager em, UUID groupId, UUID userId, UUID viewer) {
-        List<Row> rows = Rows.list(em.createNativeQuery(SEEN + " and b.user_id = ?3")
+        List<Row> rows = Rows.list(em.createNativeQuery(SEEN + " where b.user_id = ?3")
                 .setParameter(1, groupId)
                 .setParameter(2, viewer)
                 .setParameter(3, userId));
         return rows.stream().findFirst().map(Streak::of).orElse(NONE);
     }
 
-    /** A row of group_leaderboard's streak and best_streak. */
+    /** A row of group_leaderboard's streak and best_streak, with whether the viewer sees them. */
     private static Streak of(Row r) {
-        return new Streak(r.intValue("streak"), r.intValue("best_streak"));
+        return r.bool("shown") ? new Streak(r.intValue("streak"), r.intValue("best_streak")) : NOT_SHOWN;
     }
 }

@@ -16,8 +16,9 @@ public record NotificationResponse(
         Instant readAt) {
 
     /** An invite as it will be delivered (waiting for its recipient to sign up), made at {@code createdAt}. */
-    public static NotificationResponse pendingInvite(Notification n, Instant createdAt) {
-        return new NotificationResponse(n.id(), n.kind(), n.status(), n.title(), n.body(), n.groupId(), n.actorId(),
+    /** An invite by email as its sender is answered, whatever became of it (see Invites): pending, unread, under {@code id}. */
+    public static NotificationResponse pendingInvite(Notification n, UUID id, Instant createdAt) {
+        return new NotificationResponse(id, n.kind(), n.status(), n.title(), n.body(), n.groupId(), n.actorId(),
                 createdAt, null);
     }
 

@@ -6,30 +6,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import app.lockin.database.Row;
 
 /**
- * A leaderboard as read for all its viewers at once (the live streams), with
- * whom the database says each viewer does not see (member_shown,
- * db/migration/R__05_privacy.sql): those entries are masked for that viewer.
- * Viewers who do not see the same members see the same board, so a board is
- * written once per audience, not once per viewer.
+ * A leaderboard as read for all its viewers at once (the live streams): in
+ * full, and, for each set of members some viewers do not see (member_shown,
+ * db/migration/R__05_privacy.sql), as those viewers see it: without those
+ * members, the others ranked among themselves (board_seen_by, computed by
+ * the database once for each such set, for one of its viewers). Viewers who
+ * do not see the same members see the same board, so a board is written once
+ * per audience, not once per viewer.
  */
 public final class Board {
 
     private final List<ProgressEntry> entries;
-    private final Map<UUID, Set<UUID>> notShownTo;
+    private final Map<UUID, Set<UUID>> notShownTo = new HashMap<>();
+    private final Map<Set<UUID>, List<ProgressEntry>> byAudience = new HashMap<>();
 
-    Board(List<ProgressEntry> entries, List<Row> notShown) {
+    /**
+     * @param entries  the board in full
+     * @param notShown whom each viewer who does not see everyone does not see (viewer_id, member_ids)
+     * @param seenBy   the board as one viewer sees it (the database's)
+     */
+    Board(List<ProgressEntry> entries, List<Row> notShown, Function<UUID, List<ProgressEntry>> seenBy) {
         this.entries = entries;
-        this.notShownTo = new HashMap<>();
+        byAudience.put(Set.of(), entries);
         for (Row r : notShown) {
-            Set<UUID> members = new HashSet<>();
+            UUID viewer = r.uuid("viewer_id");
+            Set<UUID> audience = new HashSet<>();
             for (Object member : r.array("member_ids")) {
-                members.add((UUID) member);
+                audience.add((UUID) member);
             }
-            notShownTo.put(r.uuid("viewer_id"), Set.copyOf(members));
+            notShownTo.put(viewer, audience);
+            byAudience.computeIfAbsent(audience, a -> seenBy.apply(viewer));
         }
     }
 
@@ -48,11 +59,7 @@ public final class Board {
 
     /** The board as the viewer sees it. */
     public List<ProgressEntry> seenBy(UUID viewer) {
-        Set<UUID> notShown = audienceOf(viewer);
-        if (notShown.isEmpty()) {
-            return entries;
-        }
-        return entries.stream().map(e -> notShown.contains(e.userId()) ? e.masked() : e).toList();
+        return byAudience.get(audienceOf(viewer));
     }
 
     /** The board in full (the server's own uses: periods, boundaries). */

@@ -73,7 +73,7 @@ public class History {
 
     /**
      * Who reads the history: whom of the group's members they do not see (the
-     * database's rule, member_shown: their entries are masked), and who hides
+     * database's rule, member_shown: their entries are absent), and who hides
      * from the leaderboard (each entry's {@code hidden}). 404 unless a member.
      */
     private record Viewer(Set<UUID> notShown, Set<UUID> hiding) {
@@ -109,22 +109,31 @@ public class History {
         return ids;
     }
 
-    /** A row of group_history: a period, its entries as three arrays in board order. */
+    /**
+     * A row of group_history: a period, its entries as three arrays in board
+     * order, as the viewer sees them (without the members they do not see;
+     * member_count and members_met count the entries shown). Whether the
+     * group's goal was met is the group's, everyone's time counting.
+     */
     private static HistoryPeriod period(Row r, Viewer viewer) {
         Object[] users = r.array("user_ids");
         Object[] seconds = r.array("seconds_done");
         Object[] met = r.array("goals_met");
         List<HistoryPeriod.Entry> entries = new ArrayList<>(users.length);
         int membersMet = 0;
+        boolean everyoneMet = users.length > 0;
         for (int i = 0; i < users.length; i++) {
             boolean goalMet = (Boolean) met[i];
-            membersMet += goalMet ? 1 : 0;
+            everyoneMet &= goalMet;
             UUID member = (UUID) users[i];
-            entries.add(new HistoryPeriod.Entry(viewer.sees(member) ? member : null, ((Number) seconds[i]).longValue(),
-                    goalMet, viewer.hiding().contains(member)));
+            if (viewer.sees(member)) {
+                membersMet += goalMet ? 1 : 0;
+                entries.add(new HistoryPeriod.Entry(member, ((Number) seconds[i]).longValue(), goalMet,
+                        viewer.hiding().contains(member)));
+            }
         }
         return new HistoryPeriod(r.instant("period_start"), r.instant("period_end"),
-                r.intValue("target_minutes"), entries.size(), membersMet, !entries.isEmpty() && membersMet == entries.size(),
+                r.intValue("target_minutes"), entries.size(), membersMet, everyoneMet,
                 r.bool("is_final"), List.copyOf(entries));
     }
 }

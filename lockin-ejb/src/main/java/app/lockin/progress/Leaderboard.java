@@ -21,11 +21,12 @@ import app.lockin.rules.NotFound;
  * highest first, read through the database function group_leaderboard (the view
  * group_member_period_progress for one group: DST-correct periods, logs clipped
  * to the period, running segments up to now; its plan is made once per connection).
+ * Each member reads it as they see it (group_leaderboard_seen_by: a member who
+ * hides is absent to other plain members, the others ranked among themselves).
  * <p>
- * One statement, no transaction: the leaderboard lists every member of the
- * group, so it also answers whether the caller may see it (a separate
- * membership query was most of this read's cost in the server,
- * BENCHMARKS.md).
+ * One statement, no transaction: the board lists the caller whenever they are
+ * a member, so it also answers whether they may see it (a separate membership
+ * query was most of this read's cost in the server, BENCHMARKS.md).
  */
 @Stateless
 public class Leaderboard {
@@ -33,45 +34,41 @@ public class Leaderboard {
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
-    /**
-     * The board as {@code caller} sees it (members the database says they do
-     * not see masked: member_shown): 404 unless they are a member.
-     */
+    /** The board as {@code caller} sees it: 404 unless they are a member. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProgressEntry> current(UUID caller, UUID groupId) {
-        List<Row> rows = Rows.list(em.createNativeQuery("select " + ProgressEntry.COLUMNS + ", m.shown"
-                        + " from group_leaderboard(?1)" + ProgressEntry.JOIN_MEMBERS_SEEN_BY_VIEWER
-                        + " order by b.rank, b.display_name, b.user_id")
+        List<Row> rows = Rows.list(em.createNativeQuery("select * from group_leaderboard_seen_by(?1, ?2)"
+                        + ProgressEntry.SEEN_IN_ORDER)
                 .setParameter(1, groupId)
                 .setParameter(2, caller));
-        // the board lists every member: it also answers whether the caller is one
-        if (rows.stream().noneMatch(r -> caller.equals(r.uuid("user_id")))) {
+        if (rows.isEmpty()) {   // a member always sees themself
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }
-        return ProgressEntry.seenByViewer(rows);
+        return ProgressEntry.of(rows);
     }
 
     /**
      * The board of a group as it is now for all its viewers at once (the live
-     * streams), with whom each viewer does not see (empty for an unknown
-     * group).
+     * streams): in full, and as each audience that does not see everyone sees
+     * it (viewers who do not see the same members: one computation for each
+     * such set, none when nobody hides). Empty for an unknown group.
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Board board(UUID groupId) {
-        List<ProgressEntry> entries = Rows.list(em.createNativeQuery("select " + ProgressEntry.COLUMNS
-                        + " from group_leaderboard(?1)" + ProgressEntry.JOIN_MEMBERS
-                        + " order by b.rank, b.display_name, b.user_id")
-                .setParameter(1, groupId))
-                .stream().map(ProgressEntry::of).toList();
+        List<ProgressEntry> entries = ProgressEntry.of(Rows.list(em.createNativeQuery(ProgressEntry.IN_FULL)
+                .setParameter(1, groupId)));
         List<Row> notShown = Rows.list(em.createNativeQuery("""
-                select v.user_id as viewer_id, array_agg(m.user_id) as member_ids
+                select v.user_id as viewer_id, array_agg(m.user_id order by m.user_id) as member_ids
                   from group_members v
                   join group_members m on m.group_id = v.group_id
                  where v.group_id = ?1 and not member_shown(m, v)
                  group by v.user_id
                 """)
                 .setParameter(1, groupId));
-        return new Board(entries, notShown);
+        return new Board(entries, notShown, viewer -> ProgressEntry.of(Rows.list(em.createNativeQuery(
+                        "select * from group_leaderboard_seen_by(?1, ?2)" + ProgressEntry.SEEN_IN_ORDER)
+                .setParameter(1, groupId)
+                .setParameter(2, viewer))));
     }
 
     /**
@@ -85,11 +82,10 @@ public class Leaderboard {
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProgressEntry> at(UUID caller, UUID groupId, Instant at) {
         Access.member(em, groupId, caller);
-        return ProgressEntry.seenByViewer(Rows.list(em.createNativeQuery("select " + ProgressEntry.COLUMNS + ", m.shown"
-                        + " from group_board_at(?1, ?3)" + ProgressEntry.JOIN_MEMBERS_SEEN_BY_VIEWER
-                        + " order by b.rank, b.display_name, b.user_id")
+        return ProgressEntry.of(Rows.list(em.createNativeQuery("select * from group_board_at(?1, ?2, ?3)"
+                        + ProgressEntry.SEEN_IN_ORDER)
                 .setParameter(1, groupId)
-                .setParameter(2, caller)
-                .setParameter(3, Timestamp.from(at))));
+                .setParameter(2, Timestamp.from(at))
+                .setParameter(3, caller)));
     }
 }

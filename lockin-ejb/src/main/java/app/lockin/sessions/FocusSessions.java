@@ -60,25 +60,25 @@ public class FocusSessions {
     public SessionResponse start(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.start(when(at, session));
-        return flushed(session);
+        return flushed(session, caller);
     }
 
     public SessionResponse pause(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.pause(when(at, session));
-        return flushed(session);
+        return flushed(session, caller);
     }
 
     public SessionResponse resume(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.resume(when(at, session));
-        return flushed(session);
+        return flushed(session, caller);
     }
 
     public SessionResponse stop(UUID caller, UUID sessionId, Instant at) {
         FocusSession session = hosted(caller, sessionId);
         session.stop(when(at, session));
-        return flushed(session);
+        return flushed(session, caller);
     }
 
     /**
@@ -96,7 +96,7 @@ public class FocusSessions {
         } else {
             em.persist(Participant.joining(session, caller, now()));
         }
-        return flushed(session);
+        return flushed(session, caller);
     }
 
     /** The caller leaves the session: their open segment closes now; the host stops it instead (403). */
@@ -106,7 +106,7 @@ public class FocusSessions {
                 .orElseThrow(() -> new Forbidden("Only the session's participants leave it."));
         session.requireNotOver("be left");
         participant.leave(now());
-        return flushed(session);
+        return flushed(session, caller);
     }
 
     /** A time log the caller measured offline, for their own part in the session. */
@@ -135,14 +135,16 @@ public class FocusSessions {
     }
 
     public SessionResponse get(UUID caller, UUID sessionId) {
-        return view(visible(caller, sessionId, LockModeType.NONE));
+        return view(visible(caller, sessionId, LockModeType.NONE), caller);
     }
 
+    /** The session's participants the caller sees (user_shown: a member who hides is absent to others). */
     public List<ParticipantResponse> participants(UUID caller, UUID sessionId) {
         FocusSession session = visible(caller, sessionId, LockModeType.NONE);
-        Map<UUID, Long> seconds = focusedSeconds(session);
+        Map<UUID, Long> seconds = focusedSecondsShownTo(session, caller);
         return participants(session).stream()
-                .map(p -> ParticipantResponse.of(p, seconds.getOrDefault(p.id(), 0L)))
+                .filter(p -> seconds.containsKey(p.id()))
+                .map(p -> ParticipantResponse.of(p, seconds.get(p.id())))
                 .toList();
     }
 
@@ -156,21 +158,25 @@ public class FocusSessions {
      * tells that more remain): a second device finds the running session here.
      */
     public List<SessionResponse> mine(UUID caller, SessionStatus status, Optional<Cursor> after, int limit) {
-        return page("s.id in (select session_id from session_participants where user_id = ?1)", caller, status, after, limit);
+        return page("s.id in (select session_id from session_participants where user_id = ?1)", caller, caller, status, after, limit);
     }
 
     /**
-     * Up to {@code limit + 1} sessions of the group, newest first, after the
-     * cursor and of the status when given; 404 unless the caller is a member.
+     * Up to {@code limit + 1} sessions of the group the caller sees (they are
+     * in it or see its host: user_shown), newest first, after the cursor and
+     * of the status when given; 404 unless the caller is a member.
      */
     public List<SessionResponse> ofGroup(UUID caller, UUID groupId, SessionStatus status, Optional<Cursor> after, int limit) {
         Access.member(em, groupId, caller);
-        return page("s.group_id = ?1", groupId, status, after, limit);
+        return page("s.group_id = ?1 and (" + TAKES_PART + " or user_shown(s.group_id, s.creator_id, ?6))",
+                groupId, caller, status, after, limit);
     }
 
+    /** A page of sessions: {@code which} selects them, with ?1 {@code whose} and ?6 the caller. */
     @SuppressWarnings("unchecked")
-    private List<SessionResponse> page(String which, UUID whose, SessionStatus status, Optional<Cursor> after, int limit) {
-        String sql = "select s.*, (" + HOST_SECONDS + ") as focused_seconds, (" + PARTICIPANT_COUNT + ") as participant_count"
+    private List<SessionResponse> page(String which, UUID whose, UUID caller, SessionStatus status, Optional<Cursor> after,
+            int limit) {
+        String sql = "select s.*, (" + HOST_SECONDS + ") as focused_seconds, (" + participantCount("?6") + ") as participant_count"
                 + " from sessions s where " + which
                 + (status != null ? " and s.status = cast(?2 as session_status)" : "")
                 // the cursor's own row gives its exact created_at (answers show milliseconds, rows keep microseconds)
@@ -178,7 +184,8 @@ public class FocusSessions {
                 + " order by s.created_at desc, s.id desc limit ?5";
         var query = em.createNativeQuery(sql, FocusSession.WITH_FOCUSED_SECONDS)
                 .setParameter(1, whose)
-                .setParameter(5, limit + 1);
+                .setParameter(5, limit + 1)
+                .setParameter(6, caller);
         if (status != null) {
             query.setParameter(2, Labels.of(status));
         }
@@ -190,9 +197,15 @@ public class FocusSessions {
                 ((Number) row[2]).longValue())).toList();
     }
 
-    /** Who is in session s now: the host and the participants who have not left. */
-    private static final String PARTICIPANT_COUNT =
-            "select count(*) from session_participants c where c.session_id = s.id and c.left_at is null";
+    /** Who of those the viewer (parameter {@code viewer}) sees is in session s now: the host and the participants who have not left. */
+    private static String participantCount(String viewer) {
+        return "select count(*) from session_participants c where c.session_id = s.id and c.left_at is null"
+                + " and user_shown(s.group_id, c.user_id, " + viewer + ")";
+    }
+
+    /** Whether the caller (?6) takes part in session s. */
+    private static final String TAKES_PART =
+            "exists (select 1 from session_participants me where me.session_id = s.id and me.user_id = ?6)";
 
     /** The host's seconds in session s: their logs, an open one counted up to now. */
     private static final String HOST_SECONDS = """
@@ -214,10 +227,10 @@ public class FocusSessions {
         return serverTime && resolved.isBefore(session.transitionedAt()) ? session.transitionedAt() : resolved;
     }
 
-    /** Writes the change (the database opens or closes the segment's logs) and reads the result. */
-    private SessionResponse flushed(FocusSession session) {
+    /** Writes the change (the database opens or closes the segment's logs) and reads the result as the caller sees it. */
+    private SessionResponse flushed(FocusSession session, UUID caller) {
         em.flush();
-        return view(session);
+        return view(session, caller);
     }
 
     /**
@@ -233,15 +246,21 @@ public class FocusSessions {
         throw new Forbidden("Only the session's host can start, pause, resume or stop it.");
     }
 
-    /** The session when the caller takes part in it or is a member of its group; 404 otherwise. */
+    /**
+     * The session when the caller may see it: a session of one's own to its
+     * participants; a group's session to the group's current members (access
+     * follows membership) who take part in it or see its host (user_shown).
+     * 404 otherwise.
+     */
     private FocusSession visible(UUID caller, UUID sessionId, LockModeType lock) {
         FocusSession session = em.find(FocusSession.class, sessionId, lock);
-        if (session == null) {
-            throw new NotFound(SESSION_NOT_FOUND);
-        }
-        boolean sees = participant(session, caller).isPresent()
-                || session.groupId() != null && Access.find(em, session.groupId(), caller).isPresent();
-        if (!sees) {
+        if (session == null || !Rows.single(em.createNativeQuery("select case when s.group_id is null then " + TAKES_PART
+                                + " else exists (select 1 from group_members v where v.group_id = s.group_id and v.user_id = ?6)"
+                                + " and (" + TAKES_PART + " or user_shown(s.group_id, s.creator_id, ?6)) end as sees"
+                                + " from sessions s where s.id = ?1")
+                        .setParameter(1, sessionId)
+                        .setParameter(6, caller))
+                .bool("sees")) {
             throw new NotFound(SESSION_NOT_FOUND);
         }
         return session;
@@ -262,25 +281,36 @@ public class FocusSessions {
                 .getResultList();
     }
 
-    private SessionResponse view(FocusSession session) {
-        Row row = Rows.single(em.createNativeQuery("select (" + HOST_SECONDS + ") as focused_seconds, ("
-                        + PARTICIPANT_COUNT + ") as participant_count from sessions s where s.id = ?1")
-                .setParameter(1, session.id()));
-        return SessionResponse.of(session, row.longValue("focused_seconds"), row.longValue("participant_count"));
+    /**
+     * The session as the database holds it now (its state is read back: the
+     * runaway cap may have paused a pause or stop that came too late), with
+     * its host's seconds and who is in it, as the caller sees them.
+     */
+    private SessionResponse view(FocusSession session, UUID caller) {
+        Row row = Rows.single(em.createNativeQuery("select s.status::text as status, s.started_at, s.ended_at, (" + HOST_SECONDS
+                        + ") as focused_seconds, (" + participantCount("?2") + ") as participant_count"
+                        + " from sessions s where s.id = ?1")
+                .setParameter(1, session.id())
+                .setParameter(2, caller));
+        return new SessionResponse(session.id(), session.groupId(), session.creatorId(),
+                Labels.parse(SessionStatus.class, row.string("status")), row.instant("started_at"), row.instant("ended_at"),
+                session.createdAt(), row.longValue("focused_seconds"), row.longValue("participant_count"));
     }
 
-    /** Each participant's seconds in the session: their logs, an open one counted up to now. */
-    private Map<UUID, Long> focusedSeconds(FocusSession session) {
+    /** The seconds in the session of each participant the caller sees: their logs, an open one counted up to now. */
+    private Map<UUID, Long> focusedSecondsShownTo(FocusSession session, UUID caller) {
         List<Row> rows = Rows.list(em.createNativeQuery("""
                 select p.id as participant_id,
                        floor(coalesce(sum(extract(epoch from
                            coalesce(l.ended_at, greatest(now(), l.started_at)) - l.started_at)), 0))::bigint as seconds
                   from session_participants p
+                  join sessions s on s.id = p.session_id
                   left join time_logs l on l.participant_id = p.id
-                 where p.session_id = ?1
+                 where p.session_id = ?1 and user_shown(s.group_id, p.user_id, ?2)
                  group by p.id
                 """)
-                .setParameter(1, session.id()));
+                .setParameter(1, session.id())
+                .setParameter(2, caller));
         return rows.stream().collect(Collectors.toMap(row -> row.uuid("participant_id"), row -> row.longValue("seconds")));
     }
 

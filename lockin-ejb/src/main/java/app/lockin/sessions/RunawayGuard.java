@@ -16,7 +16,9 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * The runaway guard: a segment open longer than {@code LOCKIN_MAX_SEGMENT}
  * is paused at exactly its start + that maximum, its logs closed there, and
  * the host told (a {@code session_autopaused} notification). The database
- * function pause_runaway_sessions() does it.
+ * holds the cap (sessions_runaway_cap, also for a pause or stop that comes
+ * too late, see {@link RunawayCap}); its function pause_runaway_sessions()
+ * applies it to the segments nobody closed.
  * <p>
  * The maintenance tick runs it on every tick, on every instance, unclaimed:
  * a claim would be one more statement to save one, and two instances running
@@ -34,18 +36,13 @@ public class RunawayGuard {
     EntityManager em;
 
     @Inject
-    TimelineSettings settings;
-
-    @Inject
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry metrics;
 
     /** Runs in a transaction of its own; returns how many sessions it paused. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public int pauseRunaways() {
-        int paused = ((Number) em.createNativeQuery("select pause_runaway_sessions(make_interval(secs => ?1))")
-                .setParameter(1, settings.maxSegment().toMillis() / 1000.0)
-                .getSingleResult()).intValue();
+        int paused = ((Number) em.createNativeQuery("select pause_runaway_sessions()").getSingleResult()).intValue();
         metrics.counter("lockin_sessions_autopaused_total").inc(paused);
         if (paused > 0) {
             LOG.info(() -> "Paused " + paused + " runaway session(s)");

@@ -25,7 +25,7 @@ import app.lockin.rules.Invalid;
 public class TimeLog {
 
     public enum Source {
-        CLOCK, MANUAL
+        CLOCK, DEVICE, MANUAL
     }
 
     @Id

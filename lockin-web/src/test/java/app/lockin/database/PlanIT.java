@@ -45,8 +45,8 @@ class PlanIT {
             s.execute("insert into profiles (id, display_name) select id, 'Plan ' || n from plan_people");
             s.execute("insert into groups (id, owner_id, name, start_at, end_at, period_target_minutes) select '" + group
                     + "', id, 'History', now() - interval '365 days', now() + interval '1 day', 60 from plan_people where n = 1");
-            s.execute("insert into group_members (group_id, user_id, role) select '" + group
-                    + "', id, case when n = 1 then 'owner' else 'member' end::member_role from plan_people");
+            s.execute("insert into group_members (group_id, user_id, role, created_at) select '" + group
+                    + "', id, case when n = 1 then 'owner' else 'member' end::member_role, now() - interval '366 days' from plan_people");
             s.execute("insert into sessions (id, group_id, creator_id, status, started_at) select id, '" + group
                     + "', id, 'paused', now() - interval '366 days' from plan_people");
             s.execute("insert into session_participants (id, session_id, user_id, role, joined_at) "
@@ -68,6 +68,18 @@ class PlanIT {
             s.execute("prepare leaderboard(uuid) as select * from group_member_period_progress where group_id = $1");
             assertReadsLogsThroughTheIndex(plan(s, "explain (format json) execute leaderboard('" + group + "')"));
             assertThat(sql.count("select count(*) from pg_proc where proname = 'group_leaderboard' "
+                    + "and 'plan_cache_mode=force_generic_plan' = any(proconfig)")).isEqualTo(1);
+            // the board as one member sees it (what the API reads): the same, for the generic plan
+            // group_leaderboard_seen_by keeps
+            String viewer;
+            try (ResultSet rs = s.executeQuery("select user_id from group_members where group_id = '" + group
+                    + "' and role = 'member' limit 1")) {
+                rs.next();
+                viewer = rs.getString(1);
+            }
+            s.execute("prepare seen(uuid, uuid) as select * from board_seen_by($1, $2, now())");
+            assertReadsLogsThroughTheIndex(plan(s, "explain (format json) execute seen('" + group + "', '" + viewer + "')"));
+            assertThat(sql.count("select count(*) from pg_proc where proname = 'group_leaderboard_seen_by' "
                     + "and 'plan_cache_mode=force_generic_plan' = any(proconfig)")).isEqualTo(1);
         }
     }

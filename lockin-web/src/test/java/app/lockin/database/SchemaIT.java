@@ -177,7 +177,8 @@ class SchemaIT {
             c.setAutoCommit(false);
             Sql.prepare(c, "insert into groups (id, owner_id, name, start_at, end_at, period_target_minutes) values (?, ?, 'Over', ?, ?, 30)",
                     group, owner, ts(Instant.now().minus(Duration.ofDays(3))), ts(Instant.now().minus(Duration.ofDays(1)))).executeUpdate();
-            Sql.prepare(c, "insert into group_members (group_id, user_id, role) values (?, ?, 'owner')", group, owner).executeUpdate();
+            Sql.prepare(c, "insert into group_members (group_id, user_id, role, created_at) values (?, ?, 'owner', now() - interval '3 days')",
+                    group, owner).executeUpdate();
             Sql.prepare(c, "insert into sessions (id, group_id, creator_id, status, started_at, segment_started_at) values (?, ?, ?, 'running', ?, ?)",
                     running, group, owner, ts(started), ts(started)).executeUpdate();
             Sql.prepare(c, "insert into session_participants (session_id, user_id, role, joined_at) values (?, ?, 'host', ?)",

@@ -228,15 +228,18 @@ class GroupsIT {
     }
 
     @Test
-    void onlyTheOwnerEndsAGroupAnAdminMovesItsEndOnlyIntoTheFuture() {
+    void onlyTheOwnerEndsAGroupOrBringsItsEndNearerAnAdminMovesItOnlyLater() {
         Fixtures.Crew crew = Fixtures.crew();
         String id = crew.groupId();
         String endBefore = crew.owner().api().get("/api/groups/" + id).json().getString("end_at");
 
         assertProblem(crew.admin().api().patch("/api/groups/" + id, "{\"end_at\": \"" + Instant.now() + "\"}"), 403);
+        assertProblem(crew.admin().api().patch("/api/groups/" + id, "{\"end_at\": \"" + Instant.now().plusSeconds(3) + "\"}"), 403);
+        assertProblem(crew.admin().api().patch("/api/groups/" + id, "{\"end_at\": \""
+                + Instant.parse(endBefore).minusSeconds(60) + "\"}"), 403);
         assertThat(crew.owner().api().get("/api/groups/" + id).json().getString("end_at"))
                 .as("nothing half-written").isEqualTo(endBefore);
-        String later = Instant.now().plus(Duration.ofDays(9)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String later = Instant.parse(endBefore).plus(Duration.ofDays(9)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         Reply moved = crew.admin().api().patch("/api/groups/" + id, "{\"end_at\": \"" + later + "\"}");
         assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
         assertThat(moved.json().getString("end_at")).isEqualTo(later);

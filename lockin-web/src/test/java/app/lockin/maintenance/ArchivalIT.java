@@ -41,7 +41,8 @@ class ArchivalIT {
             c.setAutoCommit(false);
             Sql.prepare(c, "insert into groups (id, owner_id, name, start_at, end_at, period_target_minutes) "
                     + "values (?, ?, 'Expired', now() - interval '3 days', now() - interval '1 second', 30)", group, ownerId).executeUpdate();
-            Sql.prepare(c, "insert into group_members (group_id, user_id, role) values (?, ?, 'owner')", group, ownerId).executeUpdate();
+            Sql.prepare(c, "insert into group_members (group_id, user_id, role, created_at) values (?, ?, 'owner', now() - interval '3 days')",
+                    group, ownerId).executeUpdate();
             Sql.prepare(c, "insert into sessions (id, group_id, creator_id, status, started_at, segment_started_at) "
                     + "values (?, ?, ?, 'running', ?, ?)", session, group, ownerId, Sql.ts(started), Sql.ts(started)).executeUpdate();
             Sql.prepare(c, "insert into session_participants (session_id, user_id, role, joined_at) values (?, ?, 'host', ?)",

@@ -92,7 +92,7 @@ class InboxIT {
     }
 
     @Test
-    void anInviteByEmailAnswersTheSameWithoutAnAccountAndWaitsForItsSignUp() {
+    void anInviteByEmailAnswersTheSameWhateverTheAddressAndWaitsForItsSignUp() {
         User owner = User.random();
         User known = User.random();
         String knownEmail = known.username() + "@example.org";
@@ -111,8 +111,22 @@ class InboxIT {
             assertThat(toNobody.json().get(same)).as(same).isEqualTo(toAccount.json().get(same));
         }
         assertThat(toNobody.header("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/notifications/" + toNobody.json().getString("id")));
-        assertProblem(invite(owner, id, "{\"email\": \"" + newEmail.toLowerCase() + "\"}"), 409);   // waiting already
-        assertProblem(invite(owner, id, "{\"email\": \"" + knownEmail + "\"}"), 409);                // pending already
+        // invited before, with or without an account, or a member already: the same answer again (nothing new sent)
+        User member = User.random();
+        String membersEmail = member.username() + "@example.org";
+        Api.withToken(mint.sign(mint.id(member.subject(), member.username(), membersEmail, null, java.time.Duration.ofMinutes(5)).build()))
+                .get("/api/me");
+        Fixtures.member(owner, id, member, "member");
+        for (String again : List.of(newEmail.toLowerCase(), knownEmail, membersEmail)) {
+            Reply repeated = invite(owner, id, "{\"email\": \"" + again + "\"}");
+            assertThat(repeated.status()).as(repeated.toString()).isEqualTo(201);
+            assertThat(repeated.json().keySet()).isEqualTo(toAccount.json().keySet());
+            for (String same : List.of("kind", "status", "title", "body", "group_id", "actor_id", "read_at")) {
+                assertThat(repeated.json().get(same)).as(again + ": " + same).isEqualTo(toAccount.json().get(same));
+            }
+        }
+        assertThat(member.api().get("/api/notifications").jsonArray()).as("a member gets no invite").isEmpty();
+        assertThat(known.api().get("/api/notifications").jsonArray()).as("one invite, not two").hasSize(1);
 
         // the address signs up (verified): the invite is in their inbox, under the id answered, and can be accepted
         Api newcomers = Api.withToken(mint.sign(mint.id(newcomer.subject(), newcomer.username(), newEmail.toUpperCase(), null,

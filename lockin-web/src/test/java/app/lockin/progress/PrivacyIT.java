@@ -22,9 +22,11 @@ import app.lockin.testing.Reply;
 import app.lockin.testing.User;
 
 /**
- * Leaderboard privacy: a member who hides from the leaderboard is masked to
- * other plain members (boards, past boards, history, the live board, presence,
- * the members' streaks, milestones), while their time still counts; they
+ * Hidden is hidden everywhere: a member who hides from the leaderboard is
+ * absent to other plain members (boards, past boards, history, the live board,
+ * presence, focus lists, milestones, session lists and participant lists; the
+ * members list names them without their streak), while their time still
+ * counts toward the group's goal; they
  * themself, the owner and admins see them as usual.
  */
 @LockinServer
@@ -67,14 +69,13 @@ class PrivacyIT {
         return entries.getValuesAs(JsonObject.class).stream().filter(e -> e.getBoolean("hidden")).toList();
     }
 
-    private static void assertMasked(JsonArray entries) {
-        List<JsonObject> hidden = hiddenEntries(entries);
-        assertThat(hidden).hasSize(1);
-        assertThat(hidden.get(0).isNull("user_id")).isTrue();
-        if (hidden.get(0).containsKey("display_name")) {   // boards (history entries have only user_id)
-            assertThat(hidden.get(0).isNull("display_name")).isTrue();
-            assertThat(hidden.get(0).isNull("avatar_url")).isTrue();
-        }
+    /** Nothing of the hider: no entry of theirs, none marked hidden, nothing without an id. */
+    private static void assertAbsent(JsonArray entries, String hiderId) {
+        assertThat(hiddenEntries(entries)).isEmpty();
+        assertThat(entries.getValuesAs(JsonObject.class)).allSatisfy(e -> {
+            assertThat(e.isNull("user_id")).isFalse();
+            assertThat(e.getString("user_id")).isNotEqualTo(hiderId);
+        });
     }
 
     private static void assertShown(JsonArray entries, String hiderId) {
@@ -87,7 +88,7 @@ class PrivacyIT {
     }
 
     @Test
-    void othersSeeAHiddenMembersEntryWithoutWhoItIsWhileTheirTimeCounts() throws Exception {
+    void othersSeeNothingOfAHiddenMemberWhileTheirTimeCounts() throws Exception {
         Setup s = setUp();
         String group = s.crew().groupId();
         Reply target = s.crew().owner().api().patch("/api/groups/" + group + "/members/" + s.hiderId(),
@@ -97,38 +98,47 @@ class PrivacyIT {
         Focus.log(s.hider(), session, Instant.now().minusSeconds(500), Instant.now().minusSeconds(200));
 
         JsonArray seenByMember = board(s.crew().member(), group);
-        assertMasked(seenByMember);
-        assertThat(seenByMember).hasSize(4);
-        JsonObject masked = hiddenEntries(seenByMember).get(0);
-        assertThat(masked.getJsonNumber("seconds_done").longValue()).isEqualTo(300);
-        assertThat(masked.getInt("rank")).as("their time ranks them first").isEqualTo(1);
-        assertShown(board(s.crew().owner(), group), s.hiderId());
+        assertAbsent(seenByMember, s.hiderId());
+        assertThat(seenByMember).hasSize(3);
+        assertThat(seenByMember.getValuesAs(JsonObject.class)).as("the others ranked among themselves")
+                .allSatisfy(e -> assertThat(e.getInt("rank")).isEqualTo(1));
+        JsonArray seenByOwner = board(s.crew().owner(), group);
+        assertShown(seenByOwner, s.hiderId());
+        assertThat(hiddenEntries(seenByOwner).get(0).getJsonNumber("seconds_done").longValue()).isEqualTo(300);
+        assertThat(hiddenEntries(seenByOwner).get(0).getInt("rank")).as("their time ranks them first").isEqualTo(1);
+        assertThat(seenByOwner.getJsonObject(1).getInt("rank")).isEqualTo(2);
         assertShown(board(s.crew().admin(), group), s.hiderId());
         assertShown(board(s.hider(), group), s.hiderId());
 
         // the past board, and the history
         Reply at = s.crew().member().api().get("/api/groups/" + group + "/progress?at=" + Instant.now().minusSeconds(5));
-        assertMasked(at.jsonArray());
+        assertAbsent(at.jsonArray(), s.hiderId());
+        assertThat(at.jsonArray()).hasSize(3);
         Reply history = s.crew().member().api().get("/api/groups/" + group + "/history?limit=1");
-        JsonArray entries = history.jsonArray().getJsonObject(0).getJsonArray("entries");
-        assertMasked(entries);
-        assertThat(hiddenEntries(entries).get(0).getJsonNumber("seconds_done").longValue()).isEqualTo(300);
+        JsonObject period = history.jsonArray().getJsonObject(0);
+        assertAbsent(period.getJsonArray("entries"), s.hiderId());
+        assertThat(period.getInt("member_count")).isEqualTo(3);
+        assertThat(period.getInt("members_met")).isZero();
         Reply ownersHistory = s.crew().owner().api().get("/api/groups/" + group + "/history?limit=1");
-        assertShown(ownersHistory.jsonArray().getJsonObject(0).getJsonArray("entries"), s.hiderId());
+        JsonObject ownersPeriod = ownersHistory.jsonArray().getJsonObject(0);
+        assertShown(ownersPeriod.getJsonArray("entries"), s.hiderId());
+        assertThat(ownersPeriod.getInt("member_count")).isEqualTo(4);
+        assertThat(ownersPeriod.getInt("members_met")).isEqualTo(1);
 
         // the members list does not tell their streak to plain members
         Reply members = s.crew().member().api().get("/api/groups/" + group + "/members");
         JsonObject listed = members.jsonArray().getValuesAs(JsonObject.class).stream()
                 .filter(m -> m.getString("user_id").equals(s.hiderId())).findFirst().orElseThrow();
         assertThat(listed.getBoolean("hidden_from_leaderboard")).isTrue();
-        assertThat(listed.getInt("streak")).isZero();
+        assertThat(listed.isNull("streak")).as("name and role only").isTrue();
+        assertThat(listed.isNull("best_streak")).isTrue();
         Reply ownersView = s.crew().owner().api().get("/api/groups/" + group + "/members/" + s.hiderId());
         assertThat(ownersView.json().getInt("streak")).as("met today").isEqualTo(1);
 
         // showing again: everyone sees them
         Reply shown = s.hider().api().patch("/api/groups/" + group + "/members/" + s.hiderId(), "{\"hidden_from_leaderboard\": false}");
         assertThat(shown.status()).isEqualTo(200);
-        assertThat(hiddenEntries(board(s.crew().member(), group))).isEmpty();
+        assertThat(board(s.crew().member(), group)).hasSize(4);
     }
 
     @Test
@@ -162,12 +172,11 @@ class PrivacyIT {
             String session = Focus.session(s.hider(), group);
             Focus.ok(Focus.act(s.hider(), session, "start"));
 
-            Event seen = membersBoard.next(e -> e.name().equals("leaderboard")
-                    && hiddenEntries(e.board()).stream().anyMatch(h -> h.getBoolean("is_focusing")), SOON);
-            assertMasked(seen.board());
             Event full = ownersBoard.next(e -> e.name().equals("leaderboard")
                     && hiddenEntries(e.board()).stream().anyMatch(h -> h.getBoolean("is_focusing")), SOON);
             assertShown(full.board(), s.hiderId());
+            assertThat(membersBoard.during(Duration.ofSeconds(1))).filteredOn(e -> e.name().equals("leaderboard"))
+                    .allSatisfy(e -> assertAbsent(e.board(), s.hiderId()));
 
             Event presence = ownersNews.next("presence", SOON);
             assertThat(presence.object().getString("user_id")).isEqualTo(s.hiderId());
@@ -181,6 +190,55 @@ class PrivacyIT {
             assertThat(own.jsonArray().getJsonObject(0).getJsonArray("focusing")).hasSize(1);
             Focus.ok(Focus.act(s.hider(), session, "stop"));
         }
+    }
+
+    @Test
+    void aHiddenMembersSessionsAndParticipationAreAbsentToOtherPlainMembers() {
+        Setup s = setUp();
+        String group = s.crew().groupId();
+        String sessions = "/api/groups/" + group + "/sessions";
+        String hosted = Focus.session(s.hider(), group);
+        String members = Focus.session(s.crew().member(), group);
+        Focus.ok(Focus.act(s.crew().member(), members, "start"));
+        Reply joined = s.hider().api().post("/api/sessions/" + members + ":join", "");
+        assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+        assertThat(joined.json().getInt("participant_count")).as("they see themself").isEqualTo(2);
+
+        // a plain member: the hider's session is absent, and so is the hider from the one they joined
+        Reply list = s.crew().member().api().get(sessions);
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        assertThat(ids(list.jsonArray())).containsExactly(members);
+        assertThat(list.jsonArray().getJsonObject(0).getInt("participant_count")).isEqualTo(1);
+        assertProblem(s.crew().member().api().get("/api/sessions/" + hosted), 404);
+        assertProblem(s.crew().member().api().get("/api/sessions/" + hosted + "/participants"), 404);
+        assertProblem(s.crew().member().api().post("/api/sessions/" + hosted + ":join", ""), 404);
+        Reply participants = s.crew().member().api().get("/api/sessions/" + members + "/participants");
+        assertThat(participants.status()).as(participants.toString()).isEqualTo(200);
+        assertThat(userIds(participants.jsonArray())).containsExactly(Fixtures.profileOf(s.crew().member()));
+        assertThat(Focus.get(s.crew().member(), members).getInt("participant_count")).isEqualTo(1);
+
+        // the owner, an admin and the hider see everything
+        for (User sees : List.of(s.crew().owner(), s.crew().admin(), s.hider())) {
+            Reply all = sees.api().get(sessions);
+            assertThat(ids(all.jsonArray())).containsExactlyInAnyOrder(hosted, members);
+            Reply everyone = sees.api().get("/api/sessions/" + members + "/participants");
+            assertThat(userIds(everyone.jsonArray())).contains(s.hiderId()).hasSize(2);
+            assertThat(Focus.get(sees, hosted).getString("creator_id")).isEqualTo(s.hiderId());
+        }
+
+        // showing again: the plain member sees them
+        Reply shown = s.hider().api().patch("/api/groups/" + group + "/members/" + s.hiderId(), "{\"hidden_from_leaderboard\": false}");
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(ids(s.crew().member().api().get(sessions).jsonArray())).containsExactlyInAnyOrder(hosted, members);
+        Focus.ok(Focus.act(s.crew().member(), members, "stop"));
+    }
+
+    private static List<String> ids(JsonArray sessions) {
+        return sessions.getValuesAs(JsonObject.class).stream().map(o -> o.getString("id")).toList();
+    }
+
+    private static List<String> userIds(JsonArray participants) {
+        return participants.getValuesAs(JsonObject.class).stream().map(o -> o.getString("user_id")).toList();
     }
 
     @Test

@@ -56,6 +56,7 @@ class TimelineIT {
         String id = Focus.session(host, group);
         // started a second ago on the device (the suite's runaway guard pauses a segment after 3 s)
         Instant started = Instant.now().minusSeconds(1);
+        Fixtures.memberSince(group, host, started.minusSeconds(1));
         Focus.ok(Focus.actAt(host, id, "start", started));
 
         Instant now = Instant.now();

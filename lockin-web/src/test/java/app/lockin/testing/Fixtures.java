@@ -2,6 +2,8 @@ package app.lockin.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -14,6 +16,23 @@ import jakarta.json.JsonObject;
 public final class Fixtures {
 
     private Fixtures() {
+    }
+
+    /**
+     * Makes {@code user} a member of the group since {@code since} when they
+     * joined later (their membership's joined_at, column created_at, written past the API: a
+     * set-up of the past, since nothing is logged before its person joined).
+     */
+    public static void memberSince(String groupId, User user, Instant since) {
+        try {
+            TestEnvironment.sql().update("""
+                    update group_members m set created_at = ?
+                      from auth_identities i
+                     where i.subject = ? and m.user_id = i.profile_id and m.group_id = ?::uuid and m.created_at > ?""",
+                    Timestamp.from(since), user.subject(), groupId, Timestamp.from(since));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A new person with a profile; returns their profile id. */

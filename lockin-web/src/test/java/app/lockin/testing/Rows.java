@@ -33,14 +33,18 @@ public final class Rows {
             Sql.prepare(c, "insert into groups (id, owner_id, name, start_at, end_at, timezone, period, period_target_minutes) "
                     + "values (?, ?, ?, ?, ?, ?, ?::group_period, ?)", id, owner, name, ts(start), ts(end), timezone, period, target)
                     .executeUpdate();
-            Sql.prepare(c, "insert into group_members (group_id, user_id, role) values (?, ?, 'owner')", id, owner).executeUpdate();
+            // a member since the group began (nothing is logged before its person joined)
+            Sql.prepare(c, "insert into group_members (group_id, user_id, role, created_at) values (?, ?, 'owner', least(?, now()))",
+                    id, owner, ts(start)).executeUpdate();
             c.commit();
         }
         return id;
     }
 
+    /** A plain member since the group began. */
     public void addMember(UUID group, UUID user) throws SQLException {
-        sql.update("insert into group_members (group_id, user_id, role) values (?, ?, 'member')", group, user);
+        sql.update("insert into group_members (group_id, user_id, role, created_at) "
+                + "select id, ?, 'member', least(start_at, now()) from groups where id = ?", user, group);
     }
 
     /** A paused session of the group hosted by the user, started at {@code start}; returns the participant id. */
