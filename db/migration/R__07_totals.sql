@@ -7,7 +7,9 @@
 -- same transaction as the logs and targets that change them. A target
 -- changed today applies from the current period on; final periods keep
 -- theirs. The open segment of a running session is not in the totals: a
--- board adds it (R__08_boards.sql).
+-- board adds it (R__08_boards.sql). A voided log counts nowhere in the group
+-- (R__16_moderation.sql): voiding takes it out of the totals, restoring puts
+-- it back, like any change of a log.
 
 -- The target of a member (p_user) or of the group (p_user null) in force at p_at.
 create or replace function member_target_at(p_group uuid, p_user uuid, p_at timestamptz)
@@ -166,7 +168,7 @@ as $$
        and (t.met, t.prior_run, t.run, t.best) is distinct from (f.met, f.prior_run, f.run, f.best)
 $$;
 
--- Every closed log counts, in the same transaction: once per statement,
+-- Every closed log not voided counts, in the same transaction: once per statement,
 -- however many logs it writes (a pause closes one per participant, the
 -- archival many), so a bulk load costs one pass: the statement's logs are
 -- added (and those it changed or removed taken back) per member and period,
@@ -187,21 +189,21 @@ begin
         select jsonb_agg(jsonb_build_object('group_id', l.group_id, 'user_id', l.user_id,
                                             'started_at', l.started_at, 'ended_at', l.ended_at, 'sign', 1))
           into v_changed
-          from new_logs l where l.group_id is not null and l.ended_at is not null;
+          from new_logs l where l.group_id is not null and l.ended_at is not null and l.voided_at is null;
     elsif tg_op = 'UPDATE' then
         select jsonb_agg(jsonb_build_object('group_id', x.group_id, 'user_id', x.user_id,
                                             'started_at', x.started_at, 'ended_at', x.ended_at, 'sign', x.sign))
           into v_changed
           from (select l.group_id, l.user_id, l.started_at, l.ended_at, 1 as sign
-                  from new_logs l where l.group_id is not null and l.ended_at is not null
+                  from new_logs l where l.group_id is not null and l.ended_at is not null and l.voided_at is null
                 union all
                 select l.group_id, l.user_id, l.started_at, l.ended_at, -1
-                  from old_logs l where l.group_id is not null and l.ended_at is not null) x;
+                  from old_logs l where l.group_id is not null and l.ended_at is not null and l.voided_at is null) x;
     else
         select jsonb_agg(jsonb_build_object('group_id', l.group_id, 'user_id', l.user_id,
                                             'started_at', l.started_at, 'ended_at', l.ended_at, 'sign', -1))
           into v_changed
-          from old_logs l where l.group_id is not null and l.ended_at is not null;
+          from old_logs l where l.group_id is not null and l.ended_at is not null and l.voided_at is null;
     end if;
     if v_changed is null then
         return null;
@@ -270,7 +272,7 @@ begin
       join groups g on g.id = l.group_id
      cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at,
                                       greatest(l.started_at, p_from), l.ended_at) p
-     where l.group_id = p_group and l.ended_at is not null and l.ended_at > p_from
+     where l.group_id = p_group and l.ended_at is not null and l.ended_at > p_from and l.voided_at is null
      group by l.group_id, l.user_id, p.period_start, p.period_end
     having sum(extract(epoch from least(l.ended_at, p.period_end) - greatest(l.started_at, p.period_start))) > 0;
     perform refresh_member_runs(p_group, null, p_from);

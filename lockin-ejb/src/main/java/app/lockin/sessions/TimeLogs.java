@@ -35,7 +35,7 @@ public class TimeLogs {
 
     /** One of a person's logs, with its session and group. */
     public record Entry(UUID id, UUID sessionId, UUID userId, UUID groupId, String groupName, Instant startedAt,
-            Instant endedAt, TimeLog.Source source, SyncPosition position) {
+            Instant endedAt, TimeLog.Source source, Instant voidedAt, UUID voidedBy, String voidReason, SyncPosition position) {
 
         public long durationSeconds() {
             return Duration.between(startedAt, endedAt).toSeconds();
@@ -44,7 +44,7 @@ public class TimeLogs {
 
     private static final String COLUMNS = """
             select l.id, p.session_id, l.user_id, l.group_id, g.name as group_name, l.started_at, l.ended_at,
-                   l.source::text as source, l.written_xid::text as written_xid
+                   l.source::text as source, l.voided_at, l.voided_by, l.void_reason, l.written_xid::text as written_xid
               from time_logs l
               join session_participants p on p.id = l.participant_id
               left join groups g on g.id = l.group_id
@@ -90,6 +90,7 @@ public class TimeLogs {
         return new Entry(id, row.uuid("session_id"), row.uuid("user_id"), row.uuid("group_id"), row.string("group_name"),
                 row.instant("started_at"), row.instant("ended_at"),
                 TimeLog.Source.valueOf(row.string("source").toUpperCase(Locale.ROOT)),
+                row.instant("voided_at"), row.uuid("voided_by"), row.string("void_reason"),
                 new SyncPosition(row.string("written_xid"), id));
     }
 }

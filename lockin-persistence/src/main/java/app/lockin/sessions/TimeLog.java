@@ -49,6 +49,16 @@ public class TimeLog {
     @Column(name = "created_at", insertable = false, updatable = false)
     private Instant createdAt;
 
+    /** Voided by the group's owner or an admin (database function void_time_log): then it counts nowhere in the group. */
+    @Column(name = "voided_at", insertable = false, updatable = false)
+    private Instant voidedAt;
+
+    @Column(name = "voided_by", insertable = false, updatable = false)
+    private String voidedBy;
+
+    @Column(name = "void_reason", insertable = false, updatable = false)
+    private String voidReason;
+
     protected TimeLog() {
     }
 
@@ -104,5 +114,18 @@ public class TimeLog {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    /** When it was voided (null: it counts for the group). */
+    public Instant voidedAt() {
+        return voidedAt;
+    }
+
+    public UUID voidedBy() {
+        return Labels.uuid(voidedBy);
+    }
+
+    public String voidReason() {
+        return voidReason;
     }
 }

@@ -23,4 +23,8 @@ final class SessionRequests {
     public record NewTimeLog(@NotNull(message = "is required") Instant startedAt,
             @NotNull(message = "is required") Instant endedAt) {
     }
+
+    /** {@code :void}: why the log no longer counts (its length is the database's rule, time_logs_void_reason_length). */
+    public record VoidRequest(@NotNull(message = "is required") String reason) {
+    }
 }

@@ -25,6 +25,7 @@ import app.lockin.rest.Representation;
 import app.lockin.sessions.SessionRequests.NewSession;
 import app.lockin.sessions.SessionRequests.NewTimeLog;
 import app.lockin.sessions.SessionRequests.Transition;
+import app.lockin.sessions.SessionRequests.VoidRequest;
 import app.lockin.security.CallerToken;
 
 /** Focus sessions: {@code /api/sessions}, their state changes ({@code :start} ...) and time logs. */
@@ -40,6 +41,9 @@ public class SessionsResource {
 
     @Inject
     FocusSessions sessions;
+
+    @Inject
+    LogModeration moderation;
 
     /** The body is optional (a session of one's own): no body, or an empty one, is {@code {}}. */
     @POST
@@ -113,6 +117,22 @@ public class SessionsResource {
     @Path(ID + "/logs/{log_id}")
     public TimeLogResponse timeLog(@PathParam("id") UUID id, @PathParam("log_id") UUID logId) {
         return sessions.timeLog(CallerToken.profileOf(security), id, logId);
+    }
+
+    /** The group's owner or an admin voids a member's log: it counts nowhere in the group any more. */
+    @POST
+    @Path(ID + "/logs/{log_id: [^/:]+}:void")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public TimeLogResponse voidLog(@PathParam("id") UUID id, @PathParam("log_id") UUID logId,
+            @Valid @Representation(TimeLogResponse.class) VoidRequest body) {
+        return moderation.voidLog(CallerToken.profileOf(security), id, logId, body.reason());
+    }
+
+    /** The group's owner or an admin restores a voided log. */
+    @POST
+    @Path(ID + "/logs/{log_id: [^/:]+}:unvoid")
+    public TimeLogResponse unvoidLog(@PathParam("id") UUID id, @PathParam("log_id") UUID logId) {
+        return moderation.restore(CallerToken.profileOf(security), id, logId);
     }
 
     @POST

@@ -67,7 +67,23 @@ public final class Fixtures {
 
     public static Crew crew() {
         User owner = User.random();
-        String groupId = group(owner).getString("id");
+        return crewOf(owner, group(owner).getString("id"));
+    }
+
+    /**
+     * A crew of a daily group (60 minutes) that started a day ago, in a zone
+     * whose day began hours ago: time logged minutes ago is today's.
+     */
+    public static Crew crewSinceYesterday() {
+        User owner = User.random();
+        Reply created = owner.api().post("/api/groups", "{\"name\": \"Since yesterday\", \"start_at\": \""
+                + Instant.now().minus(Duration.ofDays(1)) + "\", \"end_at\": \"" + Instant.now().plus(Duration.ofDays(14))
+                + "\", \"timezone\": \"" + zoneAwayFromMidnight() + "\", \"period\": \"daily\", \"period_target_minutes\": 60}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return crewOf(owner, created.json().getString("id"));
+    }
+
+    private static Crew crewOf(User owner, String groupId) {
         User admin = User.random();
         User member = User.random();
         member(owner, groupId, admin, "admin");
