@@ -172,7 +172,11 @@ create type board_entry as (
 -- A board as one member sees it: the members member_shown lets them see (a
 -- member who hides is absent to other plain members: boards carry nobody's
 -- time but theirs), ranked among themselves, each with whether they hide.
--- No rows unless p_viewer is a member of the group. Inlined into its callers.
+-- No rows unless p_viewer is a member of the group. Inlined into its callers;
+-- both memberships are joined at the query's own level, so member_shown
+-- inlines to plain column tests (a membership passed into a lateral
+-- subquery would be built as a row value for each entry), and by the
+-- group's key, so the members are read by the index, not hashed whole.
 create or replace function board_seen_by(p_group_id uuid, p_viewer uuid, p_at timestamptz)
     returns setof board_entry
     language sql stable
@@ -180,16 +184,11 @@ as $$
     select b.user_id, b.display_name, b.avatar_url, b.period_start, b.period_end, b.target_minutes,
            b.seconds_done, b.goal_met, b.is_focusing,
            rank() over (order by b.seconds_done desc) as rank,
-           b.streak, b.best_streak, m.hidden_from_leaderboard
+           b.streak, b.best_streak, gm.hidden_from_leaderboard
       from group_member_period_progress_at(p_at) b
       join group_members v on v.group_id = p_group_id and v.user_id = p_viewer
-     cross join lateral (   -- the member's membership: one key lookup per row
-            select gm.hidden_from_leaderboard, member_shown(gm, v) as shown
-              from group_members gm
-             where gm.group_id = b.group_id and gm.user_id = b.user_id
-             limit 1
-           ) m
-     where b.group_id = p_group_id and m.shown
+      join group_members gm on gm.group_id = p_group_id and gm.user_id = b.user_id
+     where b.group_id = p_group_id and member_shown(gm, v)
 $$;
 
 -- One group's current board as p_viewer sees it (board_seen_by), with a
