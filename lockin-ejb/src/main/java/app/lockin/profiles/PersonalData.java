@@ -150,9 +150,10 @@ public class PersonalData {
 
     /**
      * Oldest first, in the order of their ends, which is the order of their
-     * starts too (a person's logs never overlap), so the index on
-     * {@code (user_id, ended_at)} gives them without a sort; the open segment
-     * (no end) last.
+     * starts too (a person's logs never overlap), which the index on
+     * {@code (user_id, ended_at)} can give without a sort (for a person with
+     * most of the table, PostgreSQL may sort instead: its memory, not this
+     * instance's); the open segment (no end) last.
      */
     private static final String TIME_LOGS = """
             select l.id, p.session_id, l.group_id, l.started_at, l.ended_at,
