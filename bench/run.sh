@@ -14,10 +14,11 @@
 #   --keep         keep the database's data folder at the end (it is removed otherwise)
 #   --no-docs      do not update BENCHMARKS.md and bench/results.png
 #   --only LIST    only these scenarios, comma-separated, of progress, groups, notifications, clock,
-#                  history, stats, live: at the 1 M scale (and at 10 M with --10m: of progress,
+#                  history, stats, live, export: at the 1 M scale (and at 10 M with --10m: of progress,
 #                  history and stats), no 10 k scale; the table is printed but BENCHMARKS.md's
 #                  results block is left alone (a partial run). --only live alone: data, one server
-#                  start, one run (~6 minutes); BENCHMARKS.md gets its live block only
+#                  start, one run (~6 minutes); BENCHMARKS.md gets its live block only. --only export:
+#                  data, the server's starts, the export (~5 minutes); BENCHMARKS.md gets its export block
 #   --live-streams N  SSE streams held open (default 10000); --live-rate R: writes a second to the
 #                  hot group (default 100); --live-duration S: seconds of measured writes (default
 #                  60, after 10 s of warm-up writes); --live-hot H: streams of the hot group (default 200)
@@ -40,9 +41,12 @@
 #      statements one request of the scenario sent (captured with log_statement = all); and the
 #      streaks' cost: the board (group_leaderboard) against the board before streaks
 #      (bench/board-before-streaks.sql) in alternating pgbench runs on the same database
-#   6. the live scenario (bench/live/, Node.js): leaderboard streams held open while the hot group
+#   6. the export scenario (bench/lib/export.sh): a year's export of one person with 1 M logs in
+#      that year, as CSV, iCalendar and the JSON of everything: time to first and last byte, size,
+#      server RSS during it (peak; BENCH_EXPORT_LOGS changes the person's logs)
+#   7. the live scenario (bench/live/, Node.js): leaderboard streams held open while the hot group
 #      is written to: write -> event latency, freshness, dropped streams, client CPU, server RSS
-#   7. the table (printed, and written with the chart into BENCHMARKS.md)
+#   8. the table (printed, and written with the chart into BENCHMARKS.md)
 # and at 10 M (--10m), after 3: history and stats too, EXPLAIN ANALYZE and under wrk (their target:
 # p99 < 50 ms at 10 M, 32 connections).
 #
@@ -54,7 +58,8 @@
 # of deploy/defaults.env), processes.sh (PostgreSQL and Payara Micro, started and stopped),
 # cpu.sh (disturbance by other processes), measure.sh (wrk and pgbench runs), capture.sh (the SQL
 # of each scenario), scale.sh (what each scale does), report.sh (table, chart, BENCHMARKS.md),
-# live.sh (the live scenario: its data, the Node.js load client, its table).
+# live.sh (the live scenario: its data, the Node.js load client, its table), export.sh (the export
+# scenario: its person, bench/export/setup.sql, the downloads, its table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -78,6 +83,8 @@ BENCH_ARGS="$*"
 . bench/lib/report.sh
 # shellcheck source=bench/lib/live.sh
 . bench/lib/live.sh
+# shellcheck source=bench/lib/export.sh
+. bench/lib/export.sh
 
 main() {
   parse_options "$@"

@@ -97,6 +97,7 @@ targets_table() {
   fi
   echo "| ready within 10 s (at 1 M) | ${STARTUP[$MAIN_SCALE]} s | $(yes_no "$(le "${STARTUP[$MAIN_SCALE]}" 10)") |"
   echo "| RSS under load ≤ 512 MB | $RSS_LOAD MB (idle ${RSS_IDLE[$MAIN_SCALE]} MB) | $(yes_no "$(le "$RSS_LOAD" 512)") |"
+  export_target_row
 }
 # Prints the tables and keeps them in $RESULTS/table.md.
 write_table() {
@@ -157,16 +158,18 @@ update_docs() {
 
 report() {
   say "Results"
-  if [[ $ONLY != live ]]; then
+  if wanted_wrk; then
     write_table
     write_chart
   fi
+  if wanted export; then write_export_table; fi
   if wanted live; then write_live_table; fi
   ELAPSED=$(( $(date +%s) - BEGAN ))
   if $DOCS; then
     # the results block only from a run of everything (--only is a partial run); the live block
     # from any run that had the live scenario
-    if [[ -z $ONLY ]]; then update_docs; elif [[ $ONLY != live ]]; then echo "--only: BENCHMARKS.md's results block left alone"; fi
+    if [[ -z $ONLY ]]; then update_docs; elif wanted_wrk; then echo "--only: BENCHMARKS.md's results block left alone"; fi
+    if wanted export; then update_export_docs; fi
     if wanted live; then update_live_docs; fi
   fi
   say "Done in $((ELAPSED / 60)) min $((ELAPSED % 60)) s"

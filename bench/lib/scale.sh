@@ -211,7 +211,8 @@ run_scale() {   # scale
     measure_startup "$scale"
     warm_requests
     if [[ $scale == "$MAIN_SCALE" ]]; then
-      measure_main_scale "$scale"
+      if wanted_wrk; then measure_main_scale "$scale"; fi
+      if wanted export; then measure_export "$scale"; fi
       if wanted live; then measure_live "$scale"; fi   # last: it adds members to the hot group
     elif [[ $scale -gt $MAIN_SCALE ]]; then
       measure_large_scale "$scale"

@@ -18,7 +18,7 @@ CONNECTIONS=32
 JFR=false
 KEEP=false
 DOCS=true
-ONLY=              # "live": that scenario alone, at the main scale; or a list of scenarios (--only)
+ONLY=              # "live": that scenario alone, at the main scale; or a list of scenarios (--only), export among them
 ALL_SCENARIOS=(progress groups notifications clock history stats)   # in the order they run
 LARGE_SCENARIOS=(progress history stats)   # what the 10 M scale measures (under wrk)
 LIVE_STREAMS=10000 # the live scenario (bench/lib/live.sh): SSE streams held open,
@@ -28,7 +28,7 @@ LIVE_WARMUP=10     # seconds of warm-up writes,
 LIVE_HOT=200       # streams of the hot group (the new ones are added to it as members),
 LIVE_GROUPS=500    # other groups the other streams subscribe to,
 LIVE_WRITERS=100   # writers (new members of the hot group), at most LIVE_HOT - 20
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 parse_options() {
   local ten_m=false s
   while [[ $# -gt 0 ]]; do
@@ -43,8 +43,8 @@ parse_options() {
       --no-docs) DOCS=false ;;
       --only) ONLY=${2:-}; shift
               for s in ${ONLY//,/ }; do
-                [[ " ${ALL_SCENARIOS[*]} live " == *" $s "* ]] \
-                  || { echo "--only takes scenarios, comma-separated: ${ALL_SCENARIOS[*]} live (not '$s')" >&2; exit 2; }
+                [[ " ${ALL_SCENARIOS[*]} live export " == *" $s "* ]] \
+                  || { echo "--only takes scenarios, comma-separated: ${ALL_SCENARIOS[*]} live export (not '$s')" >&2; exit 2; }
               done
               [[ -n ${ONLY//,/} ]] || { echo "--only needs a scenario" >&2; exit 2; } ;;
       --live-streams) LIVE_STREAMS=$2; shift ;;
@@ -79,6 +79,8 @@ start_log() {
 }
 # is scenario S to run? (all of them without --only)
 wanted() { [[ -z $ONLY || ",$ONLY," == *",$1,"* ]]; }
+# is any of the scenarios under wrk (ALL_SCENARIOS) to run?
+wanted_wrk() { local s; for s in "${ALL_SCENARIOS[@]}"; do if wanted "$s"; then return 0; fi; done; return 1; }
 say() { printf '\n[%s +%ds] %s\n' "$(date +%H:%M:%S)" $(($(date +%s) - BEGAN)) "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
 

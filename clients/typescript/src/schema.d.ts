@@ -156,6 +156,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything LockIN holds about the caller, as a JSON file
+         * @description One JSON document (a `Content-Disposition` attachment named
+         *     `lockin-export-<date>.json`), read in one snapshot of the database and
+         *     written as it is read, whatever the caller's history: `profile` (with
+         *     the fair-use buckets kept for the caller), `identities` (the sign-in
+         *     identities: provider and subject), `memberships` (every group the caller
+         *     is in, or was in and has a past in: `role` null once they left; with
+         *     their own targets, their totals per period and their entries on the
+         *     sealed boards of final periods), `sessions` (hosted and joined),
+         *     `time_logs` (the running segment too, without an end), `notifications`
+         *     (their inbox, and the notifications in other people's inboxes that name
+         *     them, without those people's reading of them), `invites_sent`,
+         *     `join_links` (those they made) and `requests` (the Idempotency-Keys
+         *     kept for them: the key and the SHA-256 of the request, never the answer
+         *     kept). Whom an invite went to, what became of it and a link's code are
+         *     left out: they are other people's, or a way into a group. The answer
+         *     starts once the token and the limits are checked; a failure after its
+         *     first bytes (the database lost) can only cut it short, which a client
+         *     sees as a transfer that did not end (and a document that does not
+         *     parse).
+         */
+        get: operations["exportMyData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/time-logs": {
         parameters: {
             query?: never;
@@ -194,6 +232,9 @@ export interface paths {
          *     started_at, ended_at, duration_seconds, source; oldest first. A group
          *     name a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`)
          *     starts with an apostrophe. `from` and `to` at most 366 days apart (400).
+         *     Written as the logs are read, whatever the range: a failure after the
+         *     first bytes (the database lost) can only cut the file short, which a
+         *     client sees as a transfer that did not end.
          */
         get: operations["exportTimeLogsCsv"];
         put?: never;
@@ -213,7 +254,11 @@ export interface paths {
         };
         /**
          * The caller's time logs overlapping [from, to) as iCalendar
-         * @description One VEVENT per log (RFC 5545; UID `<log id>@lockin`, times in UTC). `from` and `to` at most 366 days apart (400).
+         * @description One VEVENT per log (RFC 5545; UID `<log id>@lockin`, times in UTC).
+         *     `from` and `to` at most 366 days apart (400). Written as the logs are
+         *     read, whatever the range: a failure after the first bytes (the
+         *     database lost) can only cut the file short, which a client sees as a
+         *     transfer that did not end (and a calendar without `END:VCALENDAR`).
          */
         get: operations["exportTimeLogsIcs"];
         put?: never;
@@ -299,7 +344,7 @@ export interface paths {
         head?: never;
         /**
          * Change name, description, end or target; owner and admins
-         * @description A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the group's settings. Absent fields stay unchanged; `description` null removes it. Archived groups answer 409. Only the owner ends a group; an admin may move `end_at` only into the future (by the server's clock), else 403.
+         * @description A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the group's settings. Absent fields stay unchanged; `description` null removes it. Archived groups answer 409. Only the owner ends a group or brings its end nearer; an admin may only move `end_at` later than it is, else 403.
          */
         patch: operations["updateGroup"];
         trace?: never;
@@ -370,13 +415,16 @@ export interface paths {
          * Invite someone by profile id or email; owner and admins
          * @description The invite is a notification of kind `group_invite` in the recipient's
          *     inbox (`Location: /api/notifications/{id}`, readable by the recipient).
-         *     An unknown `recipient_id` answers 404. An `email` (matched without
-         *     regard to case, against verified addresses only) answers the same
-         *     whether or not it has an account, so addresses cannot be probed: without
-         *     one, the invite waits for that address to sign up and is then delivered
-         *     to their inbox under the id answered now (dropped if the group was
-         *     archived meanwhile). Someone already a member, a pending (or waiting)
-         *     invite of the group to them, or an archived group: 409.
+         *     By `recipient_id`: unknown 404; someone already a member, or with a
+         *     pending invite of the group, 409. By `email` (matched without regard
+         *     to case, against verified addresses only) every outcome answers alike
+         *     (201, the invite as it reads, pending, dated now), so nothing can be
+         *     probed: whether the address has an account, was invited before, or is
+         *     a member already. Without an account, the invite waits for that
+         *     address to sign up and is then delivered to their inbox under the id
+         *     answered (dropped if the group was archived meanwhile); an address
+         *     invited before keeps its one invite (its id is answered); a member's
+         *     address gets nothing. An archived group: 409.
          */
         post: operations["inviteToGroup"];
         delete?: never;
@@ -711,9 +759,13 @@ export interface paths {
         };
         /**
          * The group's sessions, newest first, by pages; what its members can join
-         * @description Every session of the group (`status` narrows them: `running` for
-         *     those to join now), each with `participant_count` (who is in it now,
-         *     the host included). Keyset pages as in `/api/sessions`: while more
+         * @description Every session of the group the caller sees (`status` narrows them:
+         *     `running` for those to join now), each with `participant_count` (who
+         *     of those the caller sees is in it now, the host included). A session
+         *     hosted by a member who hides from the leaderboard is absent to other
+         *     plain members, unless they take part in it; such a participant is
+         *     absent from the count and from `/participants` (the owner and admins
+         *     see everyone). Keyset pages as in `/api/sessions`: while more
          *     remain, the answer has
          *     `Link: </api/groups/{id}/sessions?limit=..&cursor_created_at=..&cursor_id=..>; rel="next"`.
          *     Members only (404 for anyone else).
@@ -843,7 +895,7 @@ export interface paths {
         };
         /**
          * One session; its participants and the members of its group
-         * @description For its participants and the members of its group (404 for anyone else). `focused_seconds` includes the open segment while it runs.
+         * @description For its participants and the members of its group who see its host (404 for anyone else: a session hosted by a member who hides from the leaderboard is absent to other plain members). `focused_seconds` includes the open segment while it runs.
          */
         get: operations["getSession"];
         put?: never;
@@ -865,7 +917,7 @@ export interface paths {
         };
         /**
          * The session's participants by join time
-         * @description Each participant with their role (`host` or `participant`) and focused seconds, the earliest to join first. Same access as `GET /api/sessions/{id}`.
+         * @description Each participant the caller sees with their role (`host` or `participant`) and focused seconds, the earliest to join first: a member who hides from the leaderboard is absent to other plain members. Same access as `GET /api/sessions/{id}`.
          */
         get: operations["listParticipants"];
         put?: never;
@@ -946,10 +998,12 @@ export interface paths {
         put?: never;
         /**
          * scheduled → running; the host only
-         * @description Opens the first segment at `at` (or now). 409 when another session of
-         *     the caller runs (`running_session_id` names it: one place at a time),
-         *     when the segment would overlap time already logged, when the group is
-         *     archived, or for any other status (named).
+         * @description Opens the first segment at `at` (or now). 422 on `at` when it is before
+         *     the caller joined the session's group (nothing counts from before
+         *     joining). 409 when another session of the caller runs
+         *     (`running_session_id` names it: one place at a time), when the segment
+         *     would overlap time already logged, when the group is archived, or for
+         *     any other status (named).
          */
         post: operations["startSession"];
         delete?: never;
@@ -974,6 +1028,12 @@ export interface paths {
          * @description Never refused for a running session by anything written meanwhile: the
          *     open segment is part of the caller's timeline, so nothing can overlap
          *     it. `at` may not be before the session's previous change (422).
+         *     The runaway cap: a segment never lasts longer than the deployment's
+         *     maximum (`LOCKIN_MAX_SEGMENT`, 12 h by default). A pause that comes
+         *     later closes it at segment start + the maximum instead (the answer
+         *     shows the session paused there, and the host gets a
+         *     `session_autopaused` notification), as the server's own guard does
+         *     when nobody pauses.
          */
         post: operations["pauseSession"];
         delete?: never;
@@ -995,7 +1055,8 @@ export interface paths {
         put?: never;
         /**
          * paused → running; the host only
-         * @description A new segment opens at `at` (or now), not before the pause (422). 409
+         * @description A new segment opens at `at` (or now), not before the pause (422), nor
+         *     before the caller joined the session's group (422 on `at`). 409
          *     when another session of the caller runs (`running_session_id`), or the
          *     group is archived.
          */
@@ -1019,7 +1080,12 @@ export interface paths {
         put?: never;
         /**
          * running or paused → ended (a running segment closes at `at`, or now); scheduled → cancelled; the host only
-         * @description Never refused for a running or paused session by anything written meanwhile.
+         * @description Never refused for a running or paused session by anything written
+         *     meanwhile. The runaway cap (see `:pause`): a stop that comes after the
+         *     running segment reached the deployment's maximum closes it at segment
+         *     start + the maximum and leaves the session **paused** there (status
+         *     `paused` in the answer, a `session_autopaused` notification): the
+         *     time after the cap is not counted; stop again to end it.
          */
         post: operations["stopSession"];
         delete?: never;
@@ -1048,7 +1114,12 @@ export interface paths {
          *     no other time of the caller in any session, a running segment included
          *     (409; logs that only touch do not overlap). A session not started yet
          *     has no time to log (409), nor has a session of an archived group (409).
-         *     Participants only (403 for members of the group who do not take part).
+         *     Nothing counts from before joining: a log may not start before the
+         *     caller joined the session's group, nor, for a participant (not the
+         *     host), before they joined the session (422 on `started_at`).
+         *     Participants only (403 for members of the group who do not take part);
+         *     a group's sessions are its current members' only (404 for someone
+         *     removed or gone).
          */
         post: operations["logTime"];
         delete?: never;
@@ -1240,11 +1311,11 @@ export interface components {
             override_period_target_minutes: number | null;
             /** Format: date-time */
             joined_at: string;
-            /** @description As on the group's leaderboard (ProgressEntry.streak); 0 to other plain members while the member hides from the leaderboard. */
-            readonly streak: number;
-            /** @description As on the group's leaderboard (ProgressEntry.best_streak); 0 to other plain members while the member hides from the leaderboard. */
-            readonly best_streak: number;
-            /** @description The member hides their identity on the leaderboard from other plain members (they set it themself). */
+            /** @description As on the group's leaderboard (ProgressEntry.streak); null to other plain members while the member hides from the leaderboard (a member who hides is listed to them with name and role only). */
+            readonly streak: number | null;
+            /** @description As on the group's leaderboard (ProgressEntry.best_streak); null to other plain members while the member hides from the leaderboard. */
+            readonly best_streak: number | null;
+            /** @description The member hides from the leaderboard (they set it themself): to other plain members they are then absent from boards, history, presence, focus lists and session lists, and their streak is null here. */
             hidden_from_leaderboard: boolean;
         };
         JoinLink: {
@@ -1297,9 +1368,11 @@ export interface components {
              */
             role?: "owner" | "admin" | "member";
             /**
-             * @description Hide one's identity on the group's leaderboard from other plain
-             *     members (boards, history, presence); one's time still counts.
-             *     Only for oneself (any role); changing it for someone else is 403.
+             * @description Hide from other plain members: absent from their boards, history,
+             *     presence, focus lists, session and participant lists, listed to
+             *     them with name and role only; one's time still counts toward the
+             *     group's goal. Only for oneself (any role); changing it for someone
+             *     else is 403.
              */
             hidden_from_leaderboard?: boolean;
         };
@@ -1370,13 +1443,9 @@ export interface components {
             since: string;
         };
         ProgressEntry: {
-            /**
-             * Format: uuid
-             * @description null: a member who hides from the leaderboard, seen by another plain member.
-             */
-            user_id: string | null;
-            /** @description null as user_id. */
-            display_name: string | null;
+            /** Format: uuid */
+            user_id: string;
+            display_name: string;
             avatar_url: string | null;
             /** @description Focused seconds in the current period, the open segment of a running session included. */
             seconds_done: number;
@@ -1388,7 +1457,7 @@ export interface components {
             period_start: string;
             /** Format: date-time */
             period_end: string;
-            /** @description 1 for the most seconds; equal seconds share a rank (1, 1, 3). */
+            /** @description 1 for the most seconds among the entries the caller sees; equal seconds share a rank (1, 1, 3). */
             rank: number;
             /** @description True while a session of this group that the member takes part in is running. */
             is_focusing: boolean;
@@ -1404,10 +1473,12 @@ export interface components {
             /** @description The longest streak the member has had in this group, this one included. */
             best_streak: number;
             /**
-             * @description The member hides from the leaderboard: other plain members see
-             *     this entry with user_id, display_name and avatar_url null (its
-             *     time still counts for the ranking and the group's goal); the
-             *     member themself, the owner and admins see it as usual.
+             * @description The member hides from the leaderboard. Hidden is hidden
+             *     everywhere: to other plain members this entry is absent (and the
+             *     others are ranked among themselves), as it is from history,
+             *     presence, focus lists and session lists; its time still counts
+             *     toward the group's goal. The member themself, the owner and
+             *     admins see it, with `hidden` true.
              */
             hidden: boolean;
         };
@@ -1418,10 +1489,11 @@ export interface components {
             period_end: string;
             /** @description The group's target in force at the period's end (a member's own target is in their entry's goal). */
             target_minutes: number;
-            /** @description Members on this period's board: those who had joined before it ended (or have time in it) and are members now. */
+            /** @description Members on this period's board as the caller sees it (entries): those who had joined before it ended (or have time in it) and are members now; a member who hides is absent to other plain members. */
             member_count: number;
+            /** @description Of member_count, those who met their goal. */
             members_met: number;
-            /** @description Every member on the board met their goal (false for a period without members). */
+            /** @description Every member on the board met their goal, those who hide included (the group's own goal; false for a period without members). */
             group_goal_met: boolean;
             /**
              * @description The offline grace (`LOCKIN_OFFLINE_GRACE`, 48 h) after the period's
@@ -1434,11 +1506,8 @@ export interface components {
             entries: components["schemas"]["HistoryEntry"][];
         };
         HistoryEntry: {
-            /**
-             * Format: uuid
-             * @description null: a member who hides from the leaderboard, seen by another plain member.
-             */
-            user_id: string | null;
+            /** Format: uuid */
+            user_id: string;
             seconds_done: number;
             /** @description seconds_done >= 60 x the member's target in force at the period's end */
             goal_met: boolean;
@@ -1498,7 +1567,7 @@ export interface components {
             created_at: string;
             /** @description The host's total, the open segment included while running. */
             focused_seconds: number;
-            /** @description Who is in the session now, the host included (not those who left). */
+            /** @description Who is in the session now, the host included (not those who left), of those the caller sees. */
             participant_count: number;
         };
         Participant: {
@@ -1548,8 +1617,218 @@ export interface components {
             /** Format: date-time */
             ended_at: string;
             duration_seconds: number;
+            /**
+             * @description How the log was made: `clock` (a clock action the server saw as it happened, or dated by the device within 60 s of the server's time), `device` (a clock action the device dated further back) or `manual` (`POST /api/sessions/{id}/logs`). `device` and `manual` time is declared time.
+             * @enum {string}
+             */
+            source: "clock" | "device" | "manual";
+        };
+        /** @description Everything LockIN holds about one person (GET /api/me/export); each list oldest first. */
+        PersonalData: {
+            profile: components["schemas"]["ExportedProfile"];
+            identities: components["schemas"]["ExportedIdentity"][];
+            memberships: components["schemas"]["ExportedMembership"][];
+            sessions: components["schemas"]["ExportedSession"][];
+            time_logs: components["schemas"]["ExportedTimeLog"][];
+            notifications: components["schemas"]["ExportedNotification"][];
+            invites_sent: components["schemas"]["ExportedInvite"][];
+            join_links: components["schemas"]["ExportedJoinLink"][];
+            requests: components["schemas"]["ExportedRequest"][];
+        };
+        ExportedProfile: {
+            /** Format: uuid */
+            id: string;
+            email: string | null;
+            display_name: string;
+            avatar_url: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The fair-use buckets kept for the caller (each forgotten once full again). */
+            rate_limits: {
+                /** @description limit/quota/window seconds/profile id, e.g. writes/120/60/<id> */
+                key: string;
+                /** Format: date-time */
+                full_again_at: string | null;
+            }[];
+        };
+        ExportedIdentity: {
+            /** @example cognito */
+            provider: string;
+            /** @description The identity provider's id of the person (Cognito's sub). */
+            subject: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExportedMembership: {
+            /** Format: uuid */
+            group_id: string;
+            group_name: string;
             /** @enum {string} */
-            source: "clock" | "manual";
+            group_status: "pending" | "active" | "archived";
+            /**
+             * @description null once the person left the group (their past there stays).
+             * @enum {string|null}
+             */
+            role: "owner" | "admin" | "member" | null;
+            /** Format: date-time */
+            joined_at: string | null;
+            hidden_from_leaderboard: boolean | null;
+            override_period_target_minutes: number | null;
+            /**
+             * Format: date-time
+             * @description When LockIN next checks whether the person's running focus met the goal.
+             */
+            goal_check_due_at: string | null;
+            /** @description The person's own targets in the group over time (since null: from the start; target null: back to the group's). */
+            target_overrides: {
+                /** Format: date-time */
+                since: string | null;
+                target_minutes: number | null;
+            }[];
+            /** @description The person's closed focus per period of the group, whether they met the goal, and their streaks. */
+            period_totals: {
+                /** Format: date-time */
+                period_start: string;
+                /** Format: date-time */
+                period_end: string;
+                seconds: number;
+                goal_met: boolean;
+                streak: number;
+                best_streak: number;
+            }[];
+            /** @description The person's entry on the kept board of each final period. */
+            sealed_boards: {
+                /** Format: date-time */
+                period_start: string;
+                /** Format: date-time */
+                period_end: string;
+                target_minutes: number;
+                seconds_done: number;
+                goal_met: boolean;
+            }[];
+        };
+        ExportedSession: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            group_id: string | null;
+            group_name: string | null;
+            /** Format: uuid */
+            creator_id: string;
+            /**
+             * @description The person's role in it (null for a session they created and are not in).
+             * @enum {string|null}
+             */
+            role: "host" | "participant" | null;
+            /** @enum {string} */
+            status: "scheduled" | "running" | "paused" | "ended" | "cancelled";
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            joined_at: string | null;
+            /** Format: date-time */
+            left_at: string | null;
+        };
+        ExportedTimeLog: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            session_id: string;
+            /** Format: uuid */
+            group_id: string | null;
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @description null for the running segment.
+             */
+            ended_at: string | null;
+            duration_seconds: number | null;
+            /**
+             * @description As TimeLog's.
+             * @enum {string}
+             */
+            source: "clock" | "device" | "manual";
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExportedNotification: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description true: in the person's inbox. false: in another person's inbox and
+             *     naming this person (a milestone of theirs); that person's reading
+             *     of it (`status`, `read_at`) is theirs, and null here.
+             */
+            received: boolean;
+            /** @enum {string} */
+            kind: "group_invite" | "milestone_member" | "milestone_group" | "session_reminder" | "session_autopaused" | "generic";
+            /** @enum {string|null} */
+            status: "pending" | "accepted" | "declined" | "read" | null;
+            title: string;
+            body: string | null;
+            /** Format: uuid */
+            group_id: string | null;
+            /** Format: uuid */
+            actor_id: string | null;
+            /**
+             * Format: uuid
+             * @description Whose milestone it tells.
+             */
+            subject_id: string | null;
+            /** Format: date-time */
+            period_start: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            read_at: string | null;
+        };
+        /** @description An invite the person sent, as sent (to whom and what became of it are the recipient's). */
+        ExportedInvite: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            group_id: string;
+            group_name: string | null;
+            title: string;
+            body: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description A join link the person made, without its code. */
+        ExportedJoinLink: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            group_id: string;
+            group_name: string;
+            /** Format: date-time */
+            expires_at: string;
+            max_uses: number | null;
+            uses: number;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description An Idempotency-Key kept for the person (24 hours) and what is kept of its request. */
+        ExportedRequest: {
+            key: string;
+            /** @description SHA-256 (hex) of the request's method, path with query, and body. */
+            request_sha256: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When its answer was kept (null while the request runs).
+             */
+            completed_at: string | null;
         };
         /**
          * @example {
@@ -2002,6 +2281,32 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
             422: components["responses"]["Invalid"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportMyData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's data (Content-Disposition attachment) */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="lockin-export-<date>.json"` (the date in UTC). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalData"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };

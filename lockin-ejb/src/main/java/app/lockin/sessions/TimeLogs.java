@@ -1,16 +1,29 @@
 package app.lockin.sessions;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Consumer;
 
+import javax.sql.DataSource;
+
+import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 
+import app.lockin.database.Cursors;
+import app.lockin.database.Migrations;
 import app.lockin.database.Row;
 import app.lockin.database.Rows;
 
@@ -24,6 +37,10 @@ public class TimeLogs {
 
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
+
+    /** The exports' cursors read through JDBC: EclipseLink would hand over a native query's whole result. */
+    @Resource(lookup = Migrations.DATA_SOURCE)
+    DataSource dataSource;
 
     /**
      * Where a device's last sync ended: the transaction that last wrote the
@@ -72,17 +89,32 @@ public class TimeLogs {
         return rows.stream().map(TimeLogs::entry).toList();
     }
 
-    /** The caller's logs that overlap [from, to), oldest first. */
-    public List<Entry> between(UUID caller, Instant from, Instant to) {
-        List<Row> rows = Rows.list(em.createNativeQuery(COLUMNS + """
-                 where l.user_id = ?1 and l.ended_at is not null
-                   and l.ended_at > ?2 and l.started_at < ?3
-                 order by l.started_at, l.id
-                """)
-                .setParameter(1, caller)
-                .setParameter(2, Timestamp.from(from))
-                .setParameter(3, Timestamp.from(to)));
-        return rows.stream().map(TimeLogs::entry).toList();
+    /**
+     * The caller's logs that overlap [from, to), oldest first, each handed to
+     * {@code each} as it is read, for an export that writes it out at once:
+     * a cursor ({@link Cursors}) in a transaction of its own, so memory holds
+     * one batch of rows whatever the range. They are read in the order of
+     * their ends, which is the order of their starts too (a person's logs
+     * never overlap: time_logs_no_overlap), which the index on
+     * {@code (user_id, ended_at)} can give without a sort, the first row at
+     * once (in the benchmark, a year of 1 M logs, half of the table's, starts
+     * after ~0.8 s: for so large a share PostgreSQL may choose to scan and sort).
+     *
+     * @throws app.lockin.database.OutputFailed when {@code each} could not write a row out; the read stops there
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void between(UUID caller, Instant from, Instant to, Consumer<Entry> each) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = Cursors.prepare(connection, COLUMNS + """
+                      where l.user_id = ? and l.ended_at is not null
+                        and l.ended_at > ? and l.started_at < ?
+                      order by l.ended_at
+                     """, caller, Timestamp.from(from), Timestamp.from(to));
+             ResultSet rows = statement.executeQuery()) {
+            Rows.each(rows, row -> each.accept(entry(row)));
+        } catch (SQLException e) {
+            throw new PersistenceException("Could not read the time logs of an export", e);
+        }
     }
 
     private static Entry entry(Row row) {

@@ -3,6 +3,10 @@ package app.lockin.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Proxy;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,6 +101,40 @@ class RowsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("More than one column ?column?");
         assertThat(row.uuid("id")).isEqualTo(ID);
+    }
+
+    /** A JDBC result of these labels and rows, as far as {@link Rows#each} reads one. */
+    private static ResultSet jdbc(List<String> labels, Object[]... rows) {
+        ResultSetMetaData meta = (ResultSetMetaData) Proxy.newProxyInstance(RowsTest.class.getClassLoader(),
+                new Class<?>[] {ResultSetMetaData.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getColumnCount" -> labels.size();
+                    case "getColumnLabel" -> labels.get((Integer) args[0] - 1);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        int[] at = {-1};
+        return (ResultSet) Proxy.newProxyInstance(RowsTest.class.getClassLoader(), new Class<?>[] {ResultSet.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getMetaData" -> meta;
+                    case "next" -> ++at[0] < rows.length;
+                    case "getObject" -> rows[at[0]][(Integer) args[0] - 1];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aJdbcResultIsHandedOverRowByRowReadByName() throws SQLException {
+        List<Row> seen = new ArrayList<>();
+        Rows.each(jdbc(List.of("id", "started_at", "group_name", "?column?", "?column?"),
+                new Object[] {ID, Timestamp.from(AT), "Deep work", 1, 2},
+                new Object[] {ID, null, null, 3, 4}), seen::add);
+
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0).uuid("id")).isEqualTo(ID);
+        assertThat(seen.get(0).instant("started_at")).isEqualTo(AT);
+        assertThat(seen.get(0).string("group_name")).isEqualTo("Deep work");
+        assertThat(seen.get(1).instant("started_at")).isNull();
+        assertThatThrownBy(() -> seen.get(1).get("?column?")).hasMessageContaining("More than one column ?column?");
+        assertThatThrownBy(() -> seen.get(1).get("name")).hasMessageContaining("[?column?, group_name, id, started_at]");
     }
 
     @Test

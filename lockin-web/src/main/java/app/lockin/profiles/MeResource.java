@@ -1,10 +1,18 @@
 package app.lockin.profiles;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -22,6 +30,7 @@ import app.lockin.live.LiveStreams;
 import app.lockin.progress.FocusStats;
 import app.lockin.progress.GroupFocus;
 import app.lockin.progress.Presence;
+import app.lockin.rest.Attachments;
 import app.lockin.rest.Paging;
 import app.lockin.rest.RequestBodies;
 import app.lockin.security.CallerToken;
@@ -48,6 +57,11 @@ public class MeResource {
 
     @Inject
     FocusStats stats;
+
+    @Inject
+    PersonalData personalData;
+
+    private static final JsonGeneratorFactory JSON = Json.createGeneratorFactory(Map.of());
 
     /** One's profile with the newest memberships; {@code Link: rel="next"} to {@code /api/me/memberships} when more remain. */
     @GET
@@ -115,5 +129,22 @@ public class MeResource {
             @QueryParam("timezone") String timezone) {
         return stats.of(CallerToken.profileOf(security), Paging.date("from", from), Paging.date("to", to),
                 timezone == null ? "UTC" : timezone);
+    }
+
+    /**
+     * Everything LockIN holds about the caller, as a JSON file written as it
+     * is read ({@link PersonalData}): memory stays flat whatever their history.
+     */
+    @GET
+    @Path("export")
+    public Response export(@Context HttpServletRequest request) {
+        UUID caller = CallerToken.profileOf(security);
+        String filename = "lockin-export-" + LocalDate.now(ZoneOffset.UTC) + ".json";
+        return Attachments.streamed(request, MediaType.APPLICATION_JSON + "; charset=utf-8", filename, out -> {
+            // not closed on a failure: closing would finish an incomplete document
+            JsonGenerator json = JSON.createGenerator(out);
+            personalData.export(caller, json);
+            json.flush();
+        });
     }
 }

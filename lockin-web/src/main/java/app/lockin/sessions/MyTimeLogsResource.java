@@ -1,19 +1,18 @@
 package app.lockin.sessions;
 
 import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,15 +22,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
-import biweekly.Biweekly;
-import biweekly.ICalendar;
-import biweekly.component.VEvent;
-
+import app.lockin.rest.Attachments;
 import app.lockin.rest.Paging;
 import app.lockin.rest.SnakeCase;
 import app.lockin.security.CallerToken;
@@ -41,7 +36,8 @@ import app.lockin.security.CallerToken;
  * for a device's delta sync (an opaque cursor; a repeat with
  * {@code next_cursor} returns only logs written since, including ones that
  * commit late with earlier timestamps), and exports of a range as CSV and
- * iCalendar ({@code .csv}, {@code .ics}).
+ * iCalendar ({@code .csv}, {@code .ics}), written as the logs are read
+ * ({@link Attachments}): memory stays flat whatever the range.
  */
 @ApplicationScoped
 @Path("me")
@@ -70,50 +66,51 @@ public class MyTimeLogsResource {
         return new SyncPage(logs.stream().map(TimeLogResponse::of).toList(), cursor(next));
     }
 
+    /** The CSV export's columns. */
+    private static final CSVFormat CSV = CSVFormat.RFC4180.builder()
+            .setHeader("id", "session_id", "group_id", "group_name", "started_at", "ended_at", "duration_seconds", "source")
+            .get();
+
+    /** A range's logs as CSV, written as they are read. */
     @GET
     @Path("time-logs.csv")
     @Produces("text/csv")
-    public Response csv(@QueryParam("from") String from, @QueryParam("to") String to) {
-        List<TimeLogs.Entry> logs = range(from, to);
-        StreamingOutput body = out -> {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            CSVFormat format = CSVFormat.RFC4180.builder()
-                    .setHeader("id", "session_id", "group_id", "group_name", "started_at", "ended_at", "duration_seconds", "source")
-                    .get();
-            try (CSVPrinter csv = new CSVPrinter(writer, format)) {
-                for (TimeLogs.Entry log : logs) {
+    public Response csv(@QueryParam("from") String from, @QueryParam("to") String to, @Context HttpServletRequest request) {
+        Range range = range(from, to);
+        UUID caller = CallerToken.profileOf(security);
+        return Attachments.streamed(request, "text/csv; charset=utf-8; header=present", "lockin-time-logs.csv", out -> {
+            CSVPrinter csv = new CSVPrinter(new OutputStreamWriter(out, StandardCharsets.UTF_8), CSV);
+            timeLogs.between(caller, range.from(), range.to(), log -> Attachments.row(() ->
                     csv.printRecord(log.id(), log.sessionId(), log.groupId() == null ? "" : log.groupId(),
                             spreadsheetSafe(log.groupName()), iso(log.startedAt()), iso(log.endedAt()),
-                            log.durationSeconds(), SnakeCase.of(log.source()));
-                }
-            }
-        };
-        return attachment(body, "text/csv; charset=utf-8; header=present", "lockin-time-logs.csv");
+                            log.durationSeconds(), SnakeCase.of(log.source()))));
+            csv.flush();
+        });
     }
 
+    /** A range's logs as iCalendar, an event per log, written as they are read. */
     @GET
     @Path("time-logs.ics")
     @Produces("text/calendar")
-    public Response ics(@QueryParam("from") String from, @QueryParam("to") String to) {
-        ICalendar calendar = new ICalendar();
-        calendar.setProductId("-//LockIN//Focus time//EN");
-        for (TimeLogs.Entry log : range(from, to)) {
-            VEvent event = new VEvent();
-            event.setUid(log.id() + "@lockin");
-            event.setDateStart(Date.from(log.startedAt()), true);
-            event.setDateEnd(Date.from(log.endedAt()), true);
-            event.setSummary(log.groupName() == null ? "Focus" : "Focus: " + log.groupName());
-            event.setDescription((log.source() == TimeLog.Source.MANUAL ? "Logged by hand" : "Clocked")
-                    + " in session " + log.sessionId());
-            calendar.addEvent(event);
-        }
-        String text = Biweekly.write(calendar).go();
-        StreamingOutput body = out -> out.write(text.getBytes(StandardCharsets.UTF_8));
-        return attachment(body, "text/calendar; charset=utf-8", "lockin-time-logs.ics");
+    public Response ics(@QueryParam("from") String from, @QueryParam("to") String to, @Context HttpServletRequest request) {
+        Range range = range(from, to);
+        UUID caller = CallerToken.profileOf(security);
+        return Attachments.streamed(request, "text/calendar; charset=utf-8", "lockin-time-logs.ics", out -> {
+            TimeLogCalendar calendar = new TimeLogCalendar(out, Instant.now());
+            timeLogs.between(caller, range.from(), range.to(), log -> Attachments.row(() -> calendar.add(log)));
+            calendar.end();
+        });
     }
 
-    /** The caller's logs overlapping [from, to): both required, RFC 3339, at most 366 days apart. */
-    private List<TimeLogs.Entry> range(String fromParameter, String toParameter) {
+    /** [from, to) of an export. */
+    private record Range(Instant from, Instant to) {
+    }
+
+    /**
+     * The range asked for: both required, RFC 3339, at most 366 days apart
+     * (400 otherwise), checked before anything is written.
+     */
+    private static Range range(String fromParameter, String toParameter) {
         Instant from = Paging.instant("from", fromParameter);
         Instant to = Paging.instant("to", toParameter);
         if (!to.isAfter(from)) {
@@ -122,13 +119,7 @@ public class MyTimeLogsResource {
         if (Duration.between(from, to).compareTo(LONGEST_EXPORT) > 0) {
             throw new BadRequestException("from and to may be at most 366 days apart");
         }
-        return timeLogs.between(CallerToken.profileOf(security), from, to);
-    }
-
-    private static Response attachment(StreamingOutput body, String type, String filename) {
-        return Response.ok(body, type)
-                .header("Content-Disposition", "attachment; filename=\"" + filename + "\"")
-                .build();
+        return new Range(from, to);
     }
 
     private static String iso(Instant instant) {

@@ -20,8 +20,8 @@ import app.lockin.testing.User;
 
 /**
  * While the database refuses connections, the instance says so: readiness
- * DOWN and 503 problems (never a 500 or a hang); when it comes back, so does
- * the service, without a restart.
+ * DOWN and 503 problems (never a 500 or a hang), the streamed exports
+ * included; when it comes back, so does the service, without a restart.
  */
 @LockinServer
 class OutageIT {
@@ -52,6 +52,9 @@ class OutageIT {
             Reply newcomer = User.random().api().get("/api/me");
             assertProblem(newcomer, 503);
             assertProblem(known.api().get("/api/me"), 503);
+            // the exports, written as they are read, fail before their first byte: a problem still
+            assertProblem(known.api().get("/api/me/export"), 503);
+            assertProblem(known.api().get("/api/me/time-logs.csv?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z", "text/csv"), 503);
             assertThat(Api.anonymous().get("/health/live").status()).as("alive all the same").isEqualTo(200);
         } finally {
             admin("alter database lockin allow_connections true");
