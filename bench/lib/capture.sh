@@ -15,7 +15,7 @@ request() {
 capture() {
   local send=$1 offset
   mkdir -p "$RESULTS/sql"
-  for _ in 1 2 3; do
+  for CAPTURE_ATTEMPT in 1 2 3; do
     CAPTURE_VARS=()
     offset=$(stat -c %s "$PG_LOG")
     db -c "alter system set log_statement = 'all'" -c "select pg_reload_conf()" >/dev/null; sleep 0.5
@@ -54,19 +54,21 @@ send_all() {
   if wanted groups; then request groups -H "$(auth "$USER_TOKEN")" "$BASE/api/groups"; fi
   if wanted notifications; then request notifications -H "$(auth "$USER_TOKEN")" "$BASE/api/notifications?limit=20"; fi
   wanted clock || return 0
-  # one clock cycle as the first clock user, in their group
+  # one clock cycle as the first clock user, in their group; its Idempotency-Keys new in each
+  # attempt (a capture done again with the same keys would be answered from the first one's)
+  local key=bench-capture-$CAPTURE_ATTEMPT-key
   request clock:0 -X POST -H "$(auth "$USER_TOKEN")" -H 'Content-Type: application/json' \
-          -H "Idempotency-Key: bench-capture-key-0" -d "{\"group_id\":\"$CLOCK_GROUP\"}" "$BASE/api/sessions"
+          -H "Idempotency-Key: $key-0" -d "{\"group_id\":\"$CLOCK_GROUP\"}" "$BASE/api/sessions"
   local sid
   sid=$(sed 's/.*"id":"\([^"]*\)".*/\1/' "$RESULTS/sql/answer.json")
   local step=1 action
   for action in start pause resume stop; do
-    request "clock:$step" -X POST -H "$(auth "$USER_TOKEN")" -H "Idempotency-Key: bench-capture-key-$step" \
+    request "clock:$step" -X POST -H "$(auth "$USER_TOKEN")" -H "Idempotency-Key: $key-$step" \
             "$BASE/api/sessions/$sid:$action"
     step=$((step + 1))
   done
   CAPTURE_VARS=(uid="$CLOCK_UID" gid="$CLOCK_GROUP" sid="$sid")
-  for step in 0 1 2 3 4; do CAPTURE_VARS+=("key$step=bench-capture-key-$step"); done
+  for step in 0 1 2 3 4; do CAPTURE_VARS+=("key$step=$key-$step"); done
 }
 
 # A scenario's measured statements (capture.pl's SCENARIO.explain.*: the progress read's one, the
