@@ -1151,6 +1151,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/logs/{log_id}:void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["SessionId"];
+                log_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a member's log in one of the group's sessions; owner and admins
+         * @description Moderation: the log stays in its person's record (their logs, exports,
+         *     `/api/me/stats`, with `voided_at`, `voided_by`, `void_reason`) but no
+         *     longer counts for the group (boards, history, goals, milestones not
+         *     yet told, streaks). The person gets a `log_voided` notification with
+         *     the reason. The group's owner and admins only (403 for other members,
+         *     404 for anyone else or a session without group). 409 while the log is
+         *     still running, when it is voided already, or when its period is final
+         *     (the offline grace after its end has passed).
+         */
+        post: operations["voidTimeLog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/logs/{log_id}:unvoid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["SessionId"];
+                log_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a voided log; owner and admins
+         * @description The log counts for the group again. Same access as `:void`; 409 when
+         *     it is not voided, or its period is final.
+         */
+        post: operations["unvoidTimeLog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/maintenance/archive-expired-groups": {
         parameters: {
             query?: never;
@@ -1387,7 +1441,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "group_invite" | "milestone_member" | "milestone_group" | "session_reminder" | "session_autopaused" | "generic";
+            kind: "group_invite" | "milestone_member" | "milestone_group" | "session_reminder" | "session_autopaused" | "log_voided" | "generic";
             /**
              * @description Invites: pending until accepted or declined (reading does not answer them). Others: pending until read.
              * @enum {string}
@@ -1618,10 +1672,22 @@ export interface components {
             ended_at: string;
             duration_seconds: number;
             /**
+             * Format: date-time
+             * @description When the group's owner or an admin voided it (then it counts nowhere in the group, still in its person's own record); null: it counts.
+             */
+            voided_at: string | null;
+            /** Format: uuid */
+            voided_by: string | null;
+            void_reason: string | null;
+            /**
              * @description How the log was made: `clock` (a clock action the server saw as it happened, or dated by the device within 60 s of the server's time), `device` (a clock action the device dated further back) or `manual` (`POST /api/sessions/{id}/logs`). `device` and `manual` time is declared time.
              * @enum {string}
              */
             source: "clock" | "device" | "manual";
+        };
+        VoidRequest: {
+            /** @description Why the log no longer counts; the person is told. */
+            reason: string;
         };
         /** @description Everything LockIN holds about one person (GET /api/me/export); each list oldest first. */
         PersonalData: {
@@ -1757,6 +1823,14 @@ export interface components {
             source: "clock" | "device" | "manual";
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description As TimeLog's.
+             */
+            voided_at: string | null;
+            /** Format: uuid */
+            voided_by: string | null;
+            void_reason: string | null;
         };
         ExportedNotification: {
             /** Format: uuid */
@@ -3984,6 +4058,112 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    voidTimeLog: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["SessionId"];
+                log_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidRequest"];
+            };
+        };
+        responses: {
+            /** @description The log, voided */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeLog"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unvoidTimeLog: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["SessionId"];
+                log_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log, counted again */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeLog"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
