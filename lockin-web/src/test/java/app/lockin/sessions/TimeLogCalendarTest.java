@@ -39,7 +39,7 @@ class TimeLogCalendarTest {
             logs.add(new TimeLogs.Entry(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
                     alone ? null : UUID.randomUUID(), alone ? null : GROUP_NAMES.get(i),
                     start.plusSeconds(3600L * i), start.plusSeconds(3600L * i + 1500),
-                    i % 2 == 0 ? TimeLog.Source.CLOCK : TimeLog.Source.MANUAL, TimeLogs.SyncPosition.START));
+                    i % 2 == 0 ? TimeLog.Source.CLOCK : TimeLog.Source.MANUAL, null, null, null, TimeLogs.SyncPosition.START));
         }
         return logs;
     }
