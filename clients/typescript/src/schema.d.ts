@@ -1762,6 +1762,8 @@ export interface components {
          * @description Over one of the caller's fair-use limits (see the description of the
          *     API): nothing was done. `Retry-After` says when the request can pass;
          *     `RateLimit` shows what is left (`r`) of the limit that refused it.
+         *     Behind nginx, also over the limits of the caller's address (requests
+         *     a second, open event streams): then without the `RateLimit` headers.
          */
         TooManyRequests: {
             headers: {
