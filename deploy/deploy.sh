@@ -25,7 +25,7 @@
 #   --key PATH           TLS private key (default: /etc/lockin/tls/privkey.pem)
 #   --limit-rate N       nginx, per client address: requests a second (default 30)
 #   --limit-burst N      ... requests at once before that rate applies (default 120)
-#   --limit-streams N    ... open event streams (default 40); past a limit nginx answers 429
+#   --limit-streams N    ... open event streams (default 40, at most 65535); past a limit nginx answers 429
 #                        An upgrade keeps the server name, certificate paths and limits of
 #                        the installed site unless these options say otherwise.
 #   --restart            restart the service even when nothing changed

@@ -112,6 +112,11 @@ check_limit_options() {
   else
     check "--limit-streams many is refused, naming the option" contains_fixed "$WORK/limits-refused2.out" "--limit-streams takes a whole number"
   fi
+  if deploy --root "$R" --limit-streams 70000 > "$WORK/limits-refused3.out" 2>&1; then
+    not_ok "--limit-streams 70000 must be refused (nginx's limit_conn takes less than 65536)"
+  else
+    check "--limit-streams 70000 is refused (nginx's limit_conn takes less than 65536)" contains_fixed "$WORK/limits-refused3.out" "from 1 to 65535"
+  fi
   check "... and a refused run changes nothing" test "$before" = "$(snapshot "$R")"
   deploy_ok "--limit-rate 5 --limit-burst 10 --limit-streams 3: exit 0" "deploy.sh with the limit options failed:" "$out" \
     --root "$R" --limit-rate 5 --limit-burst 10 --limit-streams 3

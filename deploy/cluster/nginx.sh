@@ -14,7 +14,7 @@ start_nginx() {
       -e "s|^\( *\)server 127.0.0.1:8080 \(.*\)|\1server 127.0.0.1:$PORT_A \2\n\1server 127.0.0.1:$PORT_B \2|" \
       -e 's|^\( *\)include snippets/lockin-proxy.conf;|\1add_header X-Lockin-Upstream $upstream_addr always;\n&|' \
       -e 's|^\(limit_req_zone .* rate=\)30r/s;|\1100000r/s;|' -e 's|burst=120 nodelay;|burst=100000 nodelay;|' \
-      -e 's|^\( *limit_conn lockin_streams\) 40;|\1 100000;|' \
+      -e 's|^\( *limit_conn lockin_streams\) 40;|\1 65535;|' \
       -e "s|/var/log/nginx/|$WORK/nginx/logs/|" deploy/nginx/lockin-http.conf > "$WORK/nginx/conf.d/lockin.conf"
   sed "s|/var/log/nginx/|$WORK/nginx/logs/|" deploy/nginx/lockin-proxy.conf > "$WORK/nginx/snippets/lockin-proxy.conf"
   cat > "$WORK/nginx/nginx.conf" <<EOF
@@ -32,7 +32,7 @@ http {
 }
 EOF
   grep -q "server 127.0.0.1:$PORT_B " "$WORK/nginx/conf.d/lockin.conf" || fail "the site's upstream was not rewritten to the two instances"
-  grep -q "lockin_streams 100000;" "$WORK/nginx/conf.d/lockin.conf" || fail "the site's limits per address were not raised for this test's one address"
+  grep -q "lockin_streams 65535;" "$WORK/nginx/conf.d/lockin.conf" || fail "the site's limits per address were not raised for this test's one address"
   nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" || fail "nginx did not start (see $WORK/nginx/logs/error.log)"
   for _ in $(seq 20); do curl -fs "http://127.0.0.1:$PROXY/health/ready" >/dev/null && break; sleep 0.5; done
   check "nginx on $PROXY (the site of deploy/nginx, with its stream location) balances both instances"

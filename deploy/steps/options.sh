@@ -21,7 +21,9 @@ RESTART=auto
 
 usage() { sed -n '2,/^set -euo/p' "$here/deploy.sh" | sed '$d; s/^# \{0,1\}//'; }
 need_value() { [[ $# -ge 2 && -n $2 ]] || die "$1 needs a value (see --help)"; }
-whole_number() { [[ $2 =~ ^[1-9][0-9]{0,5}$ ]] || die "$1 takes a whole number from 1 to 999999, not '$2'"; }   # OPTION VALUE
+whole_number() { # OPTION VALUE MAX
+  if [[ ! $2 =~ ^[1-9][0-9]{0,5}$ ]] || (( $2 > $3 )); then die "$1 takes a whole number from 1 to $3, not '$2'"; fi
+}
 
 parse_options() {
   while [[ $# -gt 0 ]]; do
@@ -48,9 +50,9 @@ parse_options() {
   [[ $NGINX_MODE =~ ^(auto|tls|http|none)$ ]] || die "--nginx takes auto, tls, http or none, not '$NGINX_MODE'"
   [[ $SERVER_NAME =~ ^[A-Za-z0-9._*~^-]+$ ]] || die "--server-name: one nginx server name, not '$SERVER_NAME'"
   [[ $CERT == /* && $KEY == /* ]] || die "--cert and --key take absolute paths (as nginx will read them)"
-  whole_number --limit-rate "$LIMIT_RATE"
-  whole_number --limit-burst "$LIMIT_BURST"
-  whole_number --limit-streams "$LIMIT_STREAMS"
+  whole_number --limit-rate "$LIMIT_RATE" 999999
+  whole_number --limit-burst "$LIMIT_BURST" 999999
+  whole_number --limit-streams "$LIMIT_STREAMS" 65535   # nginx's limit_conn takes less than 65536
   if [[ -n $ROOT ]]; then
     [[ $ROOT == /* ]] || ROOT=$PWD/$ROOT
     ROOT=${ROOT%/}
