@@ -23,8 +23,11 @@
 #   --server-name NAME   nginx server_name (default: _ = any name)
 #   --cert PATH          TLS certificate chain (default: /etc/lockin/tls/fullchain.pem)
 #   --key PATH           TLS private key (default: /etc/lockin/tls/privkey.pem)
-#                        An upgrade keeps the server name and certificate paths of the
-#                        installed site unless these options say otherwise.
+#   --limit-rate N       nginx, per client address: requests a second (default 30)
+#   --limit-burst N      ... requests at once before that rate applies (default 120)
+#   --limit-streams N    ... open event streams (default 40, at most 65535); past a limit nginx answers 429
+#                        An upgrade keeps the server name, certificate paths and limits of
+#                        the installed site unless these options say otherwise.
 #   --restart            restart the service even when nothing changed
 #   --no-start           install and enable, but do not (re)start the service
 #   --root DIR           install into DIR instead of /: every file where it would go under DIR;

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # 4. deploy.sh --root: refusals, first install, upgrade (env file kept), no-op
-# re-run, TLS switch; --dry-run writes nothing (in a scratch root and on /).
+# re-run, the limits per address (options, kept on upgrade), TLS switch;
+# --dry-run writes nothing (in a scratch root and on /).
 
 # A copy of the repository's deploy files with a "build" in lockin-web/target,
 # so deploy.sh finds the artifacts the way it does in a checkout.
@@ -96,6 +97,37 @@ check_rerun_changes_nothing() {
   check "third run says there is nothing to change" contains "$out" "nothing to change"
   check "third run leaves the service alone" contains "$out" "left alone"
 }
+# the limits per client address: the options fill the site in, refused values
+# change nothing, an upgrade without the options keeps the installed ones
+check_limit_options() {
+  local before site=$R/etc/nginx/conf.d/lockin.conf out=$WORK/run-limits.out
+  before=$(snapshot "$R")
+  if deploy --root "$R" --limit-rate 0 > "$WORK/limits-refused.out" 2>&1; then
+    not_ok "--limit-rate 0 must be refused"
+  else
+    check "--limit-rate 0 is refused, naming the option" contains_fixed "$WORK/limits-refused.out" "--limit-rate takes a whole number"
+  fi
+  if deploy --root "$R" --limit-streams many > "$WORK/limits-refused2.out" 2>&1; then
+    not_ok "--limit-streams many must be refused"
+  else
+    check "--limit-streams many is refused, naming the option" contains_fixed "$WORK/limits-refused2.out" "--limit-streams takes a whole number"
+  fi
+  if deploy --root "$R" --limit-streams 70000 > "$WORK/limits-refused3.out" 2>&1; then
+    not_ok "--limit-streams 70000 must be refused (nginx's limit_conn takes less than 65536)"
+  else
+    check "--limit-streams 70000 is refused (nginx's limit_conn takes less than 65536)" contains_fixed "$WORK/limits-refused3.out" "from 1 to 65535"
+  fi
+  check "... and a refused run changes nothing" test "$before" = "$(snapshot "$R")"
+  deploy_ok "--limit-rate 5 --limit-burst 10 --limit-streams 3: exit 0" "deploy.sh with the limit options failed:" "$out" \
+    --root "$R" --limit-rate 5 --limit-burst 10 --limit-streams 3
+  check "the site has the limits given (rate=5r/s, burst=10, 3 streams)" bash -c "grep -q '^limit_req_zone .* rate=5r/s;' '$site' \
+    && grep -q '^ *limit_req zone=lockin_requests burst=10 nodelay;' '$site' && grep -q '^ *limit_conn lockin_streams 3;' '$site'"
+  check "... and says so" contains_fixed "$out" "limits per client address: 5 requests a second (10 at once), 3 open streams"
+  before=$(snapshot "$R/etc/nginx")
+  deploy --root "$R" > "$WORK/run-limits2.out" 2>&1 || true
+  check "an upgrade without the options keeps the installed limits (nothing changes)" test "$before" = "$(snapshot "$R/etc/nginx")"
+  check "... and says they are as installed" contains_fixed "$WORK/run-limits2.out" "limit: 3 open streams per address (as installed)"
+}
 # the certificate arrives: TLS site; it goes: no silent fallback to plain HTTP
 check_tls_switch() {
   local before site=$R/etc/nginx/conf.d/lockin.conf
@@ -104,6 +136,8 @@ check_tls_switch() {
   deploy --root "$R" --server-name api.example.test > "$WORK/run4.out" 2>&1 || true
   check "with the certificate in place (auto): the TLS site" bash -c "grep -q '^ *ssl_certificate /etc/lockin/tls/fullchain.pem;' '$site' && grep -q 'listen 443 ssl' '$site'"
   check "--server-name fills server_name" contains "$site" 'server_name api.example.test;'
+  check "the TLS site keeps the installed limits (5 a second, 10 at once, 3 streams)" bash -c "grep -q 'rate=5r/s;' '$site' \
+    && grep -q 'burst=10 nodelay;' '$site' && grep -q 'lockin_streams 3;' '$site'"
   check "the env file still untouched" same "$WORK/env-edited" "$R/etc/lockin/lockin.env"
   # an upgrade without the options keeps the installed site's settings
   before=$(snapshot "$R/etc/nginx")
@@ -116,8 +150,8 @@ check_tls_switch() {
     check "certificate gone: deploy.sh refuses to fall back to plain HTTP silently" contains "$WORK/run6.out" "not there"
   fi
   deploy --root "$R" --nginx http > "$WORK/run7.out" 2>&1 || true
-  check "--nginx http: back to the plain-HTTP site, server_name kept" \
-    bash -c "! grep -q ssl_certificate '$site' && grep -q 'server_name api.example.test;' '$site'"
+  check "--nginx http: back to the plain-HTTP site, server_name and limits kept" \
+    bash -c "! grep -q ssl_certificate '$site' && grep -q 'server_name api.example.test;' '$site' && grep -q 'lockin_streams 3;' '$site'"
 }
 check_dry_run_in_scratch_roots() {
   local before D=$WORK/root-dry out=$WORK/dry1.out
@@ -152,6 +186,7 @@ checks_deploy_root() {
   check_first_install
   check_upgrade
   check_rerun_changes_nothing
+  check_limit_options
   check_tls_switch
   check_dry_run_in_scratch_roots
   check_dry_run_on_this_host

@@ -2,9 +2,11 @@
 # 3. the nginx sites (TLS and plain HTTP) as deploy.sh installs them: nginx -t,
 # their settings, then served for real in front of a stub backend (redirect,
 # TLS, request ids, forwarded headers, body limit, hostile paths, /metrics
-# access, JSON access log), and the live-update streams' location in front of
-# stand-in instances (events passed on as written, no gzip, retried only
-# before an answer).
+# access, Cache-Control, JSON access log), the live-update streams' location
+# in front of stand-in instances (events passed on as written, no gzip,
+# retried only before an answer), and the limits per client address (requests
+# and open streams: 429 problem+json past them, the address a load balancer
+# saw, none to choose for a client facing the TLS site; 503 without an instance).
 
 # Installs one site variant with deploy.sh into a scratch root, then writes a
 # scratch nginx.conf beside it. The site's relative `include snippets/...`
@@ -36,6 +38,11 @@ check_nginx_sites_installed() {
   check "snippet: client_max_body_size 1m" contains "$snippet" '^client_max_body_size 1m;'
   check "snippet: proxy_buffering off" contains "$snippet" '^proxy_buffering off;'
   check_stream_location_settings "$snippet"
+  check "site: limits per client address (limit_req_zone and limit_conn_zone; limit_req and limit_conn in the server)" \
+    bash -c "grep -q '^limit_req_zone \$lockin_client zone=lockin_requests:' '$site' && grep -q '^limit_conn_zone \$lockin_stream_client zone=lockin_streams:' '$site' \
+             && grep -q '^ *limit_req zone=lockin_requests burst=120 nodelay;' '$site' && grep -q '^ *limit_conn lockin_streams 40;' '$site'"
+  check "snippet: over a limit per address, 429 as problem+json (limit_req_status, limit_conn_status, error_page 429)" \
+    bash -c "grep -q '^limit_req_status 429;' '$snippet' && grep -q '^limit_conn_status 429;' '$snippet' && grep -q '^error_page 429 @lockin_429;' '$snippet'"
   check "snippet: X-Forwarded-For/Proto and X-Request-Id to the upstream" \
     bash -c "grep -q 'X-Forwarded-For \$proxy_add_x_forwarded_for' '$snippet' && grep -q 'X-Forwarded-Proto' '$snippet' && grep -q 'X-Request-Id \$lockin_request_id' '$snippet'"
 }
@@ -54,6 +61,10 @@ server {
     location / {
         add_header X-Request-Id "from-backend";
         return 200 "rid=\$http_x_request_id proto=\$http_x_forwarded_proto xff=\$http_x_forwarded_for host=\$http_host uri=\$request_uri\n";
+    }
+    location /docs/ {
+        add_header Cache-Control "no-cache";
+        return 200 "docs\n";
     }
 }
 CONF
@@ -108,6 +119,23 @@ check_tls_bodies_and_paths() {
   code=$(status_of "$HTTPS/api/groups/$(head -c 20000 /dev/zero | tr '\0' a)")
   check "a 20,000-character path reaches the upstream (large_client_header_buffers 64k): $code" test "$code" = 200
 }
+# Cache-Control: the upstream's own, else no-store (nginx's own answers, an
+# upstream answer without one: the stub sends none but on /docs/), once,
+# however the path is spelled.
+cache_control_of() { curl -sk --path-as-is -o /dev/null -D - "$@" | tr -d '\r' | sed -n 's/^[Cc]ache-[Cc]ontrol: //p' | paste -sd'|'; }
+check_tls_cache_control() {
+  local path cc
+  for path in /api/me /%61pi/me //api/me /api/./me /API/me /nothing /health/ready; do
+    cc=$(cache_control_of "$HTTPS$path")
+    check "Cache-Control of $path (the upstream sent none): once, no-store ($cc)" test "$cc" = no-store
+  done
+  cc=$(cache_control_of "$HTTPS/docs/")
+  check "Cache-Control of /docs/: the upstream's own (no-cache), once ($cc)" test "$cc" = no-cache
+  cc=$(cache_control_of "$HTTPS/api/sessions/a%00b")
+  check "nginx's own 400: no-store ($cc)" test "$cc" = no-store
+  cc=$(cache_control_of -X POST --data-binary "@$WORK/2mb.bin" -H 'Content-Type: application/json' "$HTTPS/api/groups")
+  check "nginx's own 413: no-store ($cc)" test "$cc" = no-store
+}
 check_tls_health_and_metrics() {
   local path code
   check "/health/ready proxied" grep -q 'uri=/health/ready' <<<"$(curl -sk "$HTTPS/health/ready")"
@@ -145,6 +173,7 @@ check_tls_site_served() {
   HEADERS=$WORK/h.txt
   check_tls_redirect_and_headers
   check_tls_bodies_and_paths
+  check_tls_cache_control
   check_tls_health_and_metrics
   check_tls_access_log
   stop_site "$TLS_CONF"
@@ -181,12 +210,13 @@ check_stream_location_settings() { # SNIPPET
     bash -c "! grep -Eq 'add_header|proxy_set_header' '$block'"
 }
 
-# A stand-in instance: answers every request with text/event-stream, chunked
+# A stand-in instance: answers a request for a stream with text/event-stream, chunked
 # (so a connection cut mid-answer is an error, not an end), with the header
 # X-Accel-Buffering: yes (which the location ignores), and logs each request
 # line to LOG. ?mode=slow: event "one", 3 s later event "two", end;
 # ?mode=drop: event "one", then the connection is cut; ?mode=500: a 500 from
 # the first stand-in (as Payara Micro answers for a moment while it stops).
+# Any other path: 200 "ok" at once.
 write_stream_standin() { # FILE
   cat > "$1" <<'PY'
 import socket, sys, time
@@ -202,6 +232,8 @@ class Standin(BaseHTTPRequestHandler):
         self.chunk("event: %s\nid: %s\ndata: {\"from\":%d,\"at\":%.3f}\n\n" % (name, name, port, time.time()))
     def do_GET(self):
         with open(log, "a") as f: f.write("%d %s\n" % (port, self.path))
+        if "/stream" not in self.path:
+            self.send_response(200); self.send_header("Content-Length", "3"); self.end_headers(); self.wfile.write(b"ok\n"); return
         if "mode=500" in self.path and first:
             self.send_response(500); self.send_header("Content-Length", "0"); self.end_headers(); return
         self.send_response(200)
@@ -288,17 +320,88 @@ check_stream_served() {
   stop_site "$STREAM_CONF"
 }
 
+# --- the limits per client address (limit_req, limit_conn) -----------------------------
+# The plain-HTTP site installed with small limits (--limit-rate 1
+# --limit-burst 3 --limit-streams 1) in front of the stand-ins.
+check_limits_served() {
+  local base out=$WORK/limits.out headers=$WORK/limits-h.txt code codes stream
+  if ! serve_stream_site "$LIMITS_CONF"; then
+    not_ok "nginx with small limits did not start: $(tail -n 5 "$WORK/nginx-limits.run/logs/error.log" 2>/dev/null)"
+    return 0
+  fi
+  ok "nginx serves the plain-HTTP site installed with --limit-rate 1 --limit-burst 3 --limit-streams 1 (127.0.0.1:$STREAM_PORT)"
+  base=http://127.0.0.1:$STREAM_PORT
+  # one address, one stream open (3 s): the next stream is refused, other requests are not
+  curl -sN -m 10 -o "$WORK/limits-stream-1.out" "$base/api/me/stream?mode=slow" 2>/dev/null &
+  stream=$!
+  sleep 0.5
+  code=$(curl -s -o "$out" -D "$headers" -w '%{http_code}' "$base/api/groups/g-1/progress/stream?mode=slow")
+  check "a second open stream from one address: 429 problem+json saying so, Retry-After 10 ($code)" bash -c \
+    "[[ $code == 429 ]] && grep -qi '^content-type: application/problem+json' '$headers' && grep -Eqi '^retry-after: 10[^0-9]' '$headers' \
+     && jq -e '.status == 429 and (.detail | contains(\"streams\"))' '$out' >/dev/null"
+  check "... with the request id, Cache-Control: no-store" bash -c "grep -Eqi '^x-request-id: [0-9a-f]{32}' '$headers' && grep -qi '^cache-control: no-store' '$headers'"
+  code=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$base/%61pi/me/stream?mode=slow")
+  check "a stream's path spelled otherwise (/%61pi/me/stream) counts as a stream too ($code)" test "$code" = 429
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/me")
+  check "meanwhile a request that is no stream passes ($code)" test "$code" = 200
+  wait "$stream" || true
+  check "the open stream was served whole meanwhile" grep -q '^event: two' "$WORK/limits-stream-1.out"
+  # requests, from a client behind a load balancer (a fresh allowance): 1 + 3
+  # at once, then 429 until the rate (1 a second) gives one back
+  codes=""
+  for _ in 1 2 3 4 5 6; do codes+="$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.20' "$base/api/groups") "; done
+  check "requests from one address: four at once pass, the next are 429 ($codes)" bash -c "[[ '$codes' == '200 200 200 200 429 429 ' ]]"
+  code=$(curl -s -o "$out" -D "$headers" -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.20' "$base/api/groups")
+  check "over the request limit: 429 problem+json saying so, Retry-After 1, request id, no-store ($code)" bash -c \
+    "[[ $code == 429 ]] && grep -qi '^content-type: application/problem+json' '$headers' && grep -Eqi '^retry-after: 1[^0-9]' '$headers' \
+     && grep -Eqi '^x-request-id: [0-9a-f]{32}' '$headers' && grep -qi '^cache-control: no-store' '$headers' \
+     && jq -e '.status == 429 and (.detail | contains(\"requests\"))' '$out' >/dev/null"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.7' "$base/api/groups")
+  check "behind a load balancer (a private peer): another client's address (X-Forwarded-For) has its own allowance ($code)" test "$code" = 200
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.8, 198.51.100.20' "$base/api/groups")
+  check "... the address the load balancer saw counts (the last of X-Forwarded-For), not what the client wrote before it ($code)" test "$code" = 429
+  sleep 0.3
+  check "nginx's 429s are in the access log" bash -c "grep -q '\"status\":429' '$WORK/nginx-limits.run/logs/lockin.access.log'"
+  # no instance at all: 503 (the status the body says), problem+json
+  kill "${STANDIN_PIDS[@]: -2}" 2>/dev/null; wait "${STANDIN_PIDS[@]: -2}" 2>/dev/null || true
+  code=$(curl -s -o "$out" -D "$headers" -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.9' "$base/api/me")
+  check "no instance answers: 503 problem+json, as its body says ($code)" bash -c \
+    "[[ $code == 503 ]] && grep -qi '^content-type: application/problem+json' '$headers' && jq -e '.status == 503' '$out' >/dev/null"
+  stop_site "$LIMITS_CONF"
+}
+# The TLS site faces its clients: the key is the connection's address, and an
+# X-Forwarded-For a client writes changes nothing.
+check_limits_tls_served() {
+  local codes xff
+  if ! serve_site "$LIMITS_TLS_CONF"; then
+    not_ok "nginx with the TLS site and small limits did not start: $(tail -n 5 "$WORK/nginx-limits-tls.run/logs/error.log" 2>/dev/null)"
+    return 0
+  fi
+  codes=""
+  for xff in 198.51.100.1 198.51.100.2 198.51.100.3 198.51.100.4; do
+    codes+="$(curl -sk -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: $xff" "https://127.0.0.1:$P443/api/me") "
+  done
+  check "TLS site (--limit-rate 1 --limit-burst 1): a client's own X-Forwarded-For gives it no other allowance ($codes)" \
+    bash -c "[[ '$codes' == '200 200 429 429 ' ]]"
+  stop_site "$LIMITS_TLS_CONF"
+}
+
 checks_nginx() {
   make_fixtures
   TLS_CONF=$(nginx_root tls --nginx tls --cert "$WORK/tls.crt" --key "$WORK/tls.key" --server-name lockin.test)
   HTTP_CONF=$(nginx_root http --nginx http)
   STREAM_CONF=$(nginx_root stream --nginx http)
+  LIMITS_CONF=$(nginx_root limits --nginx http --limit-rate 1 --limit-burst 3 --limit-streams 1)
+  LIMITS_TLS_CONF=$(nginx_root limits-tls --nginx tls --cert "$WORK/tls.crt" --key "$WORK/tls.key" --limit-rate 1 --limit-burst 1)
   check_nginx_sites_installed
   check_tls_site_served
   check_http_site_served
+  check_limits_tls_served
   if command -v python3 >/dev/null 2>&1; then
     check_stream_served
+    check_limits_served
   else
     skip "the streams through nginx (stand-in instances)" "python3 not installed"
+    skip "the limits per client address through nginx (stand-in instances)" "python3 not installed"
   fi
 }

@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # 5. smoke test with the real build (when lockin-web/target has it): the unit's
 # ExecStart, expanded as systemd would, runs the installed release against a
-# PostgreSQL (TLS, as RDS), behind the installed nginx site; SIGTERM ends it with 143.
+# PostgreSQL (TLS, as RDS), behind the installed nginx site (hostile paths,
+# Cache-Control however a path is spelled, DELETE with a body; the last two
+# directly too); SIGTERM ends it with 143.
 # The unit's text has $VARS that systemd expands, matched here literally.
 # shellcheck disable=SC2016
 
@@ -173,6 +175,31 @@ check_through_nginx() {
   check "the request id is the same in nginx's and the application's log" \
     bash -c "grep -q '\"request_id\":\"smoke-rid-1\"' '$WORK/smoke-nginx/logs/lockin.access.log' && grep -q 'smoke-rid-1' '$WORK/micro.log'"
 }
+# Issue 26, through nginx and directly: every answer, however its path is
+# spelled, says no-store (once); a DELETE with a body (any content type) is
+# done, the body ignored, never the connector's empty 400.
+SMOKE_SPELLINGS=('/api/me' '/api/me/' '/%61pi/me' '//api/me' '/api/./me' '/api//me' '/API/me' '/nothing')
+check_spellings_and_delete_bodies() {
+  local base=$1 where=$2 path cc group link code ct
+  for path in "${SMOKE_SPELLINGS[@]}"; do
+    cc=$(curl -s --path-as-is -o /dev/null -D - -H "Authorization: Bearer $TOKEN" "$base$path" | tr -d '\r' | sed -n 's/^[Cc]ache-[Cc]ontrol: //p' | paste -sd'|')
+    check "$where: $path answers Cache-Control: no-store, once ($cc)" test "$cc" = no-store
+  done
+  group=$(curl -s -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data "{\"name\": \"Smoke\", \"end_at\": \"$(date -u -d '+14 days' +%Y-%m-%dT%H:%M:%SZ)\", \"period_target_minutes\": 30}" \
+    "$base/api/groups" | jq -r '.id // empty')
+  for ct in application/json text/plain application/octet-stream; do
+    link=$(curl -s -X POST -H "Authorization: Bearer $TOKEN" "$base/api/groups/$group/links" | jq -r '.id // empty')
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "Authorization: Bearer $TOKEN" -H "Content-Type: $ct" \
+      --data '{"reason": "a body a DELETE does not need"}' "$base/api/groups/$group/links/$link")
+    check "$where: DELETE of a join link with a $ct body is done, the body ignored ($code)" \
+      bash -c "[[ -n '$link' && $code == 204 ]]"
+  done
+  code=$(curl -s -o "$WORK/delete-body.json" -D "$WORK/delete-body-h.txt" -w '%{http_code}' -X DELETE -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' --data '{}' "$base/api/groups/$group/links/00000000-0000-4000-8000-000000000000")
+  check "$where: DELETE with a body of an unknown link: its 404 problem+json ($code)" bash -c \
+    "[[ $code == 404 ]] && grep -qi '^content-type: application/problem+json' '$WORK/delete-body-h.txt' && jq -e '.status == 404' '$WORK/delete-body.json' >/dev/null"
+}
 # systemd's stop: SIGTERM, then up to TimeoutStopSec=30 s
 check_sigterm() {
   local stopped=0 code
@@ -202,6 +229,10 @@ checks_smoke() {
   check_smoke_server
   if smoke_nginx_start; then
     check_through_nginx
+    if [[ -n $TOKEN ]]; then
+      check_spellings_and_delete_bodies "http://127.0.0.1:$SP" "through nginx"
+      check_spellings_and_delete_bodies "http://127.0.0.1:$APP_PORT" "directly"
+    fi
   else
     not_ok "nginx did not start in front of the release: $(cat "$WORK/smoke-nginx/start.err")"
   fi

@@ -8,9 +8,9 @@ invite() { # BASE N: the status of an invite by email; headers in $WORK/fair-hea
     --data "{\"email\": \"fair-use-$2@example.org\"}" "$1/api/groups/$FAIR_GROUP:invite"
 }
 header() { grep -i "^$1:" "$WORK/fair-headers.txt" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
-# The instances run with LOCKIN_RATE_LIMITS="writes=100000/1m, streams=1000/1h"
-# (the clock load and the streams of the checks below need more than one
-# person's defaults) and the default 30 invites an hour: one caller's invites,
+# The instances run with LOCKIN_RATE_LIMITS="writes=100000/1m, reads=100000/1m,
+# streams=1000/1h" (the clock load, the reads and the streams of the checks
+# below need more than one person's defaults) and the default 30 invites an hour: one caller's invites,
 # sent alternately to alpha and beta, pass 30 times; the 31st is 429 on each.
 check_fair_use() {
   local i base code retry waiting buckets

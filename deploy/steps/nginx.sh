@@ -1,14 +1,15 @@
 # shellcheck shell=bash disable=SC2154 # globals of deploy.sh: set in one file, read in another
-# Step 7: the nginx site: TLS or plain HTTP, the installed site's name and
-# certificate kept on an upgrade, the distribution's default server disabled;
-# nginx reloaded only when something changed, and only if nginx -t accepts it.
+# Step 7: the nginx site: TLS or plain HTTP, the installed site's name,
+# certificate and limits per client address kept on an upgrade, the
+# distribution's default server disabled; nginx reloaded only when something
+# changed, and only if nginx -t accepts it.
 
 SITE=/etc/nginx/conf.d/lockin.conf
 site_setting() { sed -n "s/^[[:space:]]*$1[[:space:]]\{1,\}\([^;]*\);.*/\1/p" "$2" | head -n 1; }   # NAME FILE
 # An upgrade keeps what the installed site says, unless options say otherwise.
 # Sets INSTALLED_TLS.
 keep_installed_site_settings() {
-  local installed_site old_name old_cert old_key
+  local installed_site old_name old_cert old_key old_rate old_burst old_streams
   installed_site=$(t "$SITE")
   INSTALLED_TLS=0
   [[ -f $installed_site ]] || return 0
@@ -19,6 +20,12 @@ keep_installed_site_settings() {
   if [[ $GIVEN != *" name "* && -n $old_name && $old_name != "$SERVER_NAME" ]]; then SERVER_NAME=$old_name; say "server_name $SERVER_NAME (as installed)"; fi
   if [[ $GIVEN != *" cert "* && -n $old_cert && $old_cert != "$CERT" ]]; then CERT=$old_cert; say "certificate $CERT (as installed)"; fi
   if [[ $GIVEN != *" key "* && -n $old_key && $old_key != "$KEY" ]]; then KEY=$old_key; say "certificate key $KEY (as installed)"; fi
+  old_rate=$(sed -n 's/^limit_req_zone .* rate=\([0-9]\{1,\}\)r\/s;.*/\1/p' "$installed_site" | head -n 1)
+  old_burst=$(sed -n 's/^[[:space:]]*limit_req zone=lockin_requests burst=\([0-9]\{1,\}\) .*/\1/p' "$installed_site" | head -n 1)
+  old_streams=$(sed -n 's/^[[:space:]]*limit_conn lockin_streams \([0-9]\{1,\}\);.*/\1/p' "$installed_site" | head -n 1)
+  if [[ $GIVEN != *" rate "* && -n $old_rate && $old_rate != "$LIMIT_RATE" ]]; then LIMIT_RATE=$old_rate; say "limit: $LIMIT_RATE requests a second per address (as installed)"; fi
+  if [[ $GIVEN != *" burst "* && -n $old_burst && $old_burst != "$LIMIT_BURST" ]]; then LIMIT_BURST=$old_burst; say "limit: $LIMIT_BURST requests at once per address (as installed)"; fi
+  if [[ $GIVEN != *" streams "* && -n $old_streams && $old_streams != "$LIMIT_STREAMS" ]]; then LIMIT_STREAMS=$old_streams; say "limit: $LIMIT_STREAMS open streams per address (as installed)"; fi
   return 0
 }
 # --nginx auto: TLS when the certificate is there; never a silent fall back to
@@ -39,9 +46,13 @@ choose_site() {
   [[ $NGINX_MODE == tls ]] && SITE_SOURCE=$here/nginx/lockin.conf
   return 0
 }
-# The settings of the site file: server name, certificate paths, upstream port.
+# The settings of the site file: server name, certificate paths, upstream
+# port, limits per client address.
 render_site() {
   sed -e "s|^\([[:space:]]*server_name\) _;|\1 $SERVER_NAME;|" \
+      -e "s|^\(limit_req_zone .* rate=\)30r/s;|\1${LIMIT_RATE}r/s;|" \
+      -e "s|^\([[:space:]]*limit_req zone=lockin_requests burst=\)120 |\1$LIMIT_BURST |" \
+      -e "s|^\([[:space:]]*limit_conn lockin_streams\) 40;|\1 $LIMIT_STREAMS;|" \
       -e "s|^\([[:space:]]*ssl_certificate\) /etc/lockin/tls/fullchain.pem;|\1 $CERT;|" \
       -e "s|^\([[:space:]]*ssl_certificate_key\) /etc/lockin/tls/privkey.pem;|\1 $KEY;|" \
       -e "s|^\([[:space:]]*server\) 127.0.0.1:8080\([ ;]\)|\1 127.0.0.1:$PORT\2|" \
@@ -62,6 +73,7 @@ install_site() {
   fi
   install_rendered "$SITE" 644 render_site
   say "variant: $NGINX_MODE ($(basename "$SITE_SOURCE")), server_name $SERVER_NAME, upstream 127.0.0.1:$PORT"
+  say "limits per client address: $LIMIT_RATE requests a second ($LIMIT_BURST at once), $LIMIT_STREAMS open streams"
   SITE_ACTION=$LAST_ACTION
   SITE_INSTALL_ACTION=$LAST_ACTION
   ensure_dir /var/www/letsencrypt 755

@@ -13,6 +13,9 @@ public enum Limit {
     /** Every POST, PUT, PATCH and DELETE of {@code /api}. */
     WRITES(120, Duration.ofMinutes(1)),
 
+    /** Every GET and HEAD of {@code /api}, the opening of an event stream included. */
+    READS(600, Duration.ofMinutes(1)),
+
     /** Invites (one per person a clone invites) and new join links. */
     INVITES(30, Duration.ofHours(1)),
 

@@ -13,7 +13,7 @@ import app.lockin.config.Durations;
  * {@code LOCKIN_RATE_LIMITS}: the limits in force. Unset or empty, the
  * defaults of {@link Limit}; {@code off} turns every limit off; otherwise a
  * comma-separated list of {@code name=quota/window} ({@code writes=300/1m},
- * {@code invites=50/1h}, {@code streams=20/1h}) or {@code name=off}, each
+ * {@code reads=1200/1m}, {@code invites=50/1h}, {@code streams=20/1h}) or {@code name=off}, each
  * replacing that limit's default. Anything else stops the deployment with
  * a message naming the setting.
  */
@@ -85,7 +85,7 @@ public final class Policies {
                 return limit;
             }
         }
-        throw invalid(value, "'" + name + "' is no limit (writes, invites, streams)");
+        throw invalid(value, "'" + name + "' is no limit (writes, reads, invites, streams)");
     }
 
     private static IllegalArgumentException invalid(String value, String why) {

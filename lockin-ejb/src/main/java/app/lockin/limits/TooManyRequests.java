@@ -28,6 +28,7 @@ public class TooManyRequests extends RuntimeException {
         String again = "try again in " + retryAfter + " s.";
         return switch (policy.limit()) {
             case WRITES -> "You are making changes too fast (at most " + rate + "); " + again;
+            case READS -> "You are asking for data too often (at most " + rate + "); " + again;
             case INVITES -> "You have sent as many invites and join links as allowed for now (" + rate + "); " + again;
             case STREAMS -> "You have as many live streams open as allowed (" + policy.quota() + "); close one, or " + again;
         };

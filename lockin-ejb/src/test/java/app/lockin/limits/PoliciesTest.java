@@ -15,17 +15,27 @@ class PoliciesTest {
     void unsetMeansTheDefaultsOfApiMd() {
         Policies policies = Policies.parse(null);
         assertThat(policies.of(Limit.WRITES)).contains(new Policy(Limit.WRITES, 120, Duration.ofMinutes(1)));
+        assertThat(policies.of(Limit.READS)).contains(new Policy(Limit.READS, 600, Duration.ofMinutes(1)));
         assertThat(policies.of(Limit.INVITES)).contains(new Policy(Limit.INVITES, 30, Duration.ofHours(1)));
         assertThat(policies.of(Limit.STREAMS)).contains(new Policy(Limit.STREAMS, 10, Duration.ofHours(1)));
-        assertThat(Policies.parse("  ").toString()).isEqualTo("writes=120/60s, invites=30/3600s, streams=10/3600s");
+        assertThat(Policies.parse("  ").toString()).isEqualTo("writes=120/60s, reads=600/60s, invites=30/3600s, streams=10/3600s");
     }
 
     @Test
     void eachNamedLimitReplacesItsDefaultAndTheOthersStay() {
         Policies policies = Policies.parse(" writes = 300/30s , streams=off, INVITES=50/PT2H ");
         assertThat(policies.of(Limit.WRITES)).contains(new Policy(Limit.WRITES, 300, Duration.ofSeconds(30)));
+        assertThat(policies.of(Limit.READS)).contains(new Policy(Limit.READS, 600, Duration.ofMinutes(1)));
         assertThat(policies.of(Limit.INVITES)).contains(new Policy(Limit.INVITES, 50, Duration.ofHours(2)));
         assertThat(policies.of(Limit.STREAMS)).isEmpty();
+    }
+
+    @Test
+    void readsAreSetLikeTheOthers() {
+        assertThat(Policies.parse("reads=5/1m").of(Limit.READS)).contains(new Policy(Limit.READS, 5, Duration.ofMinutes(1)));
+        assertThat(Policies.parse("reads=off").of(Limit.READS)).isEmpty();
+        assertThat(Policies.parse("reads=off").of(Limit.WRITES)).isPresent();
+        assertThat(new Policy(Limit.READS, 600, Duration.ofMinutes(1)).header()).isEqualTo("\"reads\";q=600;w=60");
     }
 
     @Test
@@ -39,7 +49,7 @@ class PoliciesTest {
 
     @Test
     void anythingElseStopsTheDeploymentNamingTheSetting() {
-        for (String wrong : new String[] {"writes", "writes=120", "reads=10/1m", "writes=0/1m", "writes=-1/1m",
+        for (String wrong : new String[] {"writes", "writes=120", "read=10/1m", "writes=0/1m", "writes=-1/1m",
                 "writes=ten/1m", "writes=10/0s", "writes=10/soon", "writes=2000000000/1m"}) {
             assertThatThrownBy(() -> Policies.parse(wrong)).as(wrong)
                     .isInstanceOf(IllegalArgumentException.class)

@@ -19,11 +19,16 @@ import app.lockin.security.CallerToken;
 
 /**
  * The fair-use limits at the door (API.md "Limits"): once the caller is
- * known and allowed, every write counts against their {@link Limit#WRITES},
- * and the operations marked {@link Counted} against that limit too, before
- * anything is read or done; past a limit the answer is 429 (the problem,
- * with {@code Retry-After}, comes from the exception mapper). Every answer
- * of a request that counted states where the caller stands, in the IETF
+ * known and allowed, every request counts against one of their limits by
+ * its method, a write ({@code POST}, {@code PUT}, {@code PATCH},
+ * {@code DELETE}) against {@link Limit#WRITES} and a read ({@code GET},
+ * {@code HEAD}) against {@link Limit#READS}, and the operations marked
+ * {@link Counted} against that limit too, before anything is read or done;
+ * past a limit the answer is 429 (the problem, with {@code Retry-After},
+ * comes from the exception mapper). So a request costs one bucket update
+ * (a short transaction of its own, {@link FairUse}), two for the operations
+ * marked {@link Counted} and for an event stream's opening. Every answer of
+ * a request that counted states where the caller stands, in the IETF
  * draft's {@code RateLimit-Policy} and {@code RateLimit} headers, one item
  * per limit it counted against (event streams count in
  * {@code live.LiveStreams}, a clone's invites in {@code Groups}).
@@ -39,6 +44,7 @@ public class FairUseLimits implements ContainerRequestFilter, ContainerResponseF
     private static final String TAKEN = FairUseLimits.class.getName() + ".taken";
 
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final Set<String> READS = Set.of("GET", "HEAD");
 
     @Inject
     FairUse fairUse;
@@ -57,6 +63,8 @@ public class FairUseLimits implements ContainerRequestFilter, ContainerResponseF
         request.setProperty(TAKEN, taken.live());
         if (WRITES.contains(request.getMethod())) {
             fairUse.take(caller.profileId(), Limit.WRITES, 1);
+        } else if (READS.contains(request.getMethod())) {
+            fairUse.take(caller.profileId(), Limit.READS, 1);
         }
         Counted counted = resource.getResourceMethod() == null ? null : resource.getResourceMethod().getAnnotation(Counted.class);
         if (counted != null) {

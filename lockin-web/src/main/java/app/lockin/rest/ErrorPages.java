@@ -43,6 +43,8 @@ public class ErrorPages extends HttpServlet {
                 ? new Problem("about:blank", "Error", status, detail, null, null)
                 : Problem.of(type, detail);
         response.setStatus(status);
+        // an error is never kept, whatever path it answers (a missing file of the documentation too)
+        response.setHeader("Cache-Control", "no-store");
         response.setContentType(Problem.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(json.toJson(problem));

@@ -11,11 +11,17 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Headers every answer carries, whoever writes it (JAX-RS, the error pages,
- * the documentation's static files): {@code nosniff} everywhere; answers of
- * {@code /api} are personal, so nothing may keep them ({@code no-store});
- * the documentation runs only its own scripts and is never framed (its
- * Content-Security-Policy). Set before the request is served, so an answer
- * that needs another Cache-Control can still set its own.
+ * the documentation's static files): {@code nosniff} everywhere; a
+ * {@code Cache-Control} on everything: {@code no-store} (nothing may keep
+ * it) unless the answer is one of the documentation's static files, which
+ * a browser may keep and must revalidate ({@code no-cache}); and the
+ * documentation runs only its own scripts and is never framed (its
+ * Content-Security-Policy). The choice follows the path the container
+ * serves (decoded and normalized: {@code /%61pi/me}, {@code //api/me} and
+ * {@code /api/./me} are not the documentation), and anything not known to
+ * be the documentation is no-store, the API's answers and every 404
+ * included. Set before the request is served, so an answer that needs
+ * another Cache-Control can still set its own.
  */
 @WebFilter(filterName = "security-headers", urlPatterns = "/*", asyncSupported = true)
 public class SecurityHeaders extends HttpFilter {
@@ -28,12 +34,21 @@ public class SecurityHeaders extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         response.setHeader("X-Content-Type-Options", "nosniff");
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith("/api/")) {
-            response.setHeader("Cache-Control", "no-store");
-        } else if (path.startsWith("/docs")) {
+        String path = served(request);
+        if (path.startsWith("/docs/") || path.equals("/docs")) {
+            response.setHeader("Cache-Control", "no-cache");
             response.setHeader("Content-Security-Policy", DOCS_POLICY);
+        } else if (path.startsWith("/webjars/")) {
+            response.setHeader("Cache-Control", "no-cache");
+        } else {
+            response.setHeader("Cache-Control", "no-store");
         }
         chain.doFilter(request, response);
+    }
+
+    /** The path as the container maps it (servlet path and path info: decoded, normalized), not as the client spelled it. */
+    static String served(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        return request.getServletPath() + (pathInfo == null ? "" : pathInfo);
     }
 }

@@ -99,6 +99,32 @@ class HealthAndDocsIT {
         assertThat(Api.anonymous().get("/health/ready").header("X-Content-Type-Options")).hasValue("nosniff");
     }
 
+    /**
+     * Issue 26: however a path is spelled, an answer that may carry personal data is no-store,
+     * 404s included (the header used to follow the path as sent: {@code /%61pi/me} and
+     * {@code //api/me} went without). Only the documentation's own files may be kept
+     * (revalidated), however their path is spelled.
+     */
+    @Test
+    void everyAnswerButTheDocumentationsFilesIsNoStoreHoweverItsPathIsSpelled() {
+        User user = User.random();
+        for (String path : List.of("/api/me", "/api/me/", "/%61pi/me", "/%61%70%69/%6d%65", "//api/me", "/api/./me",
+                "/api//me", "/API/me", "/api/%6De", "/api/x/../me", "/api/nothing", "/nothing", "/health/ready",
+                "/docs/nothing.js", "/webjars/nothing.js", "/%64ocs/../api/me")) {
+            for (Api api : List.of(user.api(), Api.anonymous())) {
+                Reply answer = api.get(path);
+                assertThat(answer.header("Cache-Control")).as(path + ": " + answer).hasValue("no-store");
+                assertThat(answer.response().headers().allValues("Cache-Control")).as(path).hasSize(1);
+            }
+        }
+        for (String path : List.of("/docs/", "/%64ocs/", "/docs/init.js", "/docs/./init.js")) {
+            Reply answer = Api.anonymous().get(path);
+            assertThat(answer.status()).as(path).isEqualTo(200);
+            assertThat(answer.header("Cache-Control")).as(path).hasValue("no-cache");
+            assertThat(answer.header("Content-Security-Policy")).as(path).isPresent();
+        }
+    }
+
     /** "GET /api/me" for each JAX-RS resource method of the application's classes. */
     private static List<String> resourceOperations() throws IOException, ClassNotFoundException {
         Path classes = Path.of("target/classes");

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +19,7 @@ import app.lockin.testing.EventStream;
 import app.lockin.testing.Fixtures;
 import app.lockin.testing.Fixtures.Crew;
 import app.lockin.testing.LockinServer;
+import app.lockin.testing.OwnServer;
 import app.lockin.testing.Reply;
 import app.lockin.testing.Sql;
 import app.lockin.testing.TestEnvironment;
@@ -27,10 +29,12 @@ import app.lockin.testing.User;
  * Fair use (API.md "Limits"): per-caller limits, 429 with {@code Retry-After}
  * past them, and the IETF draft's {@code RateLimit-Policy}/{@code RateLimit}
  * on every answer that counted. The suite's server runs with
- * {@code LOCKIN_RATE_LIMITS=writes=1000000/1m} (so that the tests sending
- * hundreds of writes test what they send) and the defaults for invites (30
- * an hour) and open streams (10). That the buckets are shared by the
- * instances of a deployment is checked by {@code ./lockin cluster-test}.
+ * {@code LOCKIN_RATE_LIMITS=writes=1000000/1m, reads=1000000/1m} (so that the
+ * tests sending hundreds of requests test what they send) and the defaults
+ * for invites (30 an hour) and open streams (10); a low reads limit is
+ * tried on a server of the test's own ({@link OwnServer}). That the buckets
+ * are shared by the instances of a deployment is checked by
+ * {@code ./lockin cluster-test}.
  */
 @LockinServer
 class FairUseIT {
@@ -55,7 +59,7 @@ class FairUseIT {
     }
 
     @Test
-    void everyWriteCountsAndSaysSoWhileReadsAreNotLimited() {
+    void everyRequestCountsAsAWriteOrAReadAndSaysSo() {
         User user = User.random();
         Reply first = user.api().patch("/api/me", "{\"display_name\": \"Counted once\"}");
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
@@ -69,14 +73,61 @@ class FairUseIT {
         assertThat(refused.status()).isEqualTo(422);
         assertThat(remaining(refused, "writes")).isLessThan(1_000_000);
 
-        Reply read = user.api().get("/api/me");
-        assertThat(read.status()).isEqualTo(200);
-        assertThat(read.header("RateLimit-Policy")).isEmpty();
-        assertThat(read.header("RateLimit")).isEmpty();
+        // a read counts against the reads limit only, a HEAD as its GET, a read answered 404 too
+        for (Reply read : List.of(user.api().get("/api/me"), user.api().head("/api/me"),
+                user.api().get("/api/groups/" + UUID.randomUUID()))) {
+            assertThat(read.status()).as(read.toString()).isIn(200, 404);
+            assertThat(read.header("RateLimit-Policy")).as(read.toString()).hasValue("\"reads\";q=1000000;w=60");
+            assertThat(read.header("RateLimit")).as(read.toString())
+                    .hasValueSatisfying(v -> assertThat(v).matches("\"reads\";r=\\d+;t=\\d+"));
+            assertThat(remaining(read, "reads")).isLessThan(1_000_000);
+        }
 
         Reply anonymous = Api.anonymous().patch("/api/me", "{\"display_name\": \"Nobody\"}");
         assertProblem(anonymous, 401);
         assertThat(anonymous.header("RateLimit")).isEmpty();
+        assertThat(Api.anonymous().get("/api/me").header("RateLimit")).isEmpty();
+    }
+
+    /**
+     * A reads limit set low, on a server of this test's own ({@code
+     * LOCKIN_RATE_LIMITS=reads=5/1m}; the suite's server allows a million):
+     * five reads pass, each saying what is left, and the sixth is refused
+     * with 429 and {@code Retry-After}, while the caller's writes and other
+     * callers' reads still pass.
+     */
+    @Test
+    void pastALowReadsLimitTheNextReadIs429WithRetryAfter() throws Exception {
+        try (OwnServer server = OwnServer.start("reads-limit", Map.of("LOCKIN_RATE_LIMITS", "reads=5/1m"))) {
+            User user = User.random();
+            Api api = user.api().at(server.baseUrl());
+            List<String> reads = List.of("/api/me", "/api/groups", "/api/me/memberships", "/api/notifications", "/api/me");
+            for (int i = 0; i < reads.size(); i++) {
+                Reply read = i == 2 ? api.head(reads.get(i)) : api.get(reads.get(i));
+                assertThat(read.status()).as(read.toString()).isEqualTo(200);
+                assertThat(read.header("RateLimit-Policy")).hasValue("\"reads\";q=5;w=60");
+                assertThat(remaining(read, "reads")).as("read " + (i + 1)).isEqualTo(4 - i);
+            }
+
+            Reply refused = api.get("/api/me");
+            assertProblem(refused, 429);
+            assertThat(refused.json().getString("detail")).contains("5 a minute");
+            // one read comes back every 12 s (5 a minute)
+            assertThat(refused.header("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 12L));
+            assertThat(refused.header("RateLimit-Policy")).hasValue("\"reads\";q=5;w=60");
+            assertThat(remaining(refused, "reads")).isZero();
+            Reply head = api.head("/api/groups");
+            assertThat(head.status()).isEqualTo(429);
+            assertThat(head.header("Retry-After")).isPresent();
+
+            // writes have a limit of their own (the default, 120 a minute), and other callers their own reads
+            Reply write = api.patch("/api/me", "{\"display_name\": \"Still writing\"}");
+            assertThat(write.status()).as(write.toString()).isEqualTo(200);
+            assertThat(write.header("RateLimit-Policy")).hasValue("\"writes\";q=120;w=60");
+            Reply othersRead = User.random().api().at(server.baseUrl()).get("/api/me");
+            assertThat(othersRead.status()).isEqualTo(200);
+            assertThat(remaining(othersRead, "reads")).isEqualTo(4);
+        }
     }
 
     @Test
@@ -154,15 +205,16 @@ class FairUseIT {
                 EventStream.Attempt opened = EventStream.attempt(crew.member(), i % 2 == 0 ? board : "/api/me/stream");
                 assertThat(opened.status()).as("stream " + i + ": " + opened.body()).isEqualTo(200);
                 streams.add(opened.stream());
-                assertThat(opened.header("RateLimit-Policy")).hasValue("\"streams\";q=10;w=3600");
-                assertThat(opened.header("RateLimit")).hasValueSatisfying(v -> assertThat(v).startsWith("\"streams\";r=" + left + ";"));
+                // the opening counts as a read too
+                assertThat(opened.header("RateLimit-Policy")).hasValue("\"reads\";q=1000000;w=60, \"streams\";q=10;w=3600");
+                assertThat(opened.header("RateLimit")).hasValueSatisfying(v -> assertThat(v).contains(", \"streams\";r=" + left + ";"));
             }
             EventStream.Attempt eleventh = EventStream.attempt(crew.member(), board);
             assertThat(eleventh.status()).isEqualTo(429);
             assertThat(eleventh.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
             assertThat(eleventh.body()).contains("\"status\":429").contains("live streams");
             assertThat(eleventh.header("Retry-After")).isPresent();
-            assertThat(eleventh.header("RateLimit")).hasValueSatisfying(v -> assertThat(v).startsWith("\"streams\";r=0;"));
+            assertThat(eleventh.header("RateLimit")).hasValueSatisfying(v -> assertThat(v).contains(", \"streams\";r=0;"));
 
             // another person's streams are theirs
             try (EventStream others = EventStream.open(crew.admin(), board)) {

@@ -10,6 +10,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import app.lockin.testing.Api;
+import app.lockin.testing.Fixtures;
+import app.lockin.testing.Fixtures.Crew;
 import app.lockin.testing.LockinServer;
 import app.lockin.testing.Reply;
 import app.lockin.testing.User;
@@ -92,6 +94,44 @@ class ErrorsIT {
         assertProblem(user.api().post("/api/sessions", "{} []"), 400);
         assertProblem(user.api().patch("/api/me", "[".repeat(5_000)), 400);
         assertThat(user.api().get("/api/me").json().getString("display_name")).isNotEqualTo("x");
+    }
+
+    /**
+     * Issue 26, reproduction 7: a DELETE with a body (any body, any content type) got the
+     * connector's own empty 400. The body is ignored and the DELETE done, as HTTP gives a
+     * DELETE's body no meaning (deploy/payara-preboot.asadmin); a GET's body likewise.
+     */
+    @Test
+    void aBodyOnADeleteIsIgnoredAndTheDeleteDone() {
+        Crew crew = Fixtures.crew();
+        String links = "/api/groups/" + crew.groupId() + "/links";
+        String[][] bodies = {
+                {"application/json", "{\"reason\": \"tidying up\"}"},
+                {"application/json", "not json at all {"},
+                {"application/merge-patch+json", "{}"},
+                {"text/plain", "delete it, please"},
+                {"application/octet-stream", "\u0000\u0001\u00ff binary"},
+                {null, "{}"}};
+        for (String[] body : bodies) {
+            String id = crew.owner().api().post(links, null).json().getString("id");
+            Reply deleted = crew.owner().api().send("DELETE", links + "/" + id, body[0], body[1]);
+            assertThat(deleted.status()).as(body[0] + " " + deleted).isEqualTo(204);
+            assertThat(crew.owner().api().get(links + "/" + id).json().isNull("revoked_at")).as(body[0]).isFalse();
+        }
+        String id = crew.owner().api().post(links, null).json().getString("id");
+        Reply chunked = crew.owner().api().sendChunked("DELETE", links + "/" + id, "application/json",
+                "{\"sent\": \"in chunks\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(chunked.status()).as(chunked.toString()).isEqualTo(204);
+
+        // a refusal still answers for what the DELETE asks, body or not
+        assertProblem(crew.member().api().send("DELETE", links + "/" + id, "application/json", "{}"), 403);
+        assertProblem(crew.owner().api().send("DELETE", links + "/" + UUID.randomUUID(), "text/plain", "x"), 404);
+        String memberPath = "/api/groups/" + crew.groupId() + "/members/" + Fixtures.profileOf(crew.member());
+        assertThat(crew.owner().api().send("DELETE", memberPath, "application/json", "{\"why\": \"x\"}").status()).isEqualTo(204);
+        assertProblem(crew.member().api().get("/api/groups/" + crew.groupId()), 404);
+
+        Reply read = crew.owner().api().send("GET", "/api/me", "application/json", "{\"ignored\": true}");
+        assertThat(read.status()).as(read.toString()).isEqualTo(200);
     }
 
     /** Reproduction 7: hostile path segments answer a problem, never an empty body. */

@@ -25,22 +25,25 @@ public final class Api {
 
     private final String authorization;
     private final List<String> headers;
+    /** Where the requests go: the suite's server unless {@link #at} said otherwise. */
+    private final String baseUrl;
 
-    private Api(String authorization, List<String> headers) {
+    private Api(String authorization, List<String> headers, String baseUrl) {
         this.authorization = authorization;
         this.headers = headers;
+        this.baseUrl = baseUrl;
     }
 
     public static Api anonymous() {
-        return new Api(null, List.of());
+        return new Api(null, List.of(), null);
     }
 
     public static Api withToken(String token) {
-        return new Api("Bearer " + token, List.of());
+        return new Api("Bearer " + token, List.of(), null);
     }
 
     public static Api withAuthorization(String header) {
-        return new Api(header, List.of());
+        return new Api(header, List.of(), null);
     }
 
     /** The same caller, sending this header too (or instead of the default, for Accept). */
@@ -48,7 +51,16 @@ public final class Api {
         List<String> more = new ArrayList<>(headers);
         more.add(name);
         more.add(value);
-        return new Api(authorization, List.copyOf(more));
+        return new Api(authorization, List.copyOf(more), baseUrl);
+    }
+
+    /** The same caller, calling another server ({@code http://host:port}, an {@link OwnServer}'s). */
+    public Api at(String otherBaseUrl) {
+        return new Api(authorization, headers, otherBaseUrl);
+    }
+
+    public Reply head(String path) {
+        return send(request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()));
     }
 
     public Reply get(String path) {
@@ -99,7 +111,7 @@ public final class Api {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((baseUrl == null ? TestEnvironment.baseUrl() : baseUrl) + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json, application/problem+json");
         if (authorization != null) {

@@ -73,9 +73,10 @@ public final class Contract {
     /** Throws a {@link Violation} when the answer to the request does not match the document. */
     static void check(HttpRequest request, HttpResponse<String> response) {
         String path = request.uri().getRawPath();
-        if (!path.startsWith("/api/") || request.method().equals("OPTIONS")) {
-            // outside the API (health, metrics, the document itself), or a CORS preflight: HTTP
-            // machinery the filters answer, not an operation
+        if (!path.startsWith("/api/") || request.method().equals("OPTIONS") || request.method().equals("HEAD")) {
+            // outside the API (health, metrics, the document itself), a CORS preflight (HTTP
+            // machinery the filters answer, not an operation), or a HEAD (its GET's answer without
+            // the body, RFC 9110: the document describes the GET)
             return;
         }
         SimpleResponse.Builder answer = new SimpleResponse.Builder(response.statusCode());

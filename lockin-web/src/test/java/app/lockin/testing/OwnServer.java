@@ -1,0 +1,111 @@
+package app.lockin.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second Payara Micro with the built WAR and settings of a test's own
+ * (a limit set low, say), for the few tests that need other settings than
+ * the suite's server has. It shares everything else with the suite's server:
+ * the database, the signing key, S3 (its environment is this JVM's, which
+ * Failsafe set as for the suite's server, with {@code settings} on top), and
+ * listens on a free port. A boot costs ~15 s and ~500 MB while it runs: a
+ * test class starts one at most, and closes it when done. Its log is
+ * {@code target/failsafe-reports/<name>-micro.log}.
+ */
+public final class OwnServer implements AutoCloseable {
+
+    private final Process process;
+    private final String baseUrl;
+    private final Path log;
+
+    private OwnServer(Process process, String baseUrl, Path log) {
+        this.process = process;
+        this.baseUrl = baseUrl;
+        this.log = log;
+    }
+
+    /** Boots the built WAR with the suite's environment plus {@code settings}; returns when it is ready. */
+    public static OwnServer start(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path work = Files.createDirectories(Path.of(System.getProperty("lockin.it.work"), "own-" + name));
+        Path log = Files.createDirectories(Path.of("target", "failsafe-reports")).resolve(name + "-micro.log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-Duser.timezone=UTC",
+                "-Dmp.health.default.readiness.empty.response=DOWN",
+                "-jar", System.getProperty("payara.microJar"),
+                "--deploy", System.getProperty("lockin.it.war"), "--contextroot", "/",
+                "--port", String.valueOf(port),
+                "--maxhttpthreads", "4",
+                "--nocluster",
+                "--rootdir", work.resolve("micro").toString(),
+                "--prebootcommandfile", System.getProperty("lockin.it.preboot")));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(settings);
+        OwnServer server = new OwnServer(builder.start(), "http://localhost:" + port, log);
+        try {
+            server.awaitReady(Duration.ofSeconds(240));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** {@code http://localhost:<port>}: give it to {@link Api#at}. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro ended with " + process.exitValue() + " before it was ready: see " + log);
+            }
+            try {
+                HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("Payara Micro was not ready within " + timeout + ": see " + log);
+    }
+
+    /** Stops it as systemd would (SIGTERM, then SIGKILL after 30 s). */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Payara Micro at " + baseUrl + " (log " + log.toAbsolutePath() + ")";
+    }
+}
