@@ -192,7 +192,8 @@ class SessionsIT {
         assertThat(logged.status()).as(logged.toString()).isEqualTo(201);
         JsonObject log = logged.json();
         assertThat(log.keySet()).containsExactlyInAnyOrder("id", "session_id", "user_id", "started_at", "ended_at",
-                "duration_seconds", "source");
+                "duration_seconds", "source", "voided_at", "voided_by", "void_reason");
+        assertThat(log.isNull("voided_at")).as("counted for the group").isTrue();
         assertThat(log.getInt("duration_seconds")).isEqualTo(25 * 60);
         assertThat(log.getString("source")).isEqualTo("manual");
         assertThat(log.getString("session_id")).isEqualTo(id);
