@@ -2,11 +2,12 @@
 --
 -- A member may hide from the leaderboard (group_members.hidden_from_leaderboard).
 -- Whether a viewer sees who a member is, their time, focus state and streak
--- is decided by member_shown alone: boards and history (the application
--- masks the entries it is told are not shown), the member list's streaks,
--- presence and focus lists, group session lists and participant lists,
--- milestones. Their time still counts for the
--- group's goal and ranking whoever sees it.
+-- is decided by member_shown alone: boards (board_seen_by) and history
+-- (the application leaves out the entries it is told are not shown), the
+-- member list's streaks, presence and focus lists, group session lists and
+-- participant lists (user_shown), milestones. Hidden is hidden everywhere:
+-- to those who do not see them, such members are absent, not masked. Their
+-- time still counts toward the group's goal.
 
 -- Whether p_viewer sees p_member (two memberships of one group): always
 -- themself; a member who hides from the leaderboard only by themself, the
