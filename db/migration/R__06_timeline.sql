@@ -300,6 +300,25 @@ drop trigger if exists session_participants_segment_log on session_participants;
 create trigger session_participants_segment_log after insert or update of left_at on session_participants
     for each row execute function session_participants_segment_log();
 
+-- Ends the given sessions now, whoever asks (archival, a membership's end):
+-- running and paused ones end (a running segment's logs close at now, or
+-- first at the runaway cap when the segment reached it: sessions_runaway_cap
+-- pauses it there, so it then ends paused), scheduled ones are cancelled.
+create or replace function end_sessions(p_session_ids uuid[])
+    returns void
+    language sql
+as $$
+    update sessions
+       set status = 'paused', transitioned_at = now(), segment_started_at = null
+     where id = any (p_session_ids) and status = 'running' and segment_started_at + max_segment() <= now();
+    update sessions
+       set status = case when status = 'scheduled' then 'cancelled' else 'ended' end::session_status,
+           ended_at = now(),
+           transitioned_at = now(),
+           segment_started_at = null
+     where id = any (p_session_ids) and status in ('scheduled', 'running', 'paused');
+$$;
+
 -- Access follows membership: when someone's membership of a group ends
 -- (removed, or leaving), so does their part in the group's sessions, at that
 -- moment: they leave the sessions they take part in (their open segment
@@ -313,12 +332,9 @@ begin
       from sessions s
      where s.id = p.session_id and s.group_id = old.group_id and p.user_id = old.user_id
        and p.role <> 'host' and p.left_at is null and s.status in ('scheduled', 'running', 'paused');
-    update sessions
-       set status = case when status = 'scheduled' then 'cancelled' else 'ended' end::session_status,
-           ended_at = now(),
-           transitioned_at = now(),
-           segment_started_at = null
-     where group_id = old.group_id and creator_id = old.user_id and status in ('scheduled', 'running', 'paused');
+    perform end_sessions(array(select id from sessions
+                                where group_id = old.group_id and creator_id = old.user_id
+                                  and status in ('scheduled', 'running', 'paused')));
     return null;
 end;
 $$;

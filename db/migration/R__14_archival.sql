@@ -5,26 +5,14 @@
 -- segments' logs close at now, scheduled sessions are cancelled); nothing of
 -- an archived group changes after (R__03_groups.sql, R__06_timeline.sql).
 
--- Ends what is still going on in the given groups before they are archived:
--- running and paused sessions end (the running segments' logs close at now,
--- by sessions_segment_logs, or first at the runaway cap for a segment that
--- reached it: sessions_runaway_cap pauses it there), scheduled ones are
--- cancelled.
+-- Ends what is still going on in the given groups before they are archived
+-- (end_sessions, R__06_timeline.sql: the runaway cap holds there too).
 create or replace function stop_sessions_of_groups(p_group_ids uuid[])
     returns void
     language sql
 as $$
-    update sessions
-       set status = 'paused', transitioned_at = now(), segment_started_at = null
-     where group_id = any (p_group_ids)
-       and status = 'running' and segment_started_at + max_segment() <= now();
-    update sessions
-       set status = case when status = 'scheduled' then 'cancelled' else 'ended' end::session_status,
-           ended_at = now(),
-           transitioned_at = now(),
-           segment_started_at = null
-     where group_id = any (p_group_ids)
-       and status in ('scheduled', 'running', 'paused');
+    select end_sessions(array(select id from sessions
+                               where group_id = any (p_group_ids) and status in ('scheduled', 'running', 'paused')));
 $$;
 
 -- Archives one group now (its owner's :archive), stopping its sessions.

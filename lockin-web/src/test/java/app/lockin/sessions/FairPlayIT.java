@@ -157,7 +157,9 @@ class FairPlayIT {
         assertThat(crew.member().api().post("/api/sessions/" + ownersSession + ":join", null).status()).isEqualTo(200);
         String adminsSession = Focus.session(crew.admin(), crew.groupId());
         Focus.ok(Focus.act(crew.owner(), ownersSession, "start"));
-        Focus.act(crew.admin(), adminsSession, "start");
+        // the admin's segment is past the cap (3 s) when they leave: it ends there, not paused
+        Fixtures.memberSince(crew.groupId(), crew.admin(), Instant.now().minusSeconds(60));
+        Focus.ok(Focus.actAt(crew.admin(), adminsSession, "start", Instant.now().minusSeconds(10)));
 
         assertThat(crew.owner().api().delete("/api/groups/" + crew.groupId() + "/members/" + member).status()).isEqualTo(204);
         assertThat(crew.admin().api().delete("/api/groups/" + crew.groupId() + "/members/" + admin).status()).as("leaving").isEqualTo(204);
@@ -165,6 +167,9 @@ class FairPlayIT {
         assertThat(SQL.count("select count(*) from time_logs where user_id in (?::uuid, ?::uuid) and ended_at is null", member, admin))
                 .as("no open segment left").isZero();
         assertThat(SQL.value("select status::text from sessions where id = ?::uuid", adminsSession)).isEqualTo("ended");
+        assertThat(SQL.rows("select extract(epoch from l.ended_at - l.started_at)::float8 as seconds from time_logs l "
+                + "join session_participants p on p.id = l.participant_id where p.session_id = ?::uuid", adminsSession))
+                .allSatisfy(log -> assertThat((Double) log.get("seconds")).isLessThanOrEqualTo(3.0));
         assertThat(SQL.value("select left_at is not null from session_participants where session_id = ?::uuid and user_id = ?::uuid",
                 ownersSession, member)).isEqualTo(true);
         assertThat(Focus.get(crew.owner(), ownersSession).getString("status")).as("the host's session goes on").isIn("running", "paused");
