@@ -3,6 +3,7 @@ package app.lockin.profiles;
 import static app.lockin.testing.Problems.assertProblem;
 import static app.lockin.testing.Problems.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -117,7 +118,9 @@ class ExportIT {
         Focus.ok(Focus.act(me, session, "start"));
         Focus.ok(Focus.act(me, session, "pause"));
         Instant afterClock = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
-        Thread.sleep(Duration.between(Instant.now(), afterClock.plusSeconds(2)).toMillis());
+        // the log must not end in the future: wait until its end has passed
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Instant.now().isAfter(afterClock.plusSeconds(1)));
         JsonObject log = Focus.log(me, session, afterClock, afterClock.plusSeconds(1));
         Focus.ok(Focus.act(me, session, "stop"));
 

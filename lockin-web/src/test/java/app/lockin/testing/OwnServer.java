@@ -1,5 +1,7 @@
 package app.lockin.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -62,7 +64,7 @@ public final class OwnServer implements AutoCloseable {
         OwnServer server = new OwnServer(builder.start(), "http://localhost:" + port, log);
         try {
             server.awaitReady(Duration.ofSeconds(240));
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (RuntimeException e) {   // not ready in time, or it ended (Awaitility's ConditionTimeoutException)
             server.close();
             throw e;
         }
@@ -74,25 +76,13 @@ public final class OwnServer implements AutoCloseable {
         return baseUrl;
     }
 
-    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    private void awaitReady(Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro ended with " + process.exitValue() + " before it was ready: see " + log);
-            }
-            try {
-                HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("Payara Micro was not ready within " + timeout + ": see " + log);
+        HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        await("Payara Micro ready (log: " + log + ")").atMost(timeout).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(IOException.class)   // not listening yet
+                .failFast("Payara Micro ended before it was ready: see " + log, () -> !process.isAlive())
+                .until(() -> client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     /** Stops it as systemd would (SIGTERM, then SIGKILL after 30 s). */
