@@ -159,8 +159,10 @@ begin
         raise exception 'group % not found', p_group_id using errcode = 'LI404';
     end if;
 
-    insert into groups (owner_id, name, description, start_at, end_at, timezone, period, period_target_minutes)
-    select p_caller_id, name, description, now(), now() + (end_at - start_at), timezone, period, period_target_minutes
+    insert into groups (owner_id, name, description, start_at, end_at, timezone, period, period_target_minutes,
+                        declared_time)
+    select p_caller_id, name, description, now(), now() + (end_at - start_at), timezone, period, period_target_minutes,
+           declared_time
       from groups where id = p_group_id
     returning id into v_new_id;
 

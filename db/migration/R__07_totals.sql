@@ -9,7 +9,10 @@
 -- theirs. The open segment of a running session is not in the totals: a
 -- board adds it (R__08_boards.sql). A voided log counts nowhere in the group
 -- (R__16_moderation.sql): voiding takes it out of the totals, restoring puts
--- it back, like any change of a log.
+-- it back, like any change of a log. Declared time (logs of source device
+-- or manual) counts when the group's declared_time setting in force at the
+-- period's end says so (declared_counts): the totals keep the counted seconds
+-- and, of them, the declared ones (seconds_declared).
 
 -- The target of a member (p_user) or of the group (p_user null) in force at p_at.
 create or replace function member_target_at(p_group uuid, p_user uuid, p_at timestamptz)
@@ -24,6 +27,49 @@ as $$
           where h.group_id = p_group and h.user_id is null and h.since <= p_at
           order by h.since desc, h.id desc limit 1))
 $$;
+
+-- Whether declared time counts in a group's period ending at p_period_end:
+-- the setting in force then (the current one for a period still running);
+-- a group that never changed it counts it.
+create or replace function declared_counts(p_group uuid, p_period_end timestamptz)
+    returns boolean
+    language sql stable
+as $$
+    select coalesce((select h.declared_time = 'counted' from declared_time_history h
+                      where h.group_id = p_group and h.since < p_period_end
+                      order by h.since desc, h.id desc limit 1), true)
+$$;
+
+-- A new declared_time setting applies from the current period on: recorded
+-- with its moment, and the totals from the current period on counted again.
+-- A group made with declared time not counted (a copy) has it from the start.
+create or replace function groups_keep_declared_time_history() returns trigger
+    language plpgsql
+as $$
+begin
+    if tg_op = 'INSERT' then
+        if new.declared_time <> 'counted' then
+            insert into declared_time_history (group_id, since, declared_time)
+            values (new.id, '-infinity', new.declared_time);
+        end if;
+        return null;
+    end if;
+    insert into declared_time_history (group_id, since, declared_time)
+    values (new.id, now(), new.declared_time);
+    perform rebuild_member_period_totals(new.id,
+        (group_period_bounds(new.period, new.timezone, new.start_at, new.end_at, now())).period_start);
+    return null;
+end;
+$$;
+
+drop trigger if exists groups_keep_declared_time_history on groups;
+create trigger groups_keep_declared_time_history after insert on groups
+    for each row execute function groups_keep_declared_time_history();
+
+drop trigger if exists groups_keep_declared_time_history_on_change on groups;
+create trigger groups_keep_declared_time_history_on_change after update of declared_time on groups
+    for each row when (new.declared_time is distinct from old.declared_time)
+    execute function groups_keep_declared_time_history();
 
 -- A new target applies from the current period on: recorded with its moment,
 -- and the current period's goal judged again.
@@ -187,21 +233,24 @@ begin
     -- branch reads only the transition tables its event has
     if tg_op = 'INSERT' then
         select jsonb_agg(jsonb_build_object('group_id', l.group_id, 'user_id', l.user_id,
-                                            'started_at', l.started_at, 'ended_at', l.ended_at, 'sign', 1))
+                                            'started_at', l.started_at, 'ended_at', l.ended_at,
+                                            'declared', l.source <> 'clock', 'sign', 1))
           into v_changed
           from new_logs l where l.group_id is not null and l.ended_at is not null and l.voided_at is null;
     elsif tg_op = 'UPDATE' then
         select jsonb_agg(jsonb_build_object('group_id', x.group_id, 'user_id', x.user_id,
-                                            'started_at', x.started_at, 'ended_at', x.ended_at, 'sign', x.sign))
+                                            'started_at', x.started_at, 'ended_at', x.ended_at,
+                                            'declared', x.source <> 'clock', 'sign', x.sign))
           into v_changed
-          from (select l.group_id, l.user_id, l.started_at, l.ended_at, 1 as sign
+          from (select l.group_id, l.user_id, l.started_at, l.ended_at, l.source, 1 as sign
                   from new_logs l where l.group_id is not null and l.ended_at is not null and l.voided_at is null
                 union all
-                select l.group_id, l.user_id, l.started_at, l.ended_at, -1
+                select l.group_id, l.user_id, l.started_at, l.ended_at, l.source, -1
                   from old_logs l where l.group_id is not null and l.ended_at is not null and l.voided_at is null) x;
     else
         select jsonb_agg(jsonb_build_object('group_id', l.group_id, 'user_id', l.user_id,
-                                            'started_at', l.started_at, 'ended_at', l.ended_at, 'sign', -1))
+                                            'started_at', l.started_at, 'ended_at', l.ended_at,
+                                            'declared', l.source <> 'clock', 'sign', -1))
           into v_changed
           from old_logs l where l.group_id is not null and l.ended_at is not null and l.voided_at is null;
     end if;
@@ -211,21 +260,27 @@ begin
 
     with changed as (
         select * from jsonb_to_recordset(v_changed)
-                   as c(group_id uuid, user_id uuid, started_at timestamptz, ended_at timestamptz, sign integer)),
-    deltas as (
+                   as c(group_id uuid, user_id uuid, started_at timestamptz, ended_at timestamptz,
+                        declared boolean, sign integer)),
+    deltas as (   -- declared time only where the group counts it in that period
         select c.group_id, c.user_id, p.period_start, p.period_end,
-               sum(c.sign * extract(epoch from least(c.ended_at, p.period_end) - greatest(c.started_at, p.period_start))) as seconds
+               sum(c.sign * x.seconds) as seconds,
+               coalesce(sum(c.sign * x.seconds) filter (where c.declared), 0) as seconds_declared
           from changed c
           join groups g on g.id = c.group_id
          cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at, c.started_at, c.ended_at) p
+         cross join lateral (select extract(epoch from least(c.ended_at, p.period_end)
+                                                       - greatest(c.started_at, p.period_start)) as seconds) x
+         where not c.declared or declared_counts(c.group_id, p.period_end)
          group by c.group_id, c.user_id, p.period_start, p.period_end),
     counted as (
-        insert into member_period_totals as t (group_id, user_id, period_start, period_end, seconds)
-        select d.group_id, d.user_id, d.period_start, d.period_end, d.seconds
+        insert into member_period_totals as t (group_id, user_id, period_start, period_end, seconds, seconds_declared)
+        select d.group_id, d.user_id, d.period_start, d.period_end, d.seconds, d.seconds_declared
           from deltas d
-         where d.seconds <> 0
+         where d.seconds <> 0 or d.seconds_declared <> 0
          order by d.group_id, d.user_id, d.period_start
-        on conflict (group_id, user_id, period_start) do update set seconds = t.seconds + excluded.seconds
+        on conflict (group_id, user_id, period_start) do update
+            set seconds = t.seconds + excluded.seconds, seconds_declared = t.seconds_declared + excluded.seconds_declared
         returning t.group_id, t.user_id, t.period_start)
     select jsonb_agg(jsonb_build_object('group_id', group_id, 'user_id', user_id, 'from', first) order by group_id, user_id)
       into v_touched
@@ -265,16 +320,19 @@ create or replace function rebuild_member_period_totals(p_group uuid, p_from tim
 as $$
 begin
     delete from member_period_totals where group_id = p_group and period_start >= p_from;
-    insert into member_period_totals (group_id, user_id, period_start, period_end, seconds)
-    select l.group_id, l.user_id, p.period_start, p.period_end,
-           sum(extract(epoch from least(l.ended_at, p.period_end) - greatest(l.started_at, p.period_start)))
+    insert into member_period_totals (group_id, user_id, period_start, period_end, seconds, seconds_declared)
+    select l.group_id, l.user_id, p.period_start, p.period_end, sum(x.seconds),
+           coalesce(sum(x.seconds) filter (where l.source <> 'clock'), 0)
       from time_logs l
       join groups g on g.id = l.group_id
      cross join lateral group_periods(g.period, g.timezone, g.start_at, g.end_at,
                                       greatest(l.started_at, p_from), l.ended_at) p
+     cross join lateral (select extract(epoch from least(l.ended_at, p.period_end)
+                                                   - greatest(l.started_at, p.period_start)) as seconds) x
      where l.group_id = p_group and l.ended_at is not null and l.ended_at > p_from and l.voided_at is null
+       and (l.source = 'clock' or declared_counts(p_group, p.period_end))
      group by l.group_id, l.user_id, p.period_start, p.period_end
-    having sum(extract(epoch from least(l.ended_at, p.period_end) - greatest(l.started_at, p.period_start))) > 0;
+    having sum(x.seconds) > 0;
     perform refresh_member_runs(p_group, null, p_from);
 end;
 $$;

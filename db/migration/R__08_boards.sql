@@ -50,7 +50,14 @@ comment on function streak_before_open_segment(uuid, uuid, group_period, text, t
 -- and any other member with time in it. streak = the run of met periods
 -- ending with the one before (from the totals, renewed with an open segment
 -- that crossed into this period) + 1 when this period's goal is met;
--- best_streak = the longest run so far, this one included.
+-- best_streak = the longest run so far, this one included. Declared time
+-- (an open segment the device dated back, like closed device and manual
+-- logs in the totals) counts when the group's setting in force at the
+-- period's end counts it (declared_counts); seconds_declared is its part of
+-- seconds_done.
+-- Its columns changed: the view and function built on its rows go with it
+-- and are made again below.
+drop function if exists group_member_period_progress_at(timestamptz) cascade;
 create or replace function group_member_period_progress_at(p_at timestamptz)
     returns table (
         group_id       uuid,
@@ -59,23 +66,24 @@ create or replace function group_member_period_progress_at(p_at timestamptz)
         avatar_url     text,
         period_start   timestamptz,
         period_end     timestamptz,
-        target_minutes integer,
-        seconds_done   bigint,
-        goal_met       boolean,
-        is_focusing    boolean,
-        rank           bigint,
+        target_minutes   integer,
+        seconds_done     bigint,
+        seconds_declared bigint,
+        goal_met         boolean,
+        is_focusing      boolean,
+        rank             bigint,
         streak         integer,
         best_streak    integer)
     language sql stable
 as $$
     select t.group_id, t.user_id, t.display_name, t.avatar_url, t.period_start, t.period_end,
-           t.target_minutes, t.seconds_done, t.goal_met, t.is_focusing,
+           t.target_minutes, t.seconds_done, t.seconds_declared, t.goal_met, t.is_focusing,
            rank() over (partition by t.group_id order by t.seconds_done desc) as rank,
            t.streak_before + t.goal_met::integer as streak,
            greatest(t.best_before, t.streak_before + t.goal_met::integer) as best_streak
       from (
         select g.id as group_id, m.user_id, p.display_name, p.avatar_url, b.period_start, b.period_end,
-               j.target_minutes, j.seconds_done, j.is_focusing,
+               j.target_minutes, j.seconds_done, j.seconds_declared, j.is_focusing,
                j.seconds_done >= j.target_minutes * 60 as goal_met,
                j.streak_before,
                -- the newest row's best covers every period before this one (this period's row,
@@ -87,6 +95,7 @@ as $$
           join profiles p on p.id = m.user_id
           left join lateral (   -- the member's newest totals row up to this period: one index scan backward
                 select case when t.period_start = b.period_start then t.seconds end as seconds,
+                       case when t.period_start = b.period_start then t.seconds_declared end as seconds_declared,
                        -- the run ending with the period before: this period's row keeps it (prior_run);
                        -- without one, the newest row before, if it is that period's
                        case when t.period_start = b.period_start then t.prior_run
@@ -106,15 +115,27 @@ as $$
                        -- read at a period's last instant (a past board), a segment still open counts to its end
                        floor(coalesce(newest.seconds, 0) + coalesce(sum(greatest(0, extract(epoch from
                            case when p_at >= b.period_end - interval '1 microsecond' then b.period_end else p_at end
-                           - greatest(l.started_at, b.period_start)))), 0))::bigint as seconds_done,
+                           - greatest(l.started_at, b.period_start))))
+                           filter (where j_counts.counts), 0))::bigint as seconds_done,
+                       floor(coalesce(newest.seconds_declared, 0) + coalesce(sum(greatest(0, extract(epoch from
+                           case when p_at >= b.period_end - interval '1 microsecond' then b.period_end else p_at end
+                           - greatest(l.started_at, b.period_start))))
+                           filter (where l.source <> 'clock' and j_counts.counts), 0))::bigint as seconds_declared,
                        count(*) > 0 as is_focusing,
-                       -- a segment that ran into this period from the one before: that one judged with it
-                       case when min(l.started_at) < b.period_start and b.period_start > g.start_at
+                       -- a segment that ran into this period from the one before (and counts there):
+                       -- that one judged with it (false, not null, without one: nothing more is evaluated)
+                       case when coalesce(min(l.started_at) < b.period_start, false) and b.period_start > g.start_at
+                                 and (bool_and(l.source = 'clock') or declared_counts(g.id, b.period_start))
                             then streak_before_open_segment(g.id, m.user_id, g.period, g.timezone, g.start_at,
                                                             g.end_at, b.period_start, min(l.started_at))
                             else coalesce(newest.run_before, 0)
                        end as streak_before
                   from time_logs l
+                 cross join lateral (   -- read only for an open segment the device dated back
+                        select case when l.source = 'clock' then true
+                                    when b.period_end > now() then g.declared_time = 'counted'
+                                    else declared_counts(g.id, b.period_end) end as counts
+                       ) j_counts
                  where l.group_id = g.id and l.user_id = m.user_id and l.ended_at is null
                    and l.started_at <= p_at
                ) j
@@ -161,6 +182,7 @@ create type board_entry as (
     period_end              timestamptz,
     target_minutes          integer,
     seconds_done            bigint,
+    seconds_declared        bigint,
     goal_met                boolean,
     is_focusing             boolean,
     rank                    bigint,
@@ -182,7 +204,7 @@ create or replace function board_seen_by(p_group_id uuid, p_viewer uuid, p_at ti
     language sql stable
 as $$
     select b.user_id, b.display_name, b.avatar_url, b.period_start, b.period_end, b.target_minutes,
-           b.seconds_done, b.goal_met, b.is_focusing,
+           b.seconds_done, b.seconds_declared, b.goal_met, b.is_focusing,
            rank() over (order by b.seconds_done desc) as rank,
            b.streak, b.best_streak, gm.hidden_from_leaderboard
       from group_member_period_progress_at(p_at) b

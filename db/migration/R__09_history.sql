@@ -113,17 +113,19 @@ create trigger groups_forget_boards after update of start_at, end_at, timezone, 
 -- p_before (a period_start; null: up to the current one), newest first, each with its
 -- board computed: a period that no open segment reaches from its members'
 -- totals, the others by the board function itself.
+drop function if exists group_boards_computed(uuid, timestamptz, timestamptz, integer, interval);
 create or replace function group_boards_computed(p_group_id uuid, p_after timestamptz, p_before timestamptz,
                                       p_limit integer, p_grace interval)
     returns table (
         period_start   timestamptz,
         period_end     timestamptz,
         target_minutes integer,
-        user_ids       uuid[],
-        seconds_done   bigint[],
-        goals_met      boolean[],
-        is_final       boolean,
-        is_first       boolean)
+        user_ids         uuid[],
+        seconds_done     bigint[],
+        seconds_declared bigint[],
+        goals_met        boolean[],
+        is_final         boolean,
+        is_first         boolean)
     language plpgsql stable
     set plan_cache_mode = force_generic_plan
 as $$
@@ -161,13 +163,14 @@ begin
                  limit 1
                ) t),
     kept as (   -- the page's totals rows: one range of member_period_totals_group_period_idx
-        select x.period_start, x.user_id, x.seconds, x.met
+        select x.period_start, x.user_id, x.seconds, x.seconds_declared, x.met
           from member_period_totals x
          where x.group_id = p_group_id
            and x.period_start >= (select min(pr.period_start) from pr)
            and x.period_start <= (select max(pr.period_start) from pr)),
     settled as (
         select pr.period_start, m.user_id, floor(coalesce(t.seconds, 0))::bigint as seconds_done,
+               floor(coalesce(t.seconds_declared, 0))::bigint as seconds_declared,
                coalesce(t.met, false) as goal_met
           from pr
           join group_members m on m.group_id = p_group_id
@@ -175,10 +178,10 @@ begin
          where pr.period_end <= v_settled
            and (m.created_at < pr.period_end or t.seconds > 0)),
     running as (
-        select pr.period_start, x.user_id, x.seconds_done, x.goal_met
+        select pr.period_start, x.user_id, x.seconds_done, x.seconds_declared, x.goal_met
           from pr
          cross join lateral (
-                select b.user_id, b.seconds_done, b.goal_met
+                select b.user_id, b.seconds_done, b.seconds_declared, b.goal_met
                   from group_member_period_progress_at(least(now(), pr.period_end - interval '1 microsecond')) b
                  where b.group_id = p_group_id
                ) x
@@ -190,6 +193,7 @@ begin
     select pr.period_start, pr.period_end, pr.target,
            coalesce(array_agg(e.user_id order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),
            coalesce(array_agg(e.seconds_done order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),
+           coalesce(array_agg(e.seconds_declared order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),
            coalesce(array_agg(e.goal_met order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),
            pr.period_end + p_grace <= now(),
            pr.period_start = pr.group_start
@@ -207,17 +211,19 @@ comment on function group_boards_computed(uuid, timestamptz, timestamptz, intege
 -- from the current one): those after the newest sealed period computed, the
 -- rest read from period_boards. is_sealed: read from period_boards (a final
 -- period that is not tells the application to seal the group's history).
+drop function if exists group_history(uuid, timestamptz, integer, interval);
 create or replace function group_history(p_group_id uuid, p_before timestamptz, p_limit integer, p_grace interval)
     returns table (
         period_start   timestamptz,
         period_end     timestamptz,
         target_minutes integer,
-        user_ids       uuid[],
-        seconds_done   bigint[],
-        goals_met      boolean[],
-        is_final       boolean,
-        is_first       boolean,
-        is_sealed      boolean)
+        user_ids         uuid[],
+        seconds_done     bigint[],
+        seconds_declared bigint[],
+        goals_met        boolean[],
+        is_final         boolean,
+        is_first         boolean,
+        is_sealed        boolean)
     language plpgsql stable
     set plan_cache_mode = force_generic_plan
 as $$
@@ -234,7 +240,7 @@ begin
     end if;
     if v_sealed is not null and v_count < p_limit then
         return query
-        select b.period_start, b.period_end, b.target_minutes, b.user_ids, b.seconds_done, b.goals_met,
+        select b.period_start, b.period_end, b.target_minutes, b.user_ids, b.seconds_done, b.seconds_declared, b.goals_met,
                b.period_end + p_grace <= now(), b.is_first, true
           from period_boards b
          where b.group_id = p_group_id and b.period_start < coalesce(p_before, 'infinity')
@@ -263,8 +269,10 @@ begin
     perform lock_period_boards(p_group_id);
     select coalesce(max(b.period_start), '-infinity') into v_after
       from period_boards b where b.group_id = p_group_id;
-    insert into period_boards (group_id, period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_first)
-    select p_group_id, c.period_start, c.period_end, c.target_minutes, c.user_ids, c.seconds_done, c.goals_met, c.is_first
+    insert into period_boards (group_id, period_start, period_end, target_minutes, user_ids, seconds_done,
+                               seconds_declared, goals_met, is_first)
+    select p_group_id, c.period_start, c.period_end, c.target_minutes, c.user_ids, c.seconds_done,
+           c.seconds_declared, c.goals_met, c.is_first
       from group_boards_computed(p_group_id, v_after, now() - p_grace, null, p_grace) c
      where c.is_final;
     get diagnostics v_count = row_count;

@@ -343,7 +343,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change name, description, end or target; owner and admins
+         * Change name, description, end, target or whether declared time counts; owner and admins
          * @description A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the group's settings. Absent fields stay unchanged; `description` null removes it. Archived groups answer 409. Only the owner ends a group or brings its end nearer; an admin may only move `end_at` later than it is, else 403.
          */
         patch: operations["updateGroup"];
@@ -1301,6 +1301,11 @@ export interface components {
             /** @enum {string} */
             period: "daily" | "weekly";
             period_target_minutes: number;
+            /**
+             * @description Whether declared time (logs of source `device` or `manual`) counts on the group's boards, history, goals, milestones and streaks. `not_counted` keeps it in each person's own record only (their logs, exports, `/api/me/stats`). A change applies from the current period on; earlier periods keep what they counted.
+             * @enum {string}
+             */
+            declared_time: "counted" | "not_counted";
             /** @enum {string} */
             status: "pending" | "active" | "archived";
             member_count: number;
@@ -1353,6 +1358,11 @@ export interface components {
             /** Format: date-time */
             end_at?: string;
             period_target_minutes?: number;
+            /**
+             * @description From the current period on (see Group).
+             * @enum {string}
+             */
+            declared_time?: "counted" | "not_counted";
         };
         Member: {
             /** Format: uuid */
@@ -1503,6 +1513,8 @@ export interface components {
             avatar_url: string | null;
             /** @description Focused seconds in the current period, the open segment of a running session included. */
             seconds_done: number;
+            /** @description The part of seconds_done that is declared (manual logs and clock actions the device dated more than 60 s back): 0 when the group does not count declared time. */
+            seconds_declared: number;
             /** @description The member's own target, else the group's. */
             target_minutes: number;
             /** @description seconds_done >= target_minutes * 60 */
@@ -1563,6 +1575,8 @@ export interface components {
             /** Format: uuid */
             user_id: string;
             seconds_done: number;
+            /** @description The part of seconds_done that is declared (see ProgressEntry). */
+            seconds_declared: number;
             /** @description seconds_done >= 60 x the member's target in force at the period's end */
             goal_met: boolean;
             /** @description As ProgressEntry.hidden. */
@@ -1760,6 +1774,7 @@ export interface components {
                 /** Format: date-time */
                 period_end: string;
                 seconds: number;
+                seconds_declared: number;
                 goal_met: boolean;
                 streak: number;
                 best_streak: number;
@@ -1772,6 +1787,7 @@ export interface components {
                 period_end: string;
                 target_minutes: number;
                 seconds_done: number;
+                seconds_declared: number;
                 goal_met: boolean;
             }[];
         };

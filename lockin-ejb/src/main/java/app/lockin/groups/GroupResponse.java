@@ -18,6 +18,7 @@ public record GroupResponse(
         String timezone,
         Period period,
         int periodTargetMinutes,
+        DeclaredTime declaredTime,
         GroupStatus status,
         long memberCount,
         MemberRole myRole,

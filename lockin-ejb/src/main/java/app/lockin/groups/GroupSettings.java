@@ -12,9 +12,11 @@ public record GroupSettings(
         @NotNull(message = "is required") String name,
         String description,
         @NotNull(message = "is required") Instant endAt,
-        @NotNull(message = "is required") Integer periodTargetMinutes) {
+        @NotNull(message = "is required") Integer periodTargetMinutes,
+        @NotNull(message = "is required") DeclaredTime declaredTime) {
 
     static GroupSettings of(Group group) {
-        return new GroupSettings(group.name(), group.description(), group.endAt(), group.periodTargetMinutes());
+        return new GroupSettings(group.name(), group.description(), group.endAt(), group.periodTargetMinutes(),
+                group.declaredTime());
     }
 }

@@ -36,7 +36,7 @@ public class Groups {
     /** A group as its member sees it: one row per membership ({@link #response(Row)}). */
     private static final String AS_MEMBER = """
             select g.id, g.owner_id, g.name, g.description, g.start_at, g.end_at, g.timezone, g.period::text as period,
-                   g.period_target_minutes, group_status_now(g.status, g.start_at) as status,
+                   g.period_target_minutes, g.declared_time::text as declared_time, group_status_now(g.status, g.start_at) as status,
                    (select count(*) from group_members c where c.group_id = g.id) as member_count, m.role::text as my_role,
                    g.created_at, g.updated_at
               from group_members m join groups g on g.id = m.group_id
@@ -110,7 +110,8 @@ public class Groups {
                 && settings.endAt().isBefore(group.endAt().truncatedTo(ChronoUnit.MILLIS))) {
             throw new Forbidden("Only the group's owner ends it or brings its end nearer: an admin may only move end_at later.");
         }
-        group.change(settings.name(), settings.description(), settings.endAt(), settings.periodTargetMinutes());
+        group.change(settings.name(), settings.description(), settings.endAt(), settings.periodTargetMinutes(),
+                settings.declaredTime());
         em.flush();
         return get(caller, groupId);
     }
@@ -160,6 +161,7 @@ public class Groups {
         return new GroupResponse(row.uuid("id"), row.uuid("owner_id"), row.string("name"), row.string("description"),
                 row.instant("start_at"), row.instant("end_at"), row.string("timezone"),
                 Labels.parse(Period.class, row.string("period")), row.intValue("period_target_minutes"),
+                Labels.parse(DeclaredTime.class, row.string("declared_time")),
                 Labels.parse(GroupStatus.class, row.string("status")), row.longValue("member_count"),
                 Labels.parse(MemberRole.class, row.string("my_role")), row.instant("created_at"), row.instant("updated_at"));
     }

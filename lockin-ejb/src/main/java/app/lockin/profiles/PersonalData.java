@@ -114,7 +114,7 @@ public class PersonalData {
             """;
 
     private static final String PERIOD_TOTALS = """
-            select period_start, period_end, seconds, met as goal_met, run as streak, best as best_streak
+            select period_start, period_end, seconds, seconds_declared, met as goal_met, run as streak, best as best_streak
               from member_period_totals
              where group_id = ? and user_id = ?
              order by period_start
@@ -122,7 +122,8 @@ public class PersonalData {
 
     /** The person's entry on each sealed board of a final period of the group. */
     private static final String SEALED_BOARDS = """
-            select period_start, period_end, target_minutes, seconds_done[i] as seconds_done, goals_met[i] as goal_met
+            select period_start, period_end, target_minutes, seconds_done[i] as seconds_done,
+                   seconds_declared[i] as seconds_declared, goals_met[i] as goal_met
               from (select b.*, array_position(b.user_ids, cast(? as uuid)) as i
                       from period_boards b
                      where b.group_id = ?) board

@@ -56,7 +56,8 @@ public class History {
     public Page page(UUID caller, UUID groupId, Optional<Instant> before, int limit) {
         Viewer viewer = viewer(caller, groupId);
         List<Row> rows = Rows.list(em.createNativeQuery("""
-                select period_start, period_end, target_minutes, user_ids, seconds_done, goals_met, is_final, is_first, is_sealed
+                select period_start, period_end, target_minutes, user_ids, seconds_done, seconds_declared, goals_met,
+                       is_final, is_first, is_sealed
                   from group_history(?1, cast(?2 as timestamptz), ?3, make_interval(secs => ?4))
                 """)
                 .setParameter(1, groupId)
@@ -110,7 +111,7 @@ public class History {
     }
 
     /**
-     * A row of group_history: a period, its entries as three arrays in board
+     * A row of group_history: a period, its entries as four arrays in board
      * order, as the viewer sees them (without the members they do not see;
      * member_count and members_met count the entries shown). Whether the
      * group's goal was met is the group's, everyone's time counting.
@@ -118,6 +119,7 @@ public class History {
     private static HistoryPeriod period(Row r, Viewer viewer) {
         Object[] users = r.array("user_ids");
         Object[] seconds = r.array("seconds_done");
+        Object[] declared = r.array("seconds_declared");
         Object[] met = r.array("goals_met");
         List<HistoryPeriod.Entry> entries = new ArrayList<>(users.length);
         int membersMet = 0;
@@ -128,7 +130,8 @@ public class History {
             UUID member = (UUID) users[i];
             if (viewer.sees(member)) {
                 membersMet += goalMet ? 1 : 0;
-                entries.add(new HistoryPeriod.Entry(member, ((Number) seconds[i]).longValue(), goalMet,
+                entries.add(new HistoryPeriod.Entry(member, ((Number) seconds[i]).longValue(),
+                        ((Number) declared[i]).longValue(), goalMet,
                         viewer.hiding().contains(member)));
             }
         }

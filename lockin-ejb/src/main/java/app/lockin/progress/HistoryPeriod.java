@@ -27,9 +27,10 @@ public record HistoryPeriod(Instant periodStart, Instant periodEnd, int targetMi
     }
 
     /**
-     * A member's seconds and goal in the period, highest first; {@code hidden}:
+     * A member's seconds (of them, the declared ones) and goal in the period,
+     * highest first; {@code hidden}:
      * they hide from the leaderboard (other plain members get no user_id).
      */
-    public record Entry(UUID userId, long secondsDone, boolean goalMet, boolean hidden) {
+    public record Entry(UUID userId, long secondsDone, long secondsDeclared, boolean goalMet, boolean hidden) {
     }
 }

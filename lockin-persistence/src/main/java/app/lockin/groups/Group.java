@@ -45,6 +45,9 @@ public class Group {
     @Column(name = "period_target_minutes", nullable = false)
     private int periodTargetMinutes;
 
+    @Column(name = "declared_time", nullable = false)
+    private String declaredTime;
+
     /** Set by the database: pending before start_at, active after, archived by the archival (stored; read it through group_status_now). */
     @Column(insertable = false, updatable = false)
     private String status;
@@ -75,15 +78,22 @@ public class Group {
         group.timezone = timezone == null ? "UTC" : timezone;
         group.period = Labels.of(period == null ? Period.DAILY : period);
         group.periodTargetMinutes = periodTargetMinutes;
+        group.declaredTime = Labels.of(DeclaredTime.COUNTED);
         return group;
     }
 
-    /** Changes what the owner and admins may change; an archived group refuses (groups_before_write). */
-    public void change(String newName, String newDescription, Instant newEnd, int newTargetMinutes) {
+    /**
+     * Changes what the owner and admins may change; an archived group refuses
+     * (groups_before_write). A new target or declared-time setting applies
+     * from the current period on (the database's triggers).
+     */
+    public void change(String newName, String newDescription, Instant newEnd, int newTargetMinutes,
+            DeclaredTime newDeclaredTime) {
         name = trimmed(newName);
         description = described(newDescription);
         endAt = newEnd;
         periodTargetMinutes = newTargetMinutes;
+        declaredTime = Labels.of(newDeclaredTime);
     }
 
     private static String trimmed(String text) {
@@ -129,6 +139,10 @@ public class Group {
 
     public int periodTargetMinutes() {
         return periodTargetMinutes;
+    }
+
+    public DeclaredTime declaredTime() {
+        return Labels.parse(DeclaredTime.class, declaredTime);
     }
 
     public GroupStatus status() {

@@ -24,6 +24,8 @@ class GroupTest {
         assertThat(group.period()).isEqualTo(Period.DAILY);
         assertThat(group.startAt()).as("the database's now, on insert").isNull();
         assertThat(group.periodTargetMinutes()).isEqualTo(60);
+        assertThat(group.declaredTime()).as("declared time counts unless the group says otherwise")
+                .isEqualTo(DeclaredTime.COUNTED);
     }
 
     @Test
@@ -31,12 +33,13 @@ class GroupTest {
         Group group = Group.create(UUID.randomUUID(), "A", "about", Instant.parse("2026-12-01T00:00:00Z"), END,
                 "Europe/Paris", Period.WEEKLY, 600);
 
-        group.change(" B ", " more ", END.plusSeconds(60), 900);
+        group.change(" B ", " more ", END.plusSeconds(60), 900, DeclaredTime.NOT_COUNTED);
 
         assertThat(group.name()).isEqualTo("B");
         assertThat(group.description()).isEqualTo("more");
         assertThat(group.endAt()).isEqualTo(END.plusSeconds(60));
         assertThat(group.periodTargetMinutes()).isEqualTo(900);
+        assertThat(group.declaredTime()).isEqualTo(DeclaredTime.NOT_COUNTED);
         assertThat(group.period()).as("the period never changes").isEqualTo(Period.WEEKLY);
         assertThat(group.timezone()).isEqualTo("Europe/Paris");
     }

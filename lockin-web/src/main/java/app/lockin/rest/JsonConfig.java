@@ -20,6 +20,7 @@ import jakarta.json.stream.JsonParser;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 
+import app.lockin.groups.DeclaredTime;
 import app.lockin.groups.GroupStatus;
 import app.lockin.groups.MemberRole;
 import app.lockin.groups.Period;
@@ -65,6 +66,7 @@ public class JsonConfig implements ContextResolver<Jsonb> {
             new WireEnum<>(MemberRole.class) { }, new WireEnum<>(NotificationKind.class) { },
             new WireEnum<>(NotificationStatus.class) { }, new WireEnum<>(SessionStatus.class) { },
             new WireEnum<>(Participant.Role.class) { }, new WireEnum<>(TimeLog.Source.class) { },
+            new WireEnum<>(DeclaredTime.class) { },
         };
 
         private final Class<E> type;

@@ -84,7 +84,8 @@ class GroupsIT {
         JsonObject group = created.json();
         assertThat(created.header("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/groups/" + group.getString("id")));
         assertThat(group.keySet()).containsExactlyInAnyOrder("id", "owner_id", "name", "description", "start_at", "end_at",
-                "timezone", "period", "period_target_minutes", "status", "member_count", "my_role", "created_at", "updated_at");
+                "timezone", "period", "period_target_minutes", "declared_time", "status", "member_count", "my_role", "created_at",
+                "updated_at");
         assertThat(group.getString("owner_id")).isEqualTo(ownerId);
         assertThat(group.getString("name")).isEqualTo("Deep work");
         assertThat(group.getString("end_at")).isEqualTo(end.toString()).matches(TIMESTAMP);

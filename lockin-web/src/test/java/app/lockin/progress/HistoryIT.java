@@ -172,7 +172,7 @@ class HistoryIT {
         assertThat(board).hasSize(2);
         JsonObject first = board.get(0);
         assertThat(first.keySet()).containsExactlyInAnyOrder("user_id", "display_name", "avatar_url", "seconds_done",
-                "target_minutes", "goal_met", "period_start", "period_end", "rank", "is_focusing", "streak", "best_streak", "hidden");
+                "seconds_declared", "target_minutes", "goal_met", "period_start", "period_end", "rank", "is_focusing", "streak", "best_streak", "hidden");
         assertThat(first.getString("user_id")).isEqualTo(Fixtures.profileOf(owner));
         assertThat(first.getJsonNumber("seconds_done").longValue()).isEqualTo(2400);
         assertThat(first.getBoolean("goal_met")).isTrue();
@@ -431,7 +431,8 @@ class HistoryIT {
         assertThat(now.getBoolean("final")).isFalse();
         assertThat(now.getInt("member_count")).isEqualTo(2);
         assertThat(now.getInt("target_minutes")).isEqualTo(30);
-        assertThat(now.getJsonArray("entries").getJsonObject(0).keySet()).containsExactlyInAnyOrder("user_id", "seconds_done", "goal_met", "hidden");
+        assertThat(now.getJsonArray("entries").getJsonObject(0).keySet())
+                .containsExactlyInAnyOrder("user_id", "seconds_done", "seconds_declared", "goal_met", "hidden");
         JsonObject old = periodOf(history(owner, id, "?limit=100"), local(today.minusDays(12), 0, 0, PARIS));
         assertThat(old.getBoolean("final")).isTrue();
         assertThat(old.getInt("members_met")).isEqualTo(1);
