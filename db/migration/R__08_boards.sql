@@ -60,20 +60,20 @@ comment on function streak_before_open_segment(uuid, uuid, group_period, text, t
 drop function if exists group_member_period_progress_at(timestamptz) cascade;
 create or replace function group_member_period_progress_at(p_at timestamptz)
     returns table (
-        group_id       uuid,
-        user_id        uuid,
-        display_name   text,
-        avatar_url     text,
-        period_start   timestamptz,
-        period_end     timestamptz,
+        group_id         uuid,
+        user_id          uuid,
+        display_name     text,
+        avatar_url       text,
+        period_start     timestamptz,
+        period_end       timestamptz,
         target_minutes   integer,
         seconds_done     bigint,
         seconds_declared bigint,
         goal_met         boolean,
         is_focusing      boolean,
         rank             bigint,
-        streak         integer,
-        best_streak    integer)
+        streak           integer,
+        best_streak      integer)
     language sql stable
 as $$
     select t.group_id, t.user_id, t.display_name, t.avatar_url, t.period_start, t.period_end,

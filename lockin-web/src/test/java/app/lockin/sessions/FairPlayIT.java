@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +70,22 @@ class FairPlayIT {
         assertInvalid(Focus.postLog(newcomer, id, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))), "started_at");
         assertThat(newcomer.api().get("/api/groups/" + group + "/progress/current").jsonArray().getJsonObject(0)
                 .getJsonNumber("seconds_done").longValue()).as("at most the cap").isLessThanOrEqualTo(CAP.toSeconds());
+    }
+
+    /** The boundary is the joining itself: a device time a second before it is refused, a second after it is kept. */
+    @Test
+    void aDeviceTimeJustBeforeJoiningIsRefusedAndJustAfterIsKept() throws Exception {
+        Fixtures.Crew crew = Fixtures.crewSinceYesterday();
+        Instant joined = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        Fixtures.memberSince(crew.groupId(), crew.member(), joined);
+        String id = Focus.session(crew.member(), crew.groupId());
+
+        assertInvalid(Focus.actAt(crew.member(), id, "start", joined.minusSeconds(1)), "at");
+        assertThat(logsOf(id)).as("nothing written").isEmpty();
+        Focus.ok(Focus.actAt(crew.member(), id, "start", joined.plusSeconds(1)));
+        Focus.act(crew.member(), id, "pause");
+        assertThat(logsOf(id)).singleElement().satisfies(log -> assertThat((Double) log.get("seconds"))
+                .as("kept, cut at the cap").isEqualTo((double) CAP.toSeconds()));
     }
 
     /** A participant logs nothing from before they joined the session, though they were a member long before. */
