@@ -29,7 +29,18 @@
 #     time log ids) are new gen_random_uuid() values from the same prelude; the timestamp a
 #     step binds is that step's own "select now()" (run with \gset); each pgbench transaction
 #     is one step, like one HTTP request;
-#   * the JDBC driver's one-off type lookups (pg_catalog, once per connection) are left out.
+#   * the JDBC driver's one-off type lookups (pg_catalog, once per connection) are left out;
+#   * the fair-use limiter's transaction (BEGIN .. COMMIT around fair_use_buckets: the caller's
+#     bucket of the reads or writes limit, bench/../FairUse.java) is replayed on a bucket of the
+#     pgbench client's own (its key the captured one with the caller replaced by
+#     "bench-client-<client_id>"; OUT_DIR/SCENARIO.setup.sql makes those rows, with the captured
+#     state and an expiry far ahead so that no purge takes them during the replay), as the API's
+#     callers each have theirs: one captured caller's bucket for every client would queue them
+#     all on one row lock. In a read scenario it runs in the share of the transactions that the
+#     API's requests did it in (reads are counted in batches, a bucket transaction now and then):
+#     -D limiter_ppm, per million, measured by bench/lib/measure.sh during the API's runs
+#     (1000000, every transaction, unless told); a clock step runs it every time, as every write
+#     does (writes are counted exactly).
 use strict;
 use warnings;
 
@@ -121,23 +132,88 @@ sub listing {
     return $text;
 }
 
+# ------------------------------------------------- the fair-use limiter's transaction
+my $bucket_key = qr{^((?:reads|writes|invites|streams)/\d+/\d+/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$};
+my $far_expiry = '4102444800000';    # 2100-01-01 in epoch milliseconds: no purge during the replay
+my $client_prefix = 'bench-client-';
+
+# marks the statements of each BEGIN .. COMMIT (or ROLLBACK) that touches fair_use_buckets
+sub mark_limiter {
+    my @statements = @_;
+    for (my $i = 0; $i < @statements; $i++) {
+        next unless $statements[$i]{sql} =~ /^\s*begin\s*;?\s*$/i;
+        my $j = $i + 1;
+        $j++ while $j < @statements && $statements[$j]{sql} !~ /^\s*(?:commit|rollback)\s*;?\s*$/i;
+        last if $j >= @statements;
+        if (grep { $_->{sql} =~ /\bfair_use_buckets\b/i } @statements[$i .. $j]) {
+            $_->{limiter} = 1 for @statements[$i .. $j];
+        }
+        $i = $j;
+    }
+    return @statements;
+}
+
+# a limiter statement's parameter, as the replay binds it: the bucket key per client, an expiry far
+# ahead; undef for the others. $constant names a -D constant for a value (and adds it).
+sub limiter_param {
+    my ($statement, $value, $constant) = @_;
+    return undef unless $statement->{limiter} && defined $value;
+    return "(:" . $constant->("$1$client_prefix") . " || :client_id)" if $value =~ $bucket_key;
+    return ":" . $constant->($far_expiry) if $value =~ /^\d{13}$/;
+    return undef;
+}
+
+# OUT_DIR/SCENARIO.setup.sql: the limiter's bucket rows of every client (psql -v clients=N)
+sub limiter_setup {
+    my ($scenario, @statements) = @_;
+    my ($update) = grep { $_->{limiter} && $_->{sql} =~ /^\s*update\s+fair_use_buckets\b/i } @statements;
+    return unless $update;
+    my ($key) = grep { defined && /$bucket_key/ } @{ $update->{params} };
+    my ($state) = grep { defined && /^\\x[0-9a-f]+$/ } @{ $update->{params} };
+    die "$scenario: the bucket update binds no key or no state\n" unless $key && $state;
+    $key =~ $bucket_key;
+    write_file("$out/$scenario.setup.sql",
+        "-- the fair-use buckets of the replay's clients (bench/capture.pl): the captured state, no expiry soon\n"
+        . "insert into fair_use_buckets (id, state, expires_at)\n"
+        . "select '$1$client_prefix' || g, '$state'::bytea, $far_expiry from generate_series(0, :clients - 1) g\n"
+        . "on conflict (id) do update set state = excluded.state, expires_at = excluded.expires_at;\n");
+}
+
 # read scenarios: the request's own values, as -D constants
 for my $scenario (sort grep { !/:/ } keys %requests) {
-    my @statements = @{ $requests{$scenario} };
+    my @statements = mark_limiter(@{ $requests{$scenario} });
     die "no statements captured for $scenario\n" unless @statements;
     my (%constant, @defines);
+    my $constant = sub {
+        my ($value) = @_;
+        unless ($constant{$value}) {
+            $constant{$value} = 'c' . (keys(%constant) + 1);
+            push @defines, "-D", "$constant{$value}=$value";
+        }
+        return $constant{$value};
+    };
     my $script = "-- $scenario: the " . scalar(@statements) . " statements one request sent (bench/capture.pl)\n";
+    my $in_limiter = 0;
     for my $s (@statements) {
+        if ($s->{limiter} && !$in_limiter) {
+            $script .= "-- the fair-use limiter's transaction, on the client's own bucket, in limiter_ppm per million transactions\n"
+                . "\\set limiter_acc :limiter_acc + :limiter_ppm\n"
+                . "\\if :limiter_acc >= 1000000\n"
+                . "\\set limiter_acc :limiter_acc - 1000000\n";
+        } elsif (!$s->{limiter} && $in_limiter) {
+            $script .= "\\endif\n";
+        }
+        $in_limiter = $s->{limiter} ? 1 : 0;
         $script .= pgbench_sql($s, sub {
             my $value = $s->{params}[$_[0]];
             return 'NULL' unless defined $value;
-            unless ($constant{$value}) {
-                $constant{$value} = 'c' . (keys(%constant) + 1);
-                push @defines, "-D", "$constant{$value}=$value";
-            }
-            return ":$constant{$value}";
+            my $limiter = limiter_param($s, $value, $constant);
+            return $limiter if defined $limiter;
+            return ":" . $constant->($value);
         });
     }
+    $script .= "\\endif\n" if $in_limiter;
+    limiter_setup($scenario, @statements);
     write_file("$out/$scenario.pgbench", $script);
     write_file("$out/$scenario.defines", join("\n", @defines) . "\n");
     # the statements measured by EXPLAIN ANALYZE, prepared as the driver prepares them. When the
@@ -177,8 +253,17 @@ for my $scenario (sort grep { !/:/ } keys %requests) {
 my @steps = map { $requests{"clock:$_"} } 0 .. 4;
 if (grep { defined } @steps) {
     die "the clock cycle was not captured whole\n" if grep { !defined || !@$_ } @steps;
+    @steps = map { [ mark_limiter(@$_) ] } @steps;
     my %name = %known;    # value -> variable
     my (%constant, @defines, @new_ids);
+    my $constant = sub {
+        my ($value) = @_;
+        unless ($constant{$value}) {
+            $constant{$value} = 'c' . (keys(%constant) + 1);
+            push @defines, "-D", "$constant{$value}=$value";
+        }
+        return $constant{$value};
+    };
     my $body = '';
     my $count = 0;
     for my $step (0 .. 4) {
@@ -197,6 +282,8 @@ if (grep { defined } @steps) {
             $body .= pgbench_sql($s, sub {
                 my $value = $s->{params}[$_[0]];
                 return 'NULL' unless defined $value;
+                my $limiter = limiter_param($s, $value, $constant);
+                return $limiter if defined $limiter;
                 return ":$name{$value}" if $name{$value};
                 if ($value =~ $timestamp) {
                     die "step $step binds two new timestamps: cannot tell which is now()\n" if $new_timestamp;
@@ -211,14 +298,11 @@ if (grep { defined } @steps) {
                     $name{$value} = $id;
                     return ":$id";
                 }
-                unless ($constant{$value}) {
-                    $constant{$value} = 'c' . (keys(%constant) + 1);
-                    push @defines, "-D", "$constant{$value}=$value";
-                }
-                return ":$constant{$value}";
+                return ":" . $constant->($value);
             });
         }
     }
+    limiter_setup('clock', map { @$_ } @steps);
     my %used = map { $_ => 1 } values %name;
     # the Idempotency-Keys of the five requests (key0 .. key4): new ones each cycle, as the app sends
     my @keys = sort grep { /^key\d+$/ } values %known;

@@ -17,6 +17,10 @@ capture() {
   mkdir -p "$RESULTS/sql"
   for CAPTURE_ATTEMPT in 1 2 3; do
     CAPTURE_VARS=()
+    # reads are counted in batches: a caller's first read after 3 s without one writes its bucket
+    # (the limiter's transaction), so after this pause the first request of each scenario's caller
+    # has it, and the replay repeats it in the share of the API's requests that did (capture.pl)
+    sleep 3.5
     offset=$(stat -c %s "$PG_LOG")
     db -c "alter system set log_statement = 'all'" -c "select pg_reload_conf()" >/dev/null; sleep 0.5
     "$send"

@@ -61,6 +61,7 @@ measured_wrk_run() {   # name run scenario users_file threads [extra args]
     kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
     echo "$out" >"$RESULTS/wrk-$name-$run.txt"
     line=$(grep '^RESULT' <<<"$out") || die "wrk gave no result for $name: $out"
+    MEASURED_REQUESTS=$((MEASURED_REQUESTS + $(field requests "$line")))
     echo "  run $run: ${line#RESULT } others=${o}%"
     grep '^FIRST_ERROR' <<<"$out" | sed 's/^/  /' || true
     [[ $o -lt $DISTURBED_PERCENT || $redo -eq 2 ]] && break
@@ -69,17 +70,38 @@ measured_wrk_run() {   # name run scenario users_file threads [extra args]
   RUN_LINE=$line; RUN_OTHERS=$o
 }
 
+# The fair-use buckets written so far (PostgreSQL's counters of fair_use_buckets: one update or
+# insert per bucket transaction). A backend of the server's pool reports its counts at most once a
+# second while busy and within 10 s once idle, and the server writes the reads it counted in
+# batches within 8 s of a caller's last read (its 5 s tick, after 3 s idle): so the counter is read
+# 20 s after the load stopped.
+limiter_writes() {
+  sleep 20
+  db -c "select coalesce(sum(n_tup_upd + n_tup_ins), 0) from pg_stat_user_tables where relname = 'fair_use_buckets'"
+}
+
 # one scenario under load: warm-up until throughput is stable, then $RUNS measured runs (a run
 # disturbed by other processes is done again, at most twice). Sets W_RPS W_P50 W_P99 (medians),
 # W_SPREAD (throughput spread, %), W_ERRORS (sum), W_OTHERS (the most disturbed run kept).
+# With COUNT_LIMITER=true (a scenario whose database-only ceiling follows): also how many of the
+# measured requests did a fair-use bucket transaction, LIMITER_PPM[name] (per million; reads are
+# counted in batches, so a read does one only now and then), which the replay repeats.
+declare -A LIMITER_PPM=()
 measure_api() {   # name scenario users_file threads [extra args]
   local name=$1 scenario=$2 users=$3 threads=$4; shift 4
-  local run lines=() others=()
+  local run lines=() others=() writes_before writes
   warm_up "$name" "$scenario" "$users" "$threads" "$@"
+  MEASURED_REQUESTS=0
+  if ${COUNT_LIMITER:-false}; then writes_before=$(limiter_writes); fi
   for run in $(seq 1 "$RUNS"); do
     measured_wrk_run "$name" "$run" "$scenario" "$users" "$threads" "$@"
     lines+=("$RUN_LINE"); others+=("$RUN_OTHERS")
   done
+  if ${COUNT_LIMITER:-false}; then
+    writes=$(( $(limiter_writes) - writes_before ))
+    LIMITER_PPM[$name]=$(( MEASURED_REQUESTS > 0 ? (writes * 1000000 + MEASURED_REQUESTS / 2) / MEASURED_REQUESTS : 1000000 ))
+    echo "  fair-use bucket transactions: $writes in $MEASURED_REQUESTS measured requests (${LIMITER_PPM[$name]} per million; the replay does as many)"
+  fi
   W_RPS=$(fields rps "${lines[@]}" | median)
   W_SPREAD=$(fields rps "${lines[@]}" | spread)
   W_P50=$(fields p50_ms "${lines[@]}" | median)
@@ -126,8 +148,12 @@ measure_db() {   # name
   local name=$1 run defines=() tpss=() p50s=() p99s=() others=()
   mapfile -t defines <"$RESULTS/sql/$name.defines"
   PGBENCH_NAME=$name
+  # the limiter's transaction on a bucket of each client's own (bench/capture.pl), in the share of
+  # the API's requests that did one (LIMITER_PPM, per million; every transaction when not measured)
+  if [[ -s $RESULTS/sql/$name.setup.sql ]]; then db -v clients="$CONNECTIONS" -f "$RESULTS/sql/$name.setup.sql"; fi
   PGBENCH_ARGS=(-h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$CONNECTIONS" -j 2
-                -f "$RESULTS/sql/$name.pgbench" "${defines[@]}" -D "clients=$CONNECTIONS" -D "users=$CLOCK_USERS")
+                -f "$RESULTS/sql/$name.pgbench" "${defines[@]}" -D "clients=$CONNECTIONS" -D "users=$CLOCK_USERS"
+                -D "limiter_ppm=${LIMITER_PPM[$name]:-1000000}" -D limiter_acc=0)
   "${BEFORE_RUN:-true}"
   pgbench_replay 10 "$RESULTS/pgbench-$name-warmup.txt"
   for run in $(seq 1 "$RUNS"); do

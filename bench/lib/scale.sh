@@ -165,7 +165,7 @@ measure_scenario() {   # scale scenario
   local scale=$1 scenario=$2 before=true
   [[ $scenario == clock ]] && before=clock_reset
   say "Scale $scale: $scenario, API under wrk"
-  measure_api_of "$scenario" "$scenario"
+  COUNT_LIMITER=true measure_api_of "$scenario" "$scenario"
   API_RPS[$scenario]=$W_RPS; API_SPREAD[$scenario]=$W_SPREAD; API_P50[$scenario]=$W_P50; API_P99[$scenario]=$W_P99; API_ERR[$scenario]=$W_ERRORS; API_OTH[$scenario]=$W_OTHERS
   if [[ $scenario == history || $scenario == stats ]]; then keep_at "$scenario" "$scale"; fi
   say "Scale $scale: $scenario, database only (pgbench)"

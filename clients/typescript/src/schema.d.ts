@@ -176,9 +176,10 @@ export interface paths {
          *     `time_logs` (the running segment too, without an end), `notifications`
          *     (their inbox, and the notifications in other people's inboxes that name
          *     them, without those people's reading of them), `invites_sent`,
-         *     `join_links` (those they made) and `requests` (the Idempotency-Keys
-         *     kept for them: the key and the SHA-256 of the request, never the answer
-         *     kept). Whom an invite went to, what became of it and a link's code are
+         *     `join_links` (those they made), `voids_made` (the logs they voided as
+         *     a group's owner or admin: which, where, when and why, not whose) and
+         *     `requests` (the Idempotency-Keys kept for them: the key and the
+         *     SHA-256 of the request, never the answer kept). Whom an invite went to, what became of it and a link's code are
          *     left out: they are other people's, or a way into a group. The answer
          *     starts once the token and the limits are checked; a failure after its
          *     first bytes (the database lost) can only cut it short, which a client
@@ -1713,6 +1714,7 @@ export interface components {
             notifications: components["schemas"]["ExportedNotification"][];
             invites_sent: components["schemas"]["ExportedInvite"][];
             join_links: components["schemas"]["ExportedJoinLink"][];
+            voids_made: components["schemas"]["ExportedVoid"][];
             requests: components["schemas"]["ExportedRequest"][];
         };
         ExportedProfile: {
@@ -1858,7 +1860,7 @@ export interface components {
              */
             received: boolean;
             /** @enum {string} */
-            kind: "group_invite" | "milestone_member" | "milestone_group" | "session_reminder" | "session_autopaused" | "generic";
+            kind: "group_invite" | "milestone_member" | "milestone_group" | "session_reminder" | "session_autopaused" | "log_voided" | "generic";
             /** @enum {string|null} */
             status: "pending" | "accepted" | "declined" | "read" | null;
             title: string;
@@ -1906,6 +1908,27 @@ export interface components {
             revoked_at: string | null;
             /** Format: date-time */
             created_at: string;
+        };
+        /**
+         * @description A time log the person voided as the group's owner or admin (still
+         *     voided: a restored log is no longer theirs to list). Whose log it is
+         *     is left out: that is the other person's (it is in their own
+         *     `time_logs`, with `voided_by`).
+         */
+        ExportedVoid: {
+            /**
+             * Format: uuid
+             * @description The time log's id.
+             */
+            id: string;
+            /** Format: uuid */
+            session_id: string;
+            /** Format: uuid */
+            group_id: string | null;
+            group_name: string | null;
+            /** Format: date-time */
+            voided_at: string;
+            void_reason: string;
         };
         /** @description An Idempotency-Key kept for the person (24 hours) and what is kept of its request. */
         ExportedRequest: {

@@ -14,12 +14,15 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
+import app.lockin.limits.FairUse;
 import app.lockin.sessions.RunawayGuard;
 
 /**
  * The server's clockwork: one non-persistent {@code @Schedule} tick every
  * {@link #TICK} on each instance, which runs the maintenance jobs in order.
- * The runaway guard runs on every tick; the archival and the two purges run
+ * The runaway guard runs on every tick, and so does the writing of the reads
+ * this instance counted in batches and holds no more ({@link FairUse#flushIdle()});
+ * the archival and the two purges run
  * when {@link MaintenanceSchedule} says they are due, each claimed by one
  * instance of the cluster ({@link MaintenanceJobs}).
  * <p>
@@ -55,6 +58,9 @@ public class MaintenanceTick {
     @EJB
     FairUseBucketPurge fairUseBucketPurge;
 
+    @EJB
+    FairUse fairUse;
+
     /** Reads the schedule at start, so a wrong one stops the deployment with its message. */
     @PostConstruct
     void announce() {
@@ -67,6 +73,7 @@ public class MaintenanceTick {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void tick() {
         run("Runaway guard", runawayGuard::pauseRunaways);
+        run("Writing the reads counted in batches", fairUse::flushIdle);
         run("Archival", archival::runIfDue);
         run("Purging expired idempotency keys", idempotencyKeyPurge::runIfDue);
         run("Purging full fair-use buckets", fairUseBucketPurge::runIfDue);

@@ -33,7 +33,7 @@ import app.lockin.rules.NotFound;
  * <p>
  * The fields are the statements' column labels (snake_case, as the API names
  * them; {@link JsonColumns}). Every row of every table that names the person
- * (each column of {@code V1__schema.sql} holding a profile's id) is in a
+ * (each column of the schema holding a profile's id) is in a
  * section:
  * <ul>
  * <li>{@code profiles} → {@code profile}; {@code fair_use_buckets} (their key
@@ -54,6 +54,11 @@ import app.lockin.rules.NotFound;
  * <li>{@code notifications.actor_id} of invites, {@code email_invites.actor_id}
  *     → {@code invites_sent}</li>
  * <li>{@code join_links.created_by} → {@code join_links}</li>
+ * <li>{@code time_logs.voided_by} → {@code voids_made}: the logs the person
+ *     voided as a group's owner or admin (which log, where, when and why;
+ *     whose log it is stays out, as in {@code invites_sent}: that is the
+ *     other person's). The same void is in the log's own person's
+ *     {@code time_logs} too.</li>
  * <li>{@code idempotency_keys} → {@code requests}: the key and the request's
  *     SHA-256 (method, path, body: all that is kept of a request), never the
  *     answer kept for it</li>
@@ -72,11 +77,14 @@ public class PersonalData {
              where id = ?
             """;
 
-    /** Bucket4j's rows of the fair-use limits: the key is "limit/quota/window seconds/caller id". */
+    /**
+     * Bucket4j's rows of the fair-use limits: the key is "limit/quota/window
+     * seconds/caller id" (read by the index on its last part, V7).
+     */
     private static final String RATE_LIMITS = """
             select id as key, to_timestamp(expires_at / 1000.0) as full_again_at
               from fair_use_buckets
-             where id like ?
+             where split_part(id, '/', 4) = ?
              order by id
             """;
 
@@ -202,12 +210,23 @@ public class PersonalData {
              order by l.created_at, l.id
             """;
 
+    /** The logs the person voided (as a group's owner or admin): what they did, not whose log it was. */
+    private static final String VOIDS_MADE = """
+            select l.id, p.session_id, l.group_id, g.name as group_name, l.voided_at, l.void_reason
+              from time_logs l
+              join session_participants p on p.id = l.participant_id
+              left join groups g on g.id = l.group_id
+             where l.voided_by = ?
+             order by l.voided_at, l.id
+            """;
+
     private static final String REQUESTS = """
             select key, encode(request_hash, 'hex') as request_sha256, created_at, completed_at
               from idempotency_keys
              where caller_id = ?
              order by created_at, key
             """;
+
 
     @Resource(lookup = Migrations.DATA_SOURCE)
     DataSource dataSource;
@@ -234,7 +253,7 @@ public class PersonalData {
             json.writeStartObject();
             json.writeKey("profile");
             if (objects(db, json, PROFILE, new Object[] {person},
-                    row -> array(db, json, "rate_limits", RATE_LIMITS, "%/" + person)) != 1) {
+                    row -> array(db, json, "rate_limits", RATE_LIMITS, person.toString())) != 1) {
                 throw new NotFound("profile not found");
             }
             array(db, json, "identities", IDENTITIES, person);
@@ -251,6 +270,7 @@ public class PersonalData {
             array(db, json, "notifications", NOTIFICATIONS, person, person, person, person);
             array(db, json, "invites_sent", INVITES_SENT, person, person);
             array(db, json, "join_links", JOIN_LINKS, person);
+            array(db, json, "voids_made", VOIDS_MADE, person);
             array(db, json, "requests", REQUESTS, person);
             json.writeEnd();
             json.flush();

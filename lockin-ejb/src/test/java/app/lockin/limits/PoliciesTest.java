@@ -31,6 +31,23 @@ class PoliciesTest {
     }
 
     @Test
+    void readsAloneAreCountedInBatchesOfATwentiethOfTheQuotaAndAtMostThreeSeconds() {
+        assertThat(new Policy(Limit.READS, 600, Duration.ofMinutes(1)).batch()).hasValueSatisfying(batch -> {
+            assertThat(batch.maxUnsynchronizedTokens).isEqualTo(30);
+            assertThat(batch.maxUnsynchronizedTimeoutNanos).isEqualTo(Duration.ofSeconds(3).toNanos());
+        });
+        assertThat(new Policy(Limit.READS, 1_000_000, Duration.ofMinutes(1)).batch())
+                .hasValueSatisfying(batch -> assertThat(batch.maxUnsynchronizedTokens).isEqualTo(50_000));
+        // under 20 a minute: exact, a bucket transaction per read
+        assertThat(new Policy(Limit.READS, 19, Duration.ofMinutes(1)).batch()).isEmpty();
+        assertThat(new Policy(Limit.READS, 20, Duration.ofMinutes(1)).batch()).isPresent();
+        // writes, invites and streams: always exact
+        for (Limit exact : new Limit[] {Limit.WRITES, Limit.INVITES, Limit.STREAMS}) {
+            assertThat(new Policy(exact, 1_000_000, Duration.ofMinutes(1)).batch()).as(exact.label()).isEmpty();
+        }
+    }
+
+    @Test
     void readsAreSetLikeTheOthers() {
         assertThat(Policies.parse("reads=5/1m").of(Limit.READS)).contains(new Policy(Limit.READS, 5, Duration.ofMinutes(1)));
         assertThat(Policies.parse("reads=off").of(Limit.READS)).isEmpty();

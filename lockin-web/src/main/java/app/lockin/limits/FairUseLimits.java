@@ -25,9 +25,10 @@ import app.lockin.security.CallerToken;
  * {@code HEAD}) against {@link Limit#READS}, and the operations marked
  * {@link Counted} against that limit too, before anything is read or done;
  * past a limit the answer is 429 (the problem, with {@code Retry-After},
- * comes from the exception mapper). So a request costs one bucket update
+ * comes from the exception mapper). So a write costs one bucket update
  * (a short transaction of its own, {@link FairUse}), two for the operations
- * marked {@link Counted} and for an event stream's opening. Every answer of
+ * marked {@link Counted} and for an event stream's opening; a read costs one
+ * only now and then (reads are counted in batches, {@link FairUse}). Every answer of
  * a request that counted states where the caller stands, in the IETF
  * draft's {@code RateLimit-Policy} and {@code RateLimit} headers, one item
  * per limit it counted against (event streams count in

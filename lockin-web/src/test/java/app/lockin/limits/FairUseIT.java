@@ -13,6 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import io.github.bucket4j.distributed.BucketProxy;
 
 import app.lockin.testing.Api;
 import app.lockin.testing.EventStream;
@@ -127,6 +130,68 @@ class FairUseIT {
             Reply othersRead = User.random().api().at(server.baseUrl()).get("/api/me");
             assertThat(othersRead.status()).isEqualTo(200);
             assertThat(remaining(othersRead, "reads")).isEqualTo(4);
+        }
+    }
+
+    /**
+     * Reads are counted in batches (FairUse, Policy#batch): an instance takes
+     * up to 1/20 of the quota from its copy of the caller's bucket before it
+     * writes them to the shared one. The limit still holds across instances,
+     * within that batch: on a server of this test's own ({@code
+     * LOCKIN_RATE_LIMITS=reads=200/1d}, batches of 10, the refill one read
+     * every 7 minutes) another instance, played by this test with the
+     * application's own bucket engine on the same table and key, takes 150
+     * of the caller's 200 reads after the server has served 20: the server
+     * then serves 30 more at least and 10 (its batch) more than that at most,
+     * and refuses every read after them; and what it held back reaches the
+     * shared bucket within a few seconds of the caller's last read.
+     */
+    @Test
+    void readsCountedInBatchesStillHoldTheLimitAcrossInstances() throws Exception {
+        try (OwnServer server = OwnServer.start("reads-batched", Map.of("LOCKIN_RATE_LIMITS", "reads=200/1d"))) {
+            User user = User.random();
+            Api api = user.api().at(server.baseUrl());
+            for (int i = 0; i < 20; i++) {
+                Reply read = i % 2 == 0 ? api.get("/api/me") : api.get("/api/groups");
+                assertThat(read.status()).as(read.toString()).isEqualTo(200);
+                assertThat(read.header("RateLimit-Policy")).hasValue("\"reads\";q=200;w=86400");
+                // one instance alone knows the bucket exactly, batched or not
+                assertThat(remaining(read, "reads")).as("read " + (i + 1)).isEqualTo(199 - i);
+            }
+
+            UUID caller = UUID.fromString(Fixtures.profileOf(user));   // a read on the suite's server: another bucket
+            Policy reads = Policies.parse("reads=200/1d").of(Limit.READS).orElseThrow();
+            PGSimpleDataSource database = new PGSimpleDataSource();
+            database.setURL(TestEnvironment.jdbcUrl());
+            BucketProxy otherInstance = FairUse.sharedBuckets(database).builder().build(reads.bucketKey(caller), reads::bucket);
+            // the shared bucket has the server's reads, but for at most a batch (10) not yet written
+            assertThat(otherInstance.getAvailableTokens()).as("the shared bucket after 20 reads").isBetween(180L, 190L);
+            assertThat(otherInstance.tryConsume(150)).as("the other instance's 150 reads").isTrue();
+
+            int passed = 0;
+            Reply refused = null;
+            for (int i = 0; i < 60 && refused == null; i++) {
+                Reply read = api.get("/api/me");
+                if (read.status() == 200) {
+                    passed++;
+                } else {
+                    refused = read;
+                }
+            }
+            assertThat(refused).as("no read refused after " + passed).isNotNull();
+            assertProblem(refused, 429);
+            assertThat(refused.header("Retry-After")).isPresent();
+            assertThat(passed).as("reads served after the other instance's 150").isBetween(30, 30 + 10);
+
+            // and it stays refused, however many reads come
+            for (int i = 0; i < 40; i++) {
+                Reply read = i % 2 == 0 ? api.get("/api/me") : api.head("/api/groups");
+                assertThat(read.status()).as("read " + (i + 1) + " after the refusal: " + read).isEqualTo(429);
+            }
+
+            // what the server held back is written once the caller is idle (3 s, then the next 5 s tick)
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> otherInstance.getAvailableTokens() <= 0);
         }
     }
 

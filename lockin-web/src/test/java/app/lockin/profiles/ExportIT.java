@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import app.lockin.testing.Api;
 import app.lockin.testing.Fixtures;
+import app.lockin.testing.Fixtures.Crew;
 import app.lockin.testing.Focus;
 import app.lockin.testing.LockinServer;
 import app.lockin.testing.Reply;
@@ -45,7 +46,7 @@ class ExportIT {
     private static final Sql SQL = TestEnvironment.sql();
 
     private static final List<String> SECTIONS = List.of("profile", "identities", "memberships", "sessions", "time_logs",
-            "notifications", "invites_sent", "join_links", "requests");
+            "notifications", "invites_sent", "join_links", "voids_made", "requests");
 
     /** A daily group whose goal is one minute, begun yesterday in a zone where recent times fall today. */
     private static String smallGoalGroup(User owner) {
@@ -273,6 +274,82 @@ class ExportIT {
                 "select count(*) from target_history where user_id = ?::uuid and group_id = ?::uuid", myId, group));
     }
 
+    /**
+     * The export reads every table by the person's id (and erasure reaches
+     * the same rows through the foreign keys): each column that names a
+     * person is the first of an index, so no export scans a whole table
+     * (V7__export_indexes.sql added those that were missing). The key of a
+     * fair-use bucket ends with the caller's id: its last part is indexed.
+     */
+    @Test
+    void everyColumnThatNamesAPersonLeadsAnIndex() throws SQLException {
+        List<String> unindexed = new ArrayList<>();
+        for (Map<String, Object> row : SQL.rows("""
+                with person_columns (tab, col) as (
+                    select c.conrelid, a.attnum
+                      from pg_constraint c
+                      join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any (c.conkey)
+                     where c.contype = 'f' and c.confrelid = 'profiles'::regclass
+                    union
+                    select a.attrelid, a.attnum
+                      from pg_attribute a
+                     where (a.attrelid, a.attname) in (('time_logs'::regclass, 'user_id'), ('period_boards'::regclass, 'user_ids')))
+                select tab::regclass::text || '.' || attname as col
+                  from person_columns
+                  join pg_attribute on attrelid = tab and attnum = col
+                 where not exists (select 1 from pg_index i where i.indrelid = tab and i.indkey[0] = col)
+                 order by 1
+                """)) {
+            unindexed.add((String) row.get("col"));
+        }
+        assertThat(unindexed).as("columns naming a person that lead no index").isEmpty();
+        assertThat(SQL.count("""
+                select count(*) from pg_indexes
+                 where tablename = 'fair_use_buckets' and indexdef like '%split_part(id, ''/''::text, 4)%'
+                """)).as("the index on a bucket key's caller").isEqualTo(1);
+    }
+
+    /**
+     * A void is the moderator's act as much as the log's person's record: the
+     * owner who voided a member's log finds it in {@code voids_made} (which
+     * log, where, when and why; not whose), and the member in their own
+     * {@code time_logs} with {@code voided_by}.
+     */
+    @Test
+    void aModeratorsVoidIsInTheirFileAndTheLogInItsPersons() throws Exception {
+        Crew crew = Fixtures.crewSinceYesterday();
+        String memberId = Fixtures.profileOf(crew.member());
+        String ownerId = Fixtures.profileOf(crew.owner());
+        Instant now = Instant.now();
+        String session = Focus.pausedSince(crew.member(), crew.groupId(), now.minusSeconds(600));
+        String log = Focus.log(crew.member(), session, now.minusSeconds(500), now.minusSeconds(200)).getString("id");
+        Reply voided = crew.owner().api().post("/api/sessions/" + session + "/logs/" + log + ":void",
+                "{\"reason\": \"Phone left on the desk\"}");
+        assertThat(voided.status()).as(voided.toString()).isEqualTo(200);
+
+        List<JsonObject> voids = section(export(crew.owner()), "voids_made");
+        assertThat(voids).singleElement().satisfies(v -> {
+            assertThat(v.getString("id")).isEqualTo(log);
+            assertThat(v.getString("session_id")).isEqualTo(session);
+            assertThat(v.getString("group_id")).isEqualTo(crew.groupId());
+            assertThat(v.getString("void_reason")).isEqualTo("Phone left on the desk");
+            assertThat(v.isNull("voided_at")).isFalse();
+            assertThat(v.keySet()).containsExactly("id", "session_id", "group_id", "group_name", "voided_at", "void_reason");
+        });
+        assertThat(voids.toString()).as("whose log it was is the member's").doesNotContain(memberId);
+        assertThat(voids).hasSize((int) SQL.count("select count(*) from time_logs where voided_by = ?::uuid", ownerId));
+
+        JsonObject members = export(crew.member());
+        assertThat(section(members, "voids_made")).isEmpty();
+        assertThat(section(members, "time_logs")).filteredOn(l -> l.getString("id").equals(log)).singleElement()
+                .satisfies(l -> assertThat(l.getString("voided_by")).isEqualTo(ownerId));
+
+        // restored, it is no longer the moderator's act: gone from their file
+        Reply restored = crew.owner().api().post("/api/sessions/" + session + "/logs/" + log + ":unvoid", null);
+        assertThat(restored.status()).as(restored.toString()).isEqualTo(200);
+        assertThat(section(export(crew.owner()), "voids_made")).isEmpty();
+    }
+
     /** The names of the fields, anywhere in the document, whose value is exactly this string. */
     private static Set<String> fieldsHolding(JsonValue value, String wanted) {
         Set<String> found = new TreeSet<>();
@@ -330,7 +407,7 @@ class ExportIT {
                         "session_participants.user_id", "member_period_totals.user_id", "notifications.recipient_id",
                         "notifications.actor_id", "notifications.subject_id", "goal_checks.user_id",
                         "idempotency_keys.caller_id",
-                        // the moderator of a voided log: in the log's own person's file (time_logs.voided_by)
+                        // the moderator of a voided log: in the log's own person's file (time_logs) and in theirs (voids_made)
                         "time_logs.voided_by");
         // and those that hold a profile's id without referencing profiles (exported too)
         assertThat(SQL.count("""

@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A second Payara Micro with the built WAR and settings of a test's own
@@ -45,6 +47,9 @@ public final class OwnServer implements AutoCloseable {
             port = free.getLocalPort();
         }
         Path work = Files.createDirectories(Path.of(System.getProperty("lockin.it.work"), "own-" + name));
+        // a root folder left by an earlier run holds that run's exploded WAR, which Payara Micro
+        // would run instead of the one just built (seen: a server without the newest migration)
+        deleteTree(work.resolve("micro"));
         Path log = Files.createDirectories(Path.of("target", "failsafe-reports")).resolve(name + "-micro.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -97,5 +102,16 @@ public final class OwnServer implements AutoCloseable {
     @Override
     public String toString() {
         return "Payara Micro at " + baseUrl + " (log " + log.toAbsolutePath() + ")";
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 }
