@@ -195,7 +195,7 @@ $$;
 -- The former members of a group on the board of a period that ended (the
 -- one containing p_at): everyone whose membership of the group ended after
 -- the period began and had begun before it ended (former_members), unless
--- they are a member again (then on the board as one), with their figures by
+-- they are a member again whom the board lists as one, with their figures by
 -- the rules of group_member_period_progress_at (a former member has no open
 -- segment in the group: their membership's end closed it). History is true:
 -- a member who leaves stays on the past boards as they were, and is absent
@@ -227,7 +227,6 @@ as $$
             select distinct on (f.user_id) f.user_id, f.hidden_from_leaderboard
               from former_members f
              where f.group_id = g.id and f.left_at > b.period_start and f.joined_at < b.period_end
-               and not exists (select 1 from group_members m where m.group_id = g.id and m.user_id = f.user_id)
              order by f.user_id, f.left_at desc
            ) f on true
       join profiles p on p.id = f.user_id
@@ -249,6 +248,9 @@ as $$
                    coalesce(newest.best, 0) as best
            ) x
      where g.id = p_group_id and b.period_end <= now()
+       -- a member again is on the board as a member when that rule lists them (joined by its end, or time in it)
+       and not exists (select 1 from group_members m where m.group_id = g.id and m.user_id = f.user_id
+                          and (m.created_at < b.period_end or newest.seconds > 0))
 $$;
 
 comment on function former_members_at(uuid, timestamptz) is

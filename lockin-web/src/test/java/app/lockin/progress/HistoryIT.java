@@ -591,15 +591,20 @@ class HistoryIT {
         awaitSealed(id, finals);
         assertThat(secondsOf(periodOf(history(owner, id, "?limit=100"), dayOfLate), late)).isEqualTo(35 * 60);
 
-        // a member leaving leaves every board, sealed or not, as the past boards do; joining again, they are back
+        // a member leaving stays on every past board, sealed or not, as a former member (history is
+        // true: no sealed board is forgotten); joining again, they are on them as a member
         Reply left = leaver.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(leaver));
         assertThat(left.status()).as(left.toString()).isEqualTo(204);
-        List<JsonObject> withoutLeaver = history(owner, id, "?limit=100");
-        assertThat(periodOf(withoutLeaver, dayOfLeaver).getJsonArray("entries")).hasSize(2);
-        assertThat(periodOf(withoutLeaver, dayOfLeaver).getInt("members_met")).isZero();
-        assertThat(boardAt(owner, id, dayOfLeaver.plusSeconds(7200))).hasSize(2);
-        awaitSealed(id, finals);
-        assertThat(history(owner, id, "?limit=100")).isEqualTo(withoutLeaver);
+        assertThat(SQL.count("select count(*) from period_boards where group_id = ?::uuid", id)).isEqualTo(finals);
+        List<JsonObject> withLeaver = history(owner, id, "?limit=100");
+        assertThat(periodOf(withLeaver, dayOfLeaver).getJsonArray("entries")).hasSize(3);
+        assertThat(secondsOf(periodOf(withLeaver, dayOfLeaver), leaver)).isEqualTo(40 * 60);
+        assertThat(periodOf(withLeaver, dayOfLeaver).getInt("members_met")).isOne();
+        assertThat(periodOf(withLeaver, dayOfLeaver).getJsonArray("entries").getValuesAs(JsonObject.class))
+                .filteredOn(e -> e.getString("user_id").equals(Fixtures.profileOf(leaver)))
+                .singleElement().satisfies(e -> assertThat(e.getBoolean("former_member")).isTrue());
+        assertThat(boardAt(owner, id, dayOfLeaver.plusSeconds(7200))).hasSize(3);
+        assertThat(history(owner, id, "?limit=100")).isEqualTo(withLeaver);
         Fixtures.member(owner, id, leaver, "member");
         List<JsonObject> back = history(owner, id, "?limit=100");
         assertThat(secondsOf(periodOf(back, dayOfLeaver), leaver)).isEqualTo(40 * 60);
