@@ -105,6 +105,7 @@ begin
 
     -- the rest goes with the profile: identities, inbox, leftover totals (on delete cascade)
     delete from profiles where id = p_user;
+    perform notify_live('erased ' || p_user);   -- every instance forgets it (at commit)
     return v_profile.avatar_url;
 end;
 $$;

@@ -28,7 +28,7 @@ public class KnownProfiles {
     @Inject
     Profiles profiles;
 
-    /** Forgets the identities of an erased profile (on this instance; see docs/API.md for several). */
+    /** Forgets the identities of an erased profile (the erasing request's instance at once, the others on the live message "erased"). */
     public void forget(UUID profileId) {
         bySubject.asMap().values().removeIf(profileId::equals);
     }
