@@ -68,6 +68,11 @@ begin
        and not exists (select 1 from session_participants p where p.session_id = s.id and p.user_id <> p_user);
     delete from fair_use_buckets where id like '%/' || p_user::text;
     delete from idempotency_keys where caller_id = p_user;
+    -- others' kept answers that name them (a member added, an invite sent to them): a retry is done again
+    delete from idempotency_keys k
+     where position(convert_to(p_user::text, 'UTF8') in k.body) > 0
+        or position(convert_to('"' || v_profile.display_name || '"', 'UTF8') in k.body) > 0
+        or (v_profile.email is not null and position(convert_to(v_profile.email::text, 'UTF8') in k.body) > 0);
     delete from goal_checks where user_id = p_user;
 
     -- what stays, given to the anonymous profile (archived groups' rules let this through)
