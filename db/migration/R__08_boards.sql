@@ -199,8 +199,8 @@ $$;
 -- the rules of group_member_period_progress_at (a former member has no open
 -- segment in the group: their membership's end closed it). History is true:
 -- a member who leaves stays on the past boards as they were, and is absent
--- from the current one. hidden_from_leaderboard: as it was when they left
--- (the latest such membership's).
+-- from the current one. hidden_from_leaderboard: as it was when they last
+-- left (History.java reads the same).
 create or replace function former_members_at(p_group_id uuid, p_at timestamptz)
     returns table (
         user_id                 uuid,
@@ -224,10 +224,12 @@ as $$
       from groups g
      cross join lateral group_period_bounds(g.period, g.timezone, g.start_at, g.end_at, p_at) b
       join lateral (
-            select distinct on (f.user_id) f.user_id, f.hidden_from_leaderboard
+            select distinct f.user_id,
+                   (select h.hidden_from_leaderboard from former_members h   -- as they last left
+                     where h.group_id = g.id and h.user_id = f.user_id
+                     order by h.left_at desc, h.id desc limit 1) as hidden_from_leaderboard
               from former_members f
              where f.group_id = g.id and f.left_at > b.period_start and f.joined_at < b.period_end
-             order by f.user_id, f.left_at desc
            ) f on true
       join profiles p on p.id = f.user_id
       left join lateral (   -- as group_member_period_progress_at: the newest totals row up to this period
