@@ -220,17 +220,17 @@ class HistoryIT {
         List<JsonObject> after = boardAt(owner, id, noon);
         assertThat(after).hasSize(4);
         for (JsonObject entry : before) {
-            JsonObject now = entryOf(after, entry.getString("user_id"));
+            JsonObject now = entryWithId(after, entry.getString("user_id"));
             assertThat(now.getJsonNumber("seconds_done")).isEqualTo(entry.getJsonNumber("seconds_done"));
             assertThat(now.getInt("rank")).isEqualTo(entry.getInt("rank"));
             assertThat(now.getBoolean("goal_met")).isEqualTo(entry.getBoolean("goal_met"));
             assertThat(now.getInt("streak")).isEqualTo(entry.getInt("streak"));
             assertThat(now.getBoolean("hidden")).isEqualTo(entry.getBoolean("hidden"));
         }
-        assertThat(entryOf(after, Fixtures.profileOf(leaver)).getBoolean("former_member")).isTrue();
-        assertThat(entryOf(after, Fixtures.profileOf(leaver)).getString("display_name")).isEqualTo(leaver.username());
-        assertThat(entryOf(after, Fixtures.profileOf(removed)).getBoolean("former_member")).isTrue();
-        assertThat(entryOf(after, Fixtures.profileOf(stays)).getBoolean("former_member")).isFalse();
+        assertThat(entryWithId(after, Fixtures.profileOf(leaver)).getBoolean("former_member")).isTrue();
+        assertThat(entryWithId(after, Fixtures.profileOf(leaver)).getString("display_name")).isEqualTo(leaver.username());
+        assertThat(entryWithId(after, Fixtures.profileOf(removed)).getBoolean("former_member")).isTrue();
+        assertThat(entryWithId(after, Fixtures.profileOf(stays)).getBoolean("former_member")).isFalse();
         assertThat(boardAt(stays, id, noon)).as("a former member who hid stays hidden to plain members")
                 .extracting(e -> e.getString("user_id"))
                 .containsExactly(Fixtures.profileOf(leaver), Fixtures.profileOf(stays), Fixtures.profileOf(owner));
@@ -247,6 +247,11 @@ class HistoryIT {
 
         assertThat(current(owner, id)).as("the current board lists members only").extracting(e -> e.getString("user_id"))
                 .containsExactlyInAnyOrder(Fixtures.profileOf(owner), Fixtures.profileOf(stays));
+    }
+
+    private static JsonObject entryWithId(List<JsonObject> board, String id) {
+        return board.stream().filter(e -> e.getString("user_id").equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError(id + " is not on " + board));
     }
 
     @Test
