@@ -16,6 +16,16 @@ drop trigger if exists profiles_touch on profiles;
 create trigger profiles_touch before update on profiles
     for each row execute function touch_updated_at();
 
+-- True while erase_person (R__17_erasure.sql) gives an erased person's kept
+-- history to their anonymous profile, in its own transaction: the rules that
+-- freeze an archived group (and the milestones that a log's change writes)
+-- let that re-keying through. Set and cleared by erase_person alone.
+create or replace function erasure_in_progress() returns boolean
+    language sql stable
+as $$
+    select coalesce(current_setting('lockin.erasure_in_progress', true), '') = 'on'
+$$;
+
 -- Just-in-time provisioning: the profile of (provider, subject), created on
 -- the first call. Safe under concurrent first calls: the identity row is
 -- claimed first (one insert wins, the others wait for it and then read the

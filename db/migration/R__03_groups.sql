@@ -17,7 +17,7 @@ begin
         new.status := case when new.start_at > now() then 'pending' else 'active' end::group_status;
         return new;
     end if;
-    if old.status = 'archived' then
+    if old.status = 'archived' and not erasure_in_progress() then   -- an erasure re-keys its owner
         raise exception 'This group is archived and can no longer change.' using errcode = 'LI409';
     end if;
     new.updated_at := now();
@@ -47,7 +47,7 @@ begin
     end if;
     -- for share: waits for a concurrent archival, so nobody slips into an archived group
     select status, period into v_status, v_period from groups where id = v_group_id for share;
-    if v_status = 'archived' then
+    if v_status = 'archived' and not erasure_in_progress() then   -- an erased person's membership ends
         raise exception 'This group is archived: its members can no longer change.' using errcode = 'LI409';
     end if;
     if tg_op = 'DELETE' then
@@ -65,6 +65,23 @@ $$;
 drop trigger if exists group_members_before_write on group_members;
 create trigger group_members_before_write before insert or update or delete on group_members
     for each row execute function group_members_before_write();
+
+-- A membership that ends (removed, leaving, an erasure) is kept as a former
+-- membership: past boards list who was a member then (history is true,
+-- DOMAIN.md "Fair play"; R__08_boards.sql, former_members_at).
+create or replace function group_members_keep_former() returns trigger
+    language plpgsql
+as $$
+begin
+    insert into former_members (group_id, user_id, role, hidden_from_leaderboard, joined_at, left_at)
+    values (old.group_id, old.user_id, old.role, old.hidden_from_leaderboard, old.created_at, greatest(now(), old.created_at));
+    return null;
+end;
+$$;
+
+drop trigger if exists group_members_keep_former on group_members;
+create trigger group_members_keep_former after delete on group_members
+    for each row execute function group_members_keep_former();
 
 -- groups.owner_id follows the member whose role is owner.
 create or replace function group_members_sync_owner() returns trigger

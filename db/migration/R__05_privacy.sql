@@ -21,6 +21,16 @@ as $$
         or p_viewer.role in ('owner', 'admin')
 $$;
 
+-- Whether p_viewer (a member) sees a former member of the group on a past
+-- board (former_members, R__08_boards.sql): member_shown's rule for a
+-- membership that ended (p_hidden: its hidden_from_leaderboard then). A
+-- former member is never the viewer: a current member is on boards as one.
+create or replace function former_member_shown(p_hidden boolean, p_viewer group_members) returns boolean
+    language sql immutable
+as $$
+    select not p_hidden or p_viewer.role in ('owner', 'admin')
+$$;
+
 -- " hidden" when some member of the group does not see p_user (a presence
 -- message's last word: instances then ask who does, see member_shown), else ''.
 create or replace function hidden_flag(p_group uuid, p_user uuid) returns text

@@ -85,7 +85,7 @@ begin
     if v_session.group_id is not null then
         -- for key share: waits for an archival of the group in progress
         select status into v_group_status from groups where id = v_session.group_id for key share;
-        if v_group_status = 'archived' then
+        if v_group_status = 'archived' and not erasure_in_progress() then   -- an erasure re-keys the log
             raise exception 'The group is archived: its time can no longer change.' using errcode = 'LI409';
         end if;
     end if;

@@ -188,7 +188,8 @@ create type board_entry as (
     rank                    bigint,
     streak                  integer,
     best_streak             integer,
-    hidden_from_leaderboard boolean
+    hidden_from_leaderboard boolean,
+    former_member           boolean   -- no longer a member: on past boards only (past_board_seen_by)
 );
 
 -- A board as one member sees it: the members member_shown lets them see (a
@@ -206,11 +207,102 @@ as $$
     select b.user_id, b.display_name, b.avatar_url, b.period_start, b.period_end, b.target_minutes,
            b.seconds_done, b.seconds_declared, b.goal_met, b.is_focusing,
            rank() over (order by b.seconds_done desc) as rank,
-           b.streak, b.best_streak, gm.hidden_from_leaderboard
+           b.streak, b.best_streak, gm.hidden_from_leaderboard, false as former_member
       from group_member_period_progress_at(p_at) b
       join group_members v on v.group_id = p_group_id and v.user_id = p_viewer
       join group_members gm on gm.group_id = p_group_id and gm.user_id = b.user_id
      where b.group_id = p_group_id and member_shown(gm, v)
+$$;
+
+-- The former members of a group on the board of a period that ended (the
+-- one containing p_at): everyone whose membership of the group ended after
+-- the period began and had begun before it ended (former_members), unless
+-- they are a member again whom the board lists as one, with their figures by
+-- the rules of group_member_period_progress_at (a former member has no open
+-- segment in the group: their membership's end closed it). History is true:
+-- a member who leaves stays on the past boards as they were, and is absent
+-- from the current one. hidden_from_leaderboard: as it was when they last
+-- left (History.java reads the same).
+drop function if exists former_members_at(uuid, timestamptz);
+create or replace function former_members_at(p_group_id uuid, p_at timestamptz)
+    returns table (
+        user_id                 uuid,
+        display_name            text,
+        avatar_url              text,
+        period_start            timestamptz,
+        period_end              timestamptz,
+        target_minutes          integer,
+        seconds_done            bigint,
+        seconds_declared        bigint,
+        goal_met                boolean,
+        streak                  integer,
+        best_streak             integer,
+        hidden_from_leaderboard boolean)
+    language sql stable
+as $$
+    select f.user_id, p.display_name, p.avatar_url, b.period_start, b.period_end, x.target_minutes, x.seconds_done,
+           x.seconds_declared, x.seconds_done >= x.target_minutes * 60 as goal_met,
+           x.run_before + (x.seconds_done >= x.target_minutes * 60)::integer as streak,
+           greatest(x.best, x.run_before + (x.seconds_done >= x.target_minutes * 60)::integer) as best_streak,
+           f.hidden_from_leaderboard
+      from groups g
+     cross join lateral group_period_bounds(g.period, g.timezone, g.start_at, g.end_at, p_at) b
+      join lateral (
+            select distinct f.user_id,
+                   (select h.hidden_from_leaderboard from former_members h   -- as they last left
+                     where h.group_id = g.id and h.user_id = f.user_id
+                     order by h.left_at desc, h.id desc limit 1) as hidden_from_leaderboard
+              from former_members f
+             where f.group_id = g.id and f.left_at > b.period_start and f.joined_at < b.period_end
+           ) f on true
+      join profiles p on p.id = f.user_id
+      left join lateral (   -- as group_member_period_progress_at: the newest totals row up to this period
+            select case when t.period_start = b.period_start then t.seconds end as seconds,
+                   case when t.period_start = b.period_start then t.seconds_declared end as seconds_declared,
+                   case when t.period_start = b.period_start then t.prior_run
+                        when t.period_end = b.period_start then t.run
+                        else 0 end as run_before,
+                   t.best
+              from member_period_totals t
+             where t.group_id = g.id and t.user_id = f.user_id and t.period_start <= b.period_start
+             order by t.period_start desc
+             limit 1
+           ) newest on true
+     cross join lateral (
+            select member_target_at(g.id, f.user_id, b.period_end - interval '1 microsecond') as target_minutes,
+                   floor(coalesce(newest.seconds, 0))::bigint as seconds_done,
+                   floor(coalesce(newest.seconds_declared, 0))::bigint as seconds_declared,
+                   coalesce(newest.run_before, 0) as run_before,
+                   coalesce(newest.best, 0) as best
+           ) x
+     where g.id = p_group_id and b.period_end <= now()
+       -- a member again is on the board as a member when that rule lists them (joined by its end, or time in it)
+       and not exists (select 1 from group_members m where m.group_id = g.id and m.user_id = f.user_id
+                          and (m.created_at < b.period_end or newest.seconds > 0))
+$$;
+
+comment on function former_members_at(uuid, timestamptz) is
+    'The former members of a group on the board of the ended period containing p_at, with their figures in it.';
+
+-- The board of a period that ended as p_viewer sees it: board_seen_by's
+-- members and the former members of that period the viewer sees
+-- (former_member_shown), ranked together.
+create or replace function past_board_seen_by(p_group_id uuid, p_viewer uuid, p_at timestamptz)
+    returns setof board_entry
+    language sql stable
+as $$
+    select e.user_id, e.display_name, e.avatar_url, e.period_start, e.period_end, e.target_minutes,
+           e.seconds_done, e.seconds_declared, e.goal_met, e.is_focusing,
+           rank() over (order by e.seconds_done desc) as rank,
+           e.streak, e.best_streak, e.hidden_from_leaderboard, e.former_member
+      from (select b.* from board_seen_by(p_group_id, p_viewer, p_at) b
+            union all
+            select f.user_id, f.display_name, f.avatar_url, f.period_start, f.period_end, f.target_minutes,
+                   f.seconds_done, f.seconds_declared, f.goal_met, false, null, f.streak, f.best_streak,
+                   f.hidden_from_leaderboard, true
+              from former_members_at(p_group_id, p_at) f
+              join group_members v on v.group_id = p_group_id and v.user_id = p_viewer
+             where former_member_shown(f.hidden_from_leaderboard, v)) e
 $$;
 
 -- One group's current board as p_viewer sees it (board_seen_by), with a
@@ -229,7 +321,8 @@ comment on function group_leaderboard_seen_by(uuid, uuid) is
     'The current board of one group as one of its members sees it (board_seen_by), with a plan made once per connection.';
 
 -- The board of the period containing p_at, as it stood at its end (or now,
--- for the period still running), as p_viewer sees it (board_seen_by).
+-- for the period still running), as p_viewer sees it (board_seen_by; for a
+-- period that ended, past_board_seen_by: its former members too).
 drop function if exists group_board_at(uuid, timestamptz);
 create or replace function group_board_at(p_group_id uuid, p_at timestamptz, p_viewer uuid)
     returns setof board_entry
@@ -255,7 +348,11 @@ begin
     end if;
     v_at := least(now(), (group_period_bounds(v_group.period, v_group.timezone, v_group.start_at, v_group.end_at,
                                               p_at)).period_end - interval '1 microsecond');
-    return query select * from board_seen_by(p_group_id, p_viewer, v_at);
+    if v_at < now() then   -- a period that ended: its former members too
+        return query select * from past_board_seen_by(p_group_id, p_viewer, v_at);
+    else
+        return query select * from board_seen_by(p_group_id, p_viewer, v_at);
+    end if;
 end;
 $$;
 

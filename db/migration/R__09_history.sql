@@ -10,8 +10,11 @@
 --   * a member's totals of that period changing (a log reaching it: offline
 --     logs within the grace, a long manual log, a change of the group's
 --     periods rewriting the totals);
---   * a member leaving or being removed (boards list current members), or
---     joining again with totals from before (they reappear on past boards);
+--   * a member joining again with totals from before (they were on past
+--     boards as a former member, and are now as a member: R__08_boards.sql);
+--     a member leaving or being removed changes no past board (they stay on
+--     it as a former member, former_members_at), an erasure forgets the
+--     boards it re-keys (erase_person, R__17_erasure.sql);
 --   * the group's periods moving (start, end, time zone, period kind).
 -- Sealing and forgetting take one advisory lock per group, so a board
 -- computed from totals that a concurrent transaction is changing is
@@ -73,15 +76,14 @@ create trigger member_period_totals_forget_boards_on_delete after delete on memb
     for each row when (old.period_end <= now())
     execute function member_period_totals_forget_boards();
 
--- Boards list the current members: one leaving forgets them all; one joining
--- again with totals from before reappears on past boards.
+-- Past boards list who was a member then: one leaving stays on them (a
+-- former member); one joining again with totals from before is on them as a
+-- member again.
 create or replace function group_members_forget_boards() returns trigger
     language plpgsql
 as $$
 begin
-    if tg_op = 'DELETE' then
-        perform forget_period_boards(old.group_id, '-infinity');
-    elsif exists (select 1 from member_period_totals t
+    if exists (select 1 from member_period_totals t
                    where t.group_id = new.group_id and t.user_id = new.user_id and t.period_end <= now()) then
         perform forget_period_boards(new.group_id, '-infinity');
     end if;
@@ -90,7 +92,7 @@ end;
 $$;
 
 drop trigger if exists group_members_forget_boards on group_members;
-create trigger group_members_forget_boards after insert or delete on group_members
+create trigger group_members_forget_boards after insert on group_members
     for each row execute function group_members_forget_boards();
 
 -- The group's periods moved.
@@ -186,10 +188,17 @@ begin
                  where b.group_id = p_group_id
                ) x
          where pr.period_end > v_settled),
+    formers as (   -- the former members on a period that ended (R__08_boards.sql, former_members_at)
+        select pr.period_start, f.user_id, f.seconds_done, f.seconds_declared, f.goal_met
+          from pr
+         cross join lateral former_members_at(p_group_id, pr.period_end - interval '1 microsecond') f
+         where pr.period_end <= now()),
     entries as (
         select * from settled
         union all
-        select * from running)
+        select * from running
+        union all
+        select * from formers)
     select pr.period_start, pr.period_end, pr.target,
            coalesce(array_agg(e.user_id order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),
            coalesce(array_agg(e.seconds_done order by e.seconds_done desc, e.user_id) filter (where e.user_id is not null), '{}'),

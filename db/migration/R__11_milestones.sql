@@ -83,6 +83,9 @@ declare
     v_group uuid;
     v_at timestamptz;
 begin
+    if erasure_in_progress() then
+        return null;   -- logs given to an erased person's anonymous profile: no new time, no milestone
+    end if;
     for v_group, v_at in
         select distinct l.group_id, least(now(), b.period_end - interval '1 microsecond')
           from new_logs l

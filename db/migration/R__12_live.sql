@@ -16,6 +16,8 @@
 --                                              hidden: not every member sees them (members_shown says who does)
 --   notification <recipient> <id> <kind> <group|->   a new notification in someone's inbox
 --   goal <epoch milliseconds>                   a goal check is due then (goal_checks)
+--   erased <profile>                            a person was erased (erase_person, R__17_erasure.sql):
+--                                              instances forget the profile id cached for their identities
 create or replace function notify_live(p_message text) returns void
     language sql
 as $$

@@ -18,7 +18,23 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase the caller's account, at once and for good
+         * @description Immediate and irreversible (DOMAIN.md "A person's data"). The profile,
+         *     its email, name and avatar (the picture is deleted from storage),
+         *     the sign-in identities, the inbox, pending invites to and from the
+         *     person, the power of join links they made (revoked), their own
+         *     sessions without a group, stored idempotent answers and fair-use
+         *     counters are deleted. Their memberships end as leaving does (a
+         *     running segment closes now, sessions they host in a group end).
+         *     Groups they own alone are archived. History is anonymised, not
+         *     falsified: their time stays on past boards and history as a former
+         *     member without id, name or avatar (`user_id`, `display_name`,
+         *     `avatar_url` null, `former_member` true), so other people's history,
+         *     goals and ranks do not change. The same token signing in again
+         *     starts a new, empty profile.
+         */
+        delete: operations["eraseMe"];
         options?: never;
         head?: never;
         /**
@@ -1368,7 +1384,8 @@ export interface components {
         Member: {
             /** Format: uuid */
             user_id: string;
-            display_name: string;
+            /** @description null for the anonymous owner of an archived group whose owner erased their account. */
+            display_name: string | null;
             avatar_url: string | null;
             /** @enum {string} */
             role: "owner" | "admin" | "member";
@@ -1508,9 +1525,13 @@ export interface components {
             since: string;
         };
         ProgressEntry: {
-            /** Format: uuid */
-            user_id: string;
-            display_name: string;
+            /**
+             * Format: uuid
+             * @description null for a person who erased their account (former_member true).
+             */
+            user_id: string | null;
+            /** @description null for a person who erased their account. */
+            display_name: string | null;
             avatar_url: string | null;
             /** @description Focused seconds in the current period, the open segment of a running session included. */
             seconds_done: number;
@@ -1548,6 +1569,15 @@ export interface components {
              *     admins see it, with `hidden` true.
              */
             hidden: boolean;
+            /**
+             * @description No longer a member: only on the board of a period that ended
+             *     (history is true: someone who left or was removed keeps their
+             *     time on past boards, with `hidden` as they chose, and is absent
+             *     from the current board). A person who erased their account is a
+             *     former member without `user_id`, `display_name` and `avatar_url`.
+             *     False on the current board.
+             */
+            former_member: boolean;
         };
         HistoryPeriod: {
             /** Format: date-time */
@@ -1556,7 +1586,7 @@ export interface components {
             period_end: string;
             /** @description The group's target in force at the period's end (a member's own target is in their entry's goal). */
             target_minutes: number;
-            /** @description Members on this period's board as the caller sees it (entries): those who had joined before it ended (or have time in it) and are members now; a member who hides is absent to other plain members. */
+            /** @description Members on this period's board as the caller sees it (entries): those who had joined before it ended (or have time in it), former members included for a period that ended; a member who hides is absent to other plain members. */
             member_count: number;
             /** @description Of member_count, those who met their goal. */
             members_met: number;
@@ -1573,8 +1603,11 @@ export interface components {
             entries: components["schemas"]["HistoryEntry"][];
         };
         HistoryEntry: {
-            /** Format: uuid */
-            user_id: string;
+            /**
+             * Format: uuid
+             * @description null for a person who erased their account (former_member true).
+             */
+            user_id: string | null;
             seconds_done: number;
             /** @description The part of seconds_done that is declared (see ProgressEntry). */
             seconds_declared: number;
@@ -1582,6 +1615,8 @@ export interface components {
             goal_met: boolean;
             /** @description As ProgressEntry.hidden. */
             hidden: boolean;
+            /** @description As ProgressEntry.former_member. */
+            former_member: boolean;
         };
         FocusStats: {
             /** @description Every day of the range, oldest first, days without focus included (0). */
@@ -1642,7 +1677,8 @@ export interface components {
         Participant: {
             /** Format: uuid */
             user_id: string;
-            display_name: string;
+            /** @description null for a person who erased their account (their part in a session of the group stays, anonymous). */
+            display_name: string | null;
             /** @enum {string} */
             role: "host" | "participant";
             /**
@@ -1763,6 +1799,16 @@ export interface components {
              * @description When LockIN next checks whether the person's running focus met the goal.
              */
             goal_check_due_at: string | null;
+            /** @description The person's memberships of the group that ended (left or removed), oldest first; past boards show them as a former member for those times. */
+            past_memberships: {
+                /** @enum {string} */
+                role: "owner" | "admin" | "member";
+                /** Format: date-time */
+                joined_at: string;
+                /** Format: date-time */
+                left_at: string;
+                hidden_from_leaderboard: boolean;
+            }[];
             /** @description The person's own targets in the group over time (since null: from the start; target null: back to the group's). */
             target_overrides: {
                 /** Format: date-time */
@@ -2011,6 +2057,8 @@ export interface components {
              * @description On 409 for a session that cannot start or resume, the caller's session that is running (one place at a time).
              */
             running_session_id?: string;
+            /** @description On 409 for DELETE /api/me, the groups the caller owns that have other members (hand their ownership over first). */
+            owned_groups?: string[];
             /** @description On 422, each invalid field. */
             errors?: components["schemas"]["FieldError"][];
         };
@@ -2254,6 +2302,37 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The caller owns groups with other members (problem field `owned_groups`); hand their ownership over first. Nothing was erased. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

@@ -86,6 +86,13 @@ public class AvatarLocations {
         return baseUrl.orElseThrow(() -> new IllegalStateException("S3_BUCKET_NAME is not set")) + key;
     }
 
+    /** The key of the avatar object a URL of {@link #urlOf} names, if it is one (under the avatars' prefix). */
+    public Optional<String> keyOf(String url) {
+        return baseUrl.filter(base -> url != null && url.startsWith(base + PREFIX))
+                .map(base -> url.substring(base.length()))
+                .filter(key -> !key.contains("..") && !key.contains("?") && !key.contains("#"));
+    }
+
     /** True when the URL names an avatar object under the profile's own prefix (as {@link #newKey} makes them). */
     public boolean belongsTo(UUID profileId, String url) {
         return baseUrl.map(base -> Pattern.compile(Pattern.quote(base + PREFIX + profileId + "/")

@@ -1,10 +1,15 @@
 package app.lockin.profiles;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -23,6 +28,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedDeleteObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 import app.lockin.rules.Invalid;
@@ -45,6 +51,10 @@ public class AvatarUploads {
     static final Duration VALIDITY = Duration.ofMinutes(5);
 
     private static final Logger LOG = Logger.getLogger(AvatarUploads.class.getName());
+    private static final HttpClient STORAGE = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
 
     private final AvatarLocations locations;
     private final AwsCredentialsProvider credentials;
@@ -104,6 +114,45 @@ public class AvatarUploads {
         }
         return new AvatarUpload(URI.create(presigned.url().toString()), presigned.httpRequest().method().name(),
                 headersToSend(presigned.signedHeaders()), key, locations.urlOf(key), presigned.expiration());
+    }
+
+    /**
+     * Deletes the avatar object a profile's {@code avatar_url} names (an
+     * erasure's), best effort: a presigned DELETE sent at once; a failure is
+     * logged with the key (an operator deletes it), never thrown.
+     */
+    public void delete(String avatarUrl) {
+        if (presigner == null || avatarUrl == null) {
+            return;
+        }
+        Optional<String> key = locations.keyOf(avatarUrl);
+        if (key.isEmpty()) {
+            return;   // not an object of ours (set before uploads were configured, or elsewhere)
+        }
+        try {
+            PresignedDeleteObjectRequest presigned = presigner.presignDeleteObject(request -> request
+                    .signatureDuration(VALIDITY)
+                    .deleteObjectRequest(delete -> delete.bucket(locations.bucket()).key(key.get())));
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(presigned.url().toString()))
+                    .timeout(Duration.ofSeconds(10))
+                    .DELETE();
+            presigned.signedHeaders().forEach((name, values) -> {
+                if (!name.equalsIgnoreCase("host")) {
+                    request.header(name, String.join(",", values));
+                }
+            });
+            HttpResponse<Void> answer = STORAGE.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            if (answer.statusCode() / 100 != 2) {
+                LOG.log(Level.WARNING, "The avatar {0} of an erased person could not be deleted: HTTP {1}",
+                        new Object[] {key.get(), answer.statusCode()});
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.log(Level.WARNING, "The avatar {0} of an erased person could not be deleted: interrupted", key.get());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "The avatar {0} of an erased person could not be deleted: {1}",
+                    new Object[] {key.get(), e.toString()});
+        }
     }
 
     /** The signed headers the uploader must send (Host aside, which every HTTP client sets), as HTTP spells them. */

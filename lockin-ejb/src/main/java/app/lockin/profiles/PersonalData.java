@@ -41,9 +41,10 @@ import app.lockin.rules.NotFound;
  * <li>{@code auth_identities} → {@code identities}</li>
  * <li>{@code group_members} (and {@code groups.owner_id}, which is always the
  *     owner member's), {@code target_history}, {@code member_period_totals},
- *     {@code goal_checks}, and the person's entry in {@code period_boards}
- *     → {@code memberships}: one per group the person is or was in (a member
- *     who leaves keeps their past there: {@code role} is then null)</li>
+ *     {@code goal_checks}, {@code former_members} and the person's entry in
+ *     {@code period_boards} → {@code memberships}: one per group the person
+ *     is or was in (a member who leaves keeps their past there: {@code role}
+ *     is then null, and {@code past_memberships} says when they were in it)</li>
  * <li>{@code sessions.creator_id}, {@code session_participants} → {@code sessions}</li>
  * <li>{@code time_logs} → {@code time_logs} (an open segment too, without an end)</li>
  * <li>{@code notifications.recipient_id} → {@code notifications} ({@code
@@ -67,6 +68,11 @@ import app.lockin.rules.NotFound;
  * and what became of it (an invite by email must look the same whether or not
  * the address has an account), and a join link's code (someone removed from a
  * group or no longer its admin must not get a way back in).
+ * <p>
+ * Erasure ({@code DELETE /api/me}, database function {@code erase_person})
+ * works on the same rows: it deletes what is the person's alone and gives
+ * what other people's history is made of to an anonymous profile; ErasureIT
+ * checks that afterwards no row of any table holds their id, email or name.
  */
 @Stateless
 public class PersonalData {
@@ -102,6 +108,7 @@ public class PersonalData {
                 union select group_id from target_history where user_id = ?
                 union select group_id from member_period_totals where user_id = ?
                 union select group_id from goal_checks where user_id = ?
+                union select group_id from former_members where user_id = ?
                 union select group_id from period_boards where user_ids @> array[cast(? as uuid)])
             select g.id as group_id, g.name as group_name, group_status_now(g.status, g.start_at) as group_status,
                    m.role::text as role, m.created_at as joined_at, m.hidden_from_leaderboard,
@@ -119,6 +126,14 @@ public class PersonalData {
               from target_history
              where group_id = ? and user_id = ?
              order by since, id
+            """;
+
+    /** Memberships of the group that ended (left, removed): on its past boards as a former member. */
+    private static final String PAST_MEMBERSHIPS = """
+            select role::text as role, joined_at, left_at, hidden_from_leaderboard
+              from former_members
+             where group_id = ? and user_id = ?
+             order by joined_at, id
             """;
 
     private static final String PERIOD_TOTALS = """
@@ -258,8 +273,9 @@ public class PersonalData {
             }
             array(db, json, "identities", IDENTITIES, person);
             json.writeStartArray("memberships");
-            objects(db, json, MEMBERSHIPS, new Object[] {person, person, person, person, person, person, person}, row -> {
+            objects(db, json, MEMBERSHIPS, new Object[] {person, person, person, person, person, person, person, person}, row -> {
                 Object group = row.getObject("group_id");
+                array(db, json, "past_memberships", PAST_MEMBERSHIPS, group, person);
                 array(db, json, "target_overrides", TARGET_OVERRIDES, group, person);
                 array(db, json, "period_totals", PERIOD_TOTALS, group, person);
                 array(db, json, "sealed_boards", SEALED_BOARDS, person, group);

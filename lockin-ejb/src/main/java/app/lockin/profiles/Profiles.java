@@ -8,10 +8,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
+import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import app.lockin.database.Labels;
 import app.lockin.database.Row;
@@ -21,7 +25,7 @@ import app.lockin.groups.MemberRole;
 import app.lockin.rules.Invalid;
 import app.lockin.rules.NotFound;
 
-/** People: provisioning on first sight, reading and changing one's own profile. */
+/** People: provisioning on first sight, reading and changing one's own profile, erasing one's account. */
 @Stateless
 public class Profiles {
 
@@ -30,6 +34,12 @@ public class Profiles {
 
     @Inject
     AvatarLocations avatars;
+
+    @Inject
+    AvatarUploads uploads;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
 
     /**
      * The profile id of the person behind an identity, creating the profile
@@ -101,6 +111,34 @@ public class Profiles {
         em.flush();
         em.refresh(profile);
         return me(profileId);
+    }
+
+    /**
+     * Erases the person (DOMAIN.md "A person's data"): the database function
+     * erase_person does all of it in this transaction (409 with the groups
+     * they own with other members, problem field owned_groups; nothing is
+     * written then). Their avatar's object is deleted once the erasure has
+     * committed (best effort, logged when it fails): a rolled-back erasure
+     * keeps its picture.
+     */
+    public void erase(UUID profileId) {
+        String avatarUrl = (String) em.createNativeQuery("select erase_person(?1)")
+                .setParameter(1, profileId)
+                .getSingleResult();
+        if (avatarUrl != null) {
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        uploads.delete(avatarUrl);
+                    }
+                }
+            });
+        }
     }
 
     private String checkedAvatar(UUID profileId, Optional<String> avatarUrl) {

@@ -46,7 +46,7 @@ public final class Board {
 
     /** Whether the person is on the board (every member is). */
     public boolean lists(UUID userId) {
-        return entries.stream().anyMatch(e -> e.userId().equals(userId));
+        return entries.stream().anyMatch(e -> userId.equals(e.userId()));
     }
 
     /**

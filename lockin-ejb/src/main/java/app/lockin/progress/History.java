@@ -73,11 +73,14 @@ public class History {
     }
 
     /**
-     * Who reads the history: whom of the group's members they do not see (the
-     * database's rule, member_shown: their entries are absent), and who hides
-     * from the leaderboard (each entry's {@code hidden}). 404 unless a member.
+     * Who reads the history: whom of the group's members and former members
+     * they do not see (the database's rules, member_shown and
+     * former_member_shown: their entries are absent), who hides from the
+     * leaderboard (each entry's {@code hidden}; a former member as they did
+     * when they left), who is a member now (the others are former members)
+     * and who was erased (an entry without user_id). 404 unless a member.
      */
-    private record Viewer(Set<UUID> notShown, Set<UUID> hiding) {
+    private record Viewer(Set<UUID> notShown, Set<UUID> hiding, Set<UUID> members, Set<UUID> erased) {
 
         boolean sees(UUID member) {
             return !notShown.contains(member);
@@ -86,10 +89,25 @@ public class History {
 
     private Viewer viewer(UUID caller, UUID groupId) {
         List<Row> rows = Rows.list(em.createNativeQuery("""
+                with formers as (   -- each former member (not a member again) as they last left
+                    select distinct on (f.user_id) f.user_id, f.hidden_from_leaderboard
+                      from former_members f
+                     where f.group_id = ?1
+                       and not exists (select 1 from group_members m where m.group_id = f.group_id and m.user_id = f.user_id)
+                     order by f.user_id, f.left_at desc, f.id desc)
                 select array(select m.user_id from group_members m
-                              where m.group_id = v.group_id and not member_shown(m, v)) as not_shown,
+                              where m.group_id = v.group_id and not member_shown(m, v)
+                             union all
+                             select f.user_id from formers f where not former_member_shown(f.hidden_from_leaderboard, v)) as not_shown,
                        array(select h.user_id from group_members h
-                              where h.group_id = v.group_id and h.hidden_from_leaderboard) as hiding
+                              where h.group_id = v.group_id and h.hidden_from_leaderboard
+                             union all
+                             select f.user_id from formers f where f.hidden_from_leaderboard) as hiding,
+                       array(select m.user_id from group_members m where m.group_id = v.group_id) as members,
+                       array(select p.id from profiles p
+                              where p.erased_at is not null
+                                and (p.id in (select f.user_id from formers f)
+                                     or p.id in (select m.user_id from group_members m where m.group_id = v.group_id))) as erased
                   from group_members v
                  where v.group_id = ?1 and v.user_id = ?2
                 """)
@@ -99,7 +117,8 @@ public class History {
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }
         Row row = rows.get(0);
-        return new Viewer(ids(row.array("not_shown")), ids(row.array("hiding")));
+        return new Viewer(ids(row.array("not_shown")), ids(row.array("hiding")), ids(row.array("members")),
+                ids(row.array("erased")));
     }
 
     private static Set<UUID> ids(Object[] array) {
@@ -130,9 +149,10 @@ public class History {
             UUID member = (UUID) users[i];
             if (viewer.sees(member)) {
                 membersMet += goalMet ? 1 : 0;
-                entries.add(new HistoryPeriod.Entry(member, ((Number) seconds[i]).longValue(),
-                        ((Number) declared[i]).longValue(), goalMet,
-                        viewer.hiding().contains(member)));
+                boolean erased = viewer.erased().contains(member);
+                entries.add(new HistoryPeriod.Entry(erased ? null : member, ((Number) seconds[i]).longValue(),
+                        ((Number) declared[i]).longValue(), goalMet, viewer.hiding().contains(member),
+                        erased || !viewer.members().contains(member)));
             }
         }
         return new HistoryPeriod(r.instant("period_start"), r.instant("period_end"),

@@ -28,9 +28,11 @@ public record HistoryPeriod(Instant periodStart, Instant periodEnd, int targetMi
 
     /**
      * A member's seconds (of them, the declared ones) and goal in the period,
-     * highest first; {@code hidden}:
-     * they hide from the leaderboard (other plain members get no user_id).
+     * highest first; {@code hidden}: they hide from the leaderboard (other
+     * plain members do not get their entry); {@code formerMember}: no longer
+     * a member (an erased person's entry has no user_id).
      */
-    public record Entry(UUID userId, long secondsDone, long secondsDeclared, boolean goalMet, boolean hidden) {
+    public record Entry(UUID userId, long secondsDone, long secondsDeclared, boolean goalMet, boolean hidden,
+            boolean formerMember) {
     }
 }

@@ -35,6 +35,10 @@ sealed interface LiveMessage {
         }
     }
 
+    /** A person was erased: every instance forgets the profile id it cached for their identities. */
+    record ProfileErased(UUID profileId) implements LiveMessage {
+    }
+
     /** A goal check is due at {@code at}. */
     record GoalCheckDue(Instant at) implements LiveMessage {
     }
@@ -52,6 +56,7 @@ sealed interface LiveMessage {
                 case "notification" -> new NotificationAdded(UUID.fromString(f[1]), UUID.fromString(f[2]), f[3],
                         "-".equals(f[4]) ? null : UUID.fromString(f[4]));
                 case "goal" -> new GoalCheckDue(Instant.ofEpochMilli(Long.parseLong(f[1])));
+                case "erased" -> new ProfileErased(UUID.fromString(f[1]));
                 default -> null;
             });
         } catch (RuntimeException e) {

@@ -20,15 +20,18 @@ import app.lockin.live.LiveMessage.GroupArchived;
 import app.lockin.live.LiveMessage.MemberChanged;
 import app.lockin.live.LiveMessage.NotificationAdded;
 import app.lockin.live.LiveMessage.PresenceChanged;
+import app.lockin.live.LiveMessage.ProfileErased;
 import app.lockin.notifications.NotificationResponse;
 import app.lockin.notifications.Notifications;
 import app.lockin.notifications.Notifications.Delivery;
+import app.lockin.security.KnownProfiles;
 
 /**
  * Where each of the database's messages goes on this instance: a changed
  * board, a member who joined or left, an archived group and someone's
  * presence to the streams they concern; a due goal check to {@link
- * GoalCheckWakeUp}. A new notification is read only when someone here
+ * GoalCheckWakeUp}; an erased person's profile id to {@link KnownProfiles},
+ * which forgets it. A new notification is read only when someone here
  * listens for it (its recipient's own stream, or for a milestone their board
  * stream of its group), and the notifications of one batch of messages are
  * read in one query, off the listener's thread.
@@ -50,6 +53,9 @@ public class MessageRouter {
 
     @Inject
     GoalCheckWakeUp goalChecks;
+
+    @Inject
+    KnownProfiles knownProfiles;
 
     /** Routes the payloads of the messages received together; a payload it cannot read is skipped. */
     void route(List<String> payloads) {
@@ -78,6 +84,8 @@ public class MessageRouter {
                 }
             } else if (m instanceof GoalCheckDue due) {
                 goalChecks.at(due.at());
+            } else if (m instanceof ProfileErased erased) {
+                knownProfiles.forget(erased.profileId());
             }
         }
         if (!added.isEmpty()) {

@@ -14,6 +14,7 @@ import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
@@ -34,6 +35,7 @@ import app.lockin.rest.Attachments;
 import app.lockin.rest.Paging;
 import app.lockin.rest.RequestBodies;
 import app.lockin.security.CallerToken;
+import app.lockin.security.KnownProfiles;
 
 @ApplicationScoped
 @Path("me")
@@ -61,6 +63,9 @@ public class MeResource {
     @Inject
     PersonalData personalData;
 
+    @Inject
+    KnownProfiles knownProfiles;
+
     private static final JsonGeneratorFactory JSON = Json.createGeneratorFactory(Map.of());
 
     /** One's profile with the newest memberships; {@code Link: rel="next"} to {@code /api/me/memberships} when more remain. */
@@ -75,6 +80,20 @@ public class MeResource {
     public Response update(JsonValue patch) {
         return withMembershipsLink(profiles.update(CallerToken.profileOf(security),
                 current -> bodies.merge(current, patch, ProfileSettings.class, ProfileResponse.class)));
+    }
+
+    /**
+     * Erases the caller's account at once and for good (DOMAIN.md "A person's
+     * data", {@link Profiles#erase}): 204; 409 naming the groups they own with
+     * other members ({@code owned_groups}). Their token's subject signing in
+     * again starts a new, empty profile.
+     */
+    @DELETE
+    public Response erase() {
+        UUID caller = CallerToken.profileOf(security);
+        profiles.erase(caller);
+        knownProfiles.forget(caller);
+        return Response.noContent().build();
     }
 
     /** One's memberships, newest first, in keyset pages (those after the ones {@code /api/me} shows). */

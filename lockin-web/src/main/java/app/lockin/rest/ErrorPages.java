@@ -40,7 +40,7 @@ public class ErrorPages extends HttpServlet {
             default -> status >= 500 ? "Something went wrong on our side. Please try again." : type == null ? "Error" : type.getReasonPhrase();
         };
         Problem problem = type == null
-                ? new Problem("about:blank", "Error", status, detail, null, null)
+                ? new Problem("about:blank", "Error", status, detail, null, null, null)
                 : Problem.of(type, detail);
         response.setStatus(status);
         // an error is never kept, whatever path it answers (a missing file of the documentation too)

@@ -12,10 +12,12 @@ import java.util.logging.Logger;
 import jakarta.ejb.EJBException;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
 import jakarta.json.bind.JsonbException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -147,7 +149,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     /**
      * A rule of the database may add machine-readable members to its problem as
-     * a JSON object in the error's DETAIL ({@code {"running_session_id": "..."}}).
+     * a JSON object in the error's DETAIL ({@code {"running_session_id": "..."}},
+     * {@code {"owned_groups": ["..."]}}).
      */
     private static Problem withDetails(Problem problem, SQLException sql) {
         if (!(sql instanceof PSQLException psql) || psql.getServerErrorMessage() == null) {
@@ -159,6 +162,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         try (JsonReader reader = JSON.createReader(new StringReader(detail))) {
             JsonObject members = reader.readObject();
+            if (members.get("owned_groups") instanceof JsonArray owned) {
+                return problem.withOwnedGroups(owned.getValuesAs(JsonString.class).stream()
+                        .map(id -> UUID.fromString(id.getString())).toList());
+            }
             String running = members.getString("running_session_id", null);
             return running == null ? problem : problem.withRunningSession(UUID.fromString(running));
         } catch (RuntimeException e) {

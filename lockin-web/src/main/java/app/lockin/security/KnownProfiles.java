@@ -14,8 +14,9 @@ import app.lockin.profiles.Profiles;
 /**
  * The profile id of each identity seen, so that only the first request of
  * a person goes to the database to provision them. Identities are never
- * re-pointed to another profile, so the cache needs no invalidation; it keeps
- * the {@value #CAPACITY} most recently used.
+ * re-pointed to another profile; an erased person's are deleted, and their
+ * entry forgotten ({@link #forget}), so their next request provisions a new
+ * profile. It keeps the {@value #CAPACITY} most recently used.
  */
 @ApplicationScoped
 public class KnownProfiles {
@@ -26,6 +27,11 @@ public class KnownProfiles {
 
     @Inject
     Profiles profiles;
+
+    /** Forgets the identities of an erased profile (the erasing request's instance at once, the others on the live message "erased"). */
+    public void forget(UUID profileId) {
+        bySubject.asMap().values().removeIf(profileId::equals);
+    }
 
     public UUID profileOf(Identity identity) {
         String key = identity.provider() + '\u0000' + identity.subject();

@@ -73,8 +73,8 @@ class LiveIT {
             assertThat(first.id()).isNotBlank();
             assertThat(first.board()).hasSize(3);
             assertThat(first.board().getJsonObject(0).keySet()).containsExactlyInAnyOrder("user_id", "display_name",
-                    "avatar_url", "seconds_done", "seconds_declared", "target_minutes", "goal_met", "period_start", "period_end", "rank",
-                    "is_focusing", "streak", "best_streak", "hidden");
+                    "avatar_url", "seconds_done", "seconds_declared", "target_minutes", "goal_met", "period_start",
+                    "period_end", "rank", "is_focusing", "streak", "best_streak", "hidden", "former_member");
             Reply current = crew.member().api().get("/api/groups/" + crew.groupId() + "/progress/current");
             assertThat(first.board()).isEqualTo(current.jsonArray());
 

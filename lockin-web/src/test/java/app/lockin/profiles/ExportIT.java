@@ -191,6 +191,7 @@ class ExportIT {
         assertThat(past.getJsonArray("target_overrides").getValuesAs(JsonObject.class)).as("the past stays")
                 .extracting(t -> t.isNull("target_minutes") ? null : t.getInt("target_minutes")).containsExactly(5, null);
         assertThat(past.getJsonArray("period_totals")).as("the past stays").isNotEmpty();
+        assertThat(past.getJsonArray("past_memberships")).as("when they were in it").hasSize(1);
 
         List<JsonObject> sessions = section(data, "sessions");
         assertThat(ids(sessions)).containsExactlyInAnyOrder(session, joined, keyed.getString("id"), pastSession);
@@ -406,7 +407,7 @@ class ExportIT {
                         "target_history.user_id", "join_links.created_by", "email_invites.actor_id", "sessions.creator_id",
                         "session_participants.user_id", "member_period_totals.user_id", "notifications.recipient_id",
                         "notifications.actor_id", "notifications.subject_id", "goal_checks.user_id",
-                        "idempotency_keys.caller_id",
+                        "idempotency_keys.caller_id", "former_members.user_id",
                         // the moderator of a voided log: in the log's own person's file (time_logs) and in theirs (voids_made)
                         "time_logs.voided_by");
         // and those that hold a profile's id without referencing profiles (exported too)

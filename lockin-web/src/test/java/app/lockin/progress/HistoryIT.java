@@ -172,7 +172,8 @@ class HistoryIT {
         assertThat(board).hasSize(2);
         JsonObject first = board.get(0);
         assertThat(first.keySet()).containsExactlyInAnyOrder("user_id", "display_name", "avatar_url", "seconds_done",
-                "seconds_declared", "target_minutes", "goal_met", "period_start", "period_end", "rank", "is_focusing", "streak", "best_streak", "hidden");
+                "seconds_declared", "target_minutes", "goal_met", "period_start", "period_end", "rank", "is_focusing", "streak",
+                "best_streak", "hidden", "former_member");
         assertThat(first.getString("user_id")).isEqualTo(Fixtures.profileOf(owner));
         assertThat(first.getJsonNumber("seconds_done").longValue()).isEqualTo(2400);
         assertThat(first.getBoolean("goal_met")).isTrue();
@@ -191,6 +192,67 @@ class HistoryIT {
         assertThat(boardAt(owner, id, local(day.plusDays(1), 0, 0, PARIS).minusMillis(1))).isEqualTo(board);
         // the current period's board is the live one
         assertThat(boardAt(owner, id, Instant.now())).isEqualTo(current(owner, id));
+    }
+
+    @Test
+    void membersWhoLeaveOrAreRemovedStayOnPastBoardsAsFormerMembersAndLeaveTheCurrentOne() throws Exception {
+        User owner = User.random();
+        User leaver = User.random();
+        User removed = User.random();
+        User stays = User.random();
+        LocalDate today = today(PARIS);
+        String id = group(owner, PARIS, "daily", 30, local(today.minusDays(5), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
+        for (User person : List.of(leaver, removed, stays)) {
+            join(owner, id, person, local(today.minusDays(5), 0, 0, PARIS));
+        }
+        LocalDate day = today.minusDays(2);
+        logged(id, leaver, local(day, 9, 0, PARIS), local(day, 9, 50, PARIS));     // 50 min, met
+        logged(id, removed, local(day, 10, 0, PARIS), local(day, 10, 40, PARIS));  // 40 min, met, hides
+        logged(id, stays, local(day, 11, 0, PARIS), local(day, 11, 10, PARIS));    // 10 min
+        assertThat(removed.api().patch("/api/groups/" + id + "/members/" + Fixtures.profileOf(removed),
+                "{\"hidden_from_leaderboard\": true}").status()).isEqualTo(200);
+        Instant noon = local(day, 12, 0, PARIS);
+        List<JsonObject> before = boardAt(owner, id, noon);
+        JsonObject periodBefore = periodOf(history(owner, id, ""), local(day, 0, 0, PARIS));
+
+        assertThat(leaver.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(leaver)).status()).isEqualTo(204);
+        assertThat(owner.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(removed)).status()).isEqualTo(204);
+
+        List<JsonObject> after = boardAt(owner, id, noon);
+        assertThat(after).hasSize(4);
+        for (JsonObject entry : before) {
+            JsonObject now = entryWithId(after, entry.getString("user_id"));
+            assertThat(now.getJsonNumber("seconds_done")).isEqualTo(entry.getJsonNumber("seconds_done"));
+            assertThat(now.getInt("rank")).isEqualTo(entry.getInt("rank"));
+            assertThat(now.getBoolean("goal_met")).isEqualTo(entry.getBoolean("goal_met"));
+            assertThat(now.getInt("streak")).isEqualTo(entry.getInt("streak"));
+            assertThat(now.getBoolean("hidden")).isEqualTo(entry.getBoolean("hidden"));
+        }
+        assertThat(entryWithId(after, Fixtures.profileOf(leaver)).getBoolean("former_member")).isTrue();
+        assertThat(entryWithId(after, Fixtures.profileOf(leaver)).getString("display_name")).isEqualTo(leaver.username());
+        assertThat(entryWithId(after, Fixtures.profileOf(removed)).getBoolean("former_member")).isTrue();
+        assertThat(entryWithId(after, Fixtures.profileOf(stays)).getBoolean("former_member")).isFalse();
+        assertThat(boardAt(stays, id, noon)).as("a former member who hid stays hidden to plain members")
+                .extracting(e -> e.getString("user_id"))
+                .containsExactly(Fixtures.profileOf(leaver), Fixtures.profileOf(stays), Fixtures.profileOf(owner));
+
+        JsonObject period = periodOf(history(owner, id, ""), local(day, 0, 0, PARIS));
+        assertThat(period.getInt("member_count")).isEqualTo(periodBefore.getInt("member_count")).isEqualTo(4);
+        assertThat(period.getInt("members_met")).isEqualTo(periodBefore.getInt("members_met")).isEqualTo(2);
+        assertThat(secondsOf(period, leaver)).isEqualTo(3000);
+        assertThat(period.getJsonArray("entries").getValuesAs(JsonObject.class).stream()
+                .filter(e -> e.getString("user_id").equals(Fixtures.profileOf(leaver))).findFirst().orElseThrow()
+                .getBoolean("former_member")).isTrue();
+        assertThat(periodOf(history(stays, id, ""), local(day, 0, 0, PARIS)).getJsonArray("entries").getValuesAs(JsonObject.class))
+                .as("hidden in history too").extracting(e -> e.getString("user_id")).doesNotContain(Fixtures.profileOf(removed));
+
+        assertThat(current(owner, id)).as("the current board lists members only").extracting(e -> e.getString("user_id"))
+                .containsExactlyInAnyOrder(Fixtures.profileOf(owner), Fixtures.profileOf(stays));
+    }
+
+    private static JsonObject entryWithId(List<JsonObject> board, String id) {
+        return board.stream().filter(e -> e.getString("user_id").equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError(id + " is not on " + board));
     }
 
     @Test
@@ -432,7 +494,7 @@ class HistoryIT {
         assertThat(now.getInt("member_count")).isEqualTo(2);
         assertThat(now.getInt("target_minutes")).isEqualTo(30);
         assertThat(now.getJsonArray("entries").getJsonObject(0).keySet())
-                .containsExactlyInAnyOrder("user_id", "seconds_done", "seconds_declared", "goal_met", "hidden");
+                .containsExactlyInAnyOrder("user_id", "seconds_done", "seconds_declared", "goal_met", "hidden", "former_member");
         JsonObject old = periodOf(history(owner, id, "?limit=100"), local(today.minusDays(12), 0, 0, PARIS));
         assertThat(old.getBoolean("final")).isTrue();
         assertThat(old.getInt("members_met")).isEqualTo(1);
@@ -536,15 +598,20 @@ class HistoryIT {
         awaitSealed(id, finals);
         assertThat(secondsOf(periodOf(history(owner, id, "?limit=100"), dayOfLate), late)).isEqualTo(35 * 60);
 
-        // a member leaving leaves every board, sealed or not, as the past boards do; joining again, they are back
+        // a member leaving stays on every past board, sealed or not, as a former member (history is
+        // true: no sealed board is forgotten); joining again, they are on them as a member
         Reply left = leaver.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(leaver));
         assertThat(left.status()).as(left.toString()).isEqualTo(204);
-        List<JsonObject> withoutLeaver = history(owner, id, "?limit=100");
-        assertThat(periodOf(withoutLeaver, dayOfLeaver).getJsonArray("entries")).hasSize(2);
-        assertThat(periodOf(withoutLeaver, dayOfLeaver).getInt("members_met")).isZero();
-        assertThat(boardAt(owner, id, dayOfLeaver.plusSeconds(7200))).hasSize(2);
-        awaitSealed(id, finals);
-        assertThat(history(owner, id, "?limit=100")).isEqualTo(withoutLeaver);
+        assertThat(SQL.count("select count(*) from period_boards where group_id = ?::uuid", id)).isEqualTo(finals);
+        List<JsonObject> withLeaver = history(owner, id, "?limit=100");
+        assertThat(periodOf(withLeaver, dayOfLeaver).getJsonArray("entries")).hasSize(3);
+        assertThat(secondsOf(periodOf(withLeaver, dayOfLeaver), leaver)).isEqualTo(40 * 60);
+        assertThat(periodOf(withLeaver, dayOfLeaver).getInt("members_met")).isOne();
+        assertThat(periodOf(withLeaver, dayOfLeaver).getJsonArray("entries").getValuesAs(JsonObject.class))
+                .filteredOn(e -> e.getString("user_id").equals(Fixtures.profileOf(leaver)))
+                .singleElement().satisfies(e -> assertThat(e.getBoolean("former_member")).isTrue());
+        assertThat(boardAt(owner, id, dayOfLeaver.plusSeconds(7200))).hasSize(3);
+        assertThat(history(owner, id, "?limit=100")).isEqualTo(withLeaver);
         Fixtures.member(owner, id, leaver, "member");
         List<JsonObject> back = history(owner, id, "?limit=100");
         assertThat(secondsOf(periodOf(back, dayOfLeaver), leaver)).isEqualTo(40 * 60);

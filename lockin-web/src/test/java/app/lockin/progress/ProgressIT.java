@@ -64,7 +64,8 @@ class ProgressIT {
         assertThat(board).hasSize(2);
         JsonObject first = board.get(0);
         assertThat(first.keySet()).containsExactlyInAnyOrder("user_id", "display_name", "avatar_url", "seconds_done",
-                "seconds_declared", "target_minutes", "goal_met", "period_start", "period_end", "rank", "is_focusing", "streak", "best_streak", "hidden");
+                "seconds_declared", "target_minutes", "goal_met", "period_start", "period_end", "rank", "is_focusing", "streak",
+                "best_streak", "hidden", "former_member");
         assertThat(first.getString("user_id")).isEqualTo(Fixtures.profileOf(member));
         assertThat(first.getInt("rank")).isEqualTo(1);
         assertThat(first.getBoolean("is_focusing")).isTrue();
