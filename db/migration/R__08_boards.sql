@@ -299,7 +299,9 @@ as $$
             union all
             select f.user_id, f.display_name, f.avatar_url, f.period_start, f.period_end, f.target_minutes,
                    f.seconds_done, f.seconds_declared, f.goal_met, false, null, f.streak, f.best_streak,
-                   f.hidden_from_leaderboard, true
+                   f.hidden_from_leaderboard,
+                   -- one who is a member again is not a former member (as history says)
+                   not exists (select 1 from group_members m where m.group_id = p_group_id and m.user_id = f.user_id)
               from former_members_at(p_group_id, p_at) f
               join group_members v on v.group_id = p_group_id and v.user_id = p_viewer
              where former_member_shown(f.hidden_from_leaderboard, v)) e
