@@ -86,8 +86,9 @@ class DeclaredTimeIT {
         LocalDate day = LocalDate.now(ZoneOffset.UTC);
         Reply stats = crew.member().api().get("/api/me/stats?from=" + day.minusDays(1) + "&to=" + day.plusDays(1));
         assertThat(stats.status()).as(stats.toString()).isEqualTo(200);
+        // each day's seconds are whole: a log across midnight (UTC, the stats' default zone) may lose one
         assertThat(stats.json().getJsonNumber("total_seconds").longValue()).as("their own record keeps it")
-                .isGreaterThanOrEqualTo(62 * 60);
+                .isGreaterThanOrEqualTo(62 * 60 - 1);
 
         // an admin may count it again: back on the board as it was
         Reply again = patch(crew.admin(), crew.groupId(), "{\"declared_time\": \"counted\"}");
