@@ -12,8 +12,8 @@
 -- no email, name or avatar, a new id), so boards and history keep their
 -- figures with a "former member" where the person was. Afterwards no row
 -- holds the person's id, email or name. State changes made here, not by the
--- application, except the avatar's object in S3 (the application deletes it
--- once this has committed).
+-- application, except their avatar objects in S3 (the application deletes
+-- every one under their prefix once this has committed).
 
 -- Erases person p_user; answers the avatar_url their profile had (null: none).
 -- LI404 when there is no such profile; LI409 when they own a group that has

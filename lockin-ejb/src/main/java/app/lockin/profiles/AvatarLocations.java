@@ -76,9 +76,14 @@ public class AvatarLocations {
         return endpoint;
     }
 
+    /** The key prefix of every avatar object of the profile: {@code avatars/{profile_id}/}. */
+    public String prefixOf(UUID profileId) {
+        return PREFIX + profileId + "/";
+    }
+
     /** A new, unguessable key for an avatar of the profile: {@code avatars/{profile_id}/{uuid}.{ext}}. */
     public String newKey(UUID profileId, AvatarFormat format) {
-        return PREFIX + profileId + "/" + UUID.randomUUID() + "." + format.extension();
+        return prefixOf(profileId) + UUID.randomUUID() + "." + format.extension();
     }
 
     /** The URL the object with this key is read at. */

@@ -1,15 +1,10 @@
 package app.lockin.profiles;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -24,11 +19,14 @@ import jakarta.inject.Inject;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PresignedDeleteObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 import app.lockin.rules.Invalid;
@@ -51,14 +49,11 @@ public class AvatarUploads {
     static final Duration VALIDITY = Duration.ofMinutes(5);
 
     private static final Logger LOG = Logger.getLogger(AvatarUploads.class.getName());
-    private static final HttpClient STORAGE = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
 
     private final AvatarLocations locations;
     private final AwsCredentialsProvider credentials;
     private final S3Presigner presigner;
+    private final S3Client storage;
 
     @Inject
     public AvatarUploads(AvatarLocations locations) {
@@ -70,6 +65,7 @@ public class AvatarUploads {
         this.locations = locations;
         this.credentials = credentials;
         this.presigner = locations.configured() ? presigner(locations, credentials) : null;
+        this.storage = locations.configured() ? storage(locations, credentials) : null;
     }
 
     /** For the CDI proxy only. */
@@ -77,6 +73,7 @@ public class AvatarUploads {
         this.locations = null;
         this.credentials = null;
         this.presigner = null;
+        this.storage = null;
     }
 
     private static S3Presigner presigner(AvatarLocations locations, AwsCredentialsProvider credentials) {
@@ -86,6 +83,19 @@ public class AvatarUploads {
         locations.endpoint().ifPresent(endpoint -> builder
                 .endpointOverride(endpoint)
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()));
+        return builder.build();
+    }
+
+    /** The bucket's client for deletes: short timeouts, no retries beyond the SDK's default. */
+    private static S3Client storage(AvatarLocations locations, AwsCredentialsProvider credentials) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(locations.region()))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(10))
+                        .build());
+        locations.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
         return builder.build();
     }
 
@@ -117,41 +127,23 @@ public class AvatarUploads {
     }
 
     /**
-     * Deletes the avatar object a profile's {@code avatar_url} names (an
-     * erasure's), best effort: a presigned DELETE sent at once; a failure is
-     * logged with the key (an operator deletes it), never thrown.
+     * Deletes every avatar object the profile ever uploaded (an erasure's:
+     * {@code avatars/{profile_id}/}, the one in use and any it replaced or
+     * never used), best effort: a failure is logged with the prefix (an
+     * operator deletes what is left), never thrown.
      */
-    public void delete(String avatarUrl) {
-        if (presigner == null || avatarUrl == null) {
+    public void deleteAllOf(UUID profileId) {
+        if (storage == null) {
             return;
         }
-        Optional<String> key = locations.keyOf(avatarUrl);
-        if (key.isEmpty()) {
-            return;   // not an object of ours (set before uploads were configured, or elsewhere)
-        }
+        String prefix = locations.prefixOf(profileId);
         try {
-            PresignedDeleteObjectRequest presigned = presigner.presignDeleteObject(request -> request
-                    .signatureDuration(VALIDITY)
-                    .deleteObjectRequest(delete -> delete.bucket(locations.bucket()).key(key.get())));
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(presigned.url().toString()))
-                    .timeout(Duration.ofSeconds(10))
-                    .DELETE();
-            presigned.signedHeaders().forEach((name, values) -> {
-                if (!name.equalsIgnoreCase("host")) {
-                    request.header(name, String.join(",", values));
-                }
-            });
-            HttpResponse<Void> answer = STORAGE.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            if (answer.statusCode() / 100 != 2) {
-                LOG.log(Level.WARNING, "The avatar {0} of an erased person could not be deleted: HTTP {1}",
-                        new Object[] {key.get(), answer.statusCode()});
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.log(Level.WARNING, "The avatar {0} of an erased person could not be deleted: interrupted", key.get());
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "The avatar {0} of an erased person could not be deleted: {1}",
-                    new Object[] {key.get(), e.toString()});
+            storage.listObjectsV2Paginator(list -> list.bucket(locations.bucket()).prefix(prefix))
+                    .contents()
+                    .forEach(object -> storage.deleteObject(delete -> delete.bucket(locations.bucket()).key(object.key())));
+        } catch (SdkException e) {
+            LOG.log(Level.WARNING, "The avatars {0} of an erased person could not all be deleted: {1}",
+                    new Object[] {prefix, e.toString()});
         }
     }
 
@@ -174,6 +166,9 @@ public class AvatarUploads {
     void close() {
         if (presigner != null) {
             presigner.close();
+        }
+        if (storage != null) {
+            storage.close();
         }
         if (credentials instanceof AutoCloseable closeable) {
             try {

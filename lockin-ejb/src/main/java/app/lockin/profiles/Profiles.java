@@ -117,28 +117,26 @@ public class Profiles {
      * Erases the person (DOMAIN.md "A person's data"): the database function
      * erase_person does all of it in this transaction (409 with the groups
      * they own with other members, problem field owned_groups; nothing is
-     * written then). Their avatar's object is deleted once the erasure has
-     * committed (best effort, logged when it fails): a rolled-back erasure
-     * keeps its picture.
+     * written then). Every avatar object they uploaded is deleted once the
+     * erasure has committed (best effort, logged when it fails): a
+     * rolled-back erasure keeps its pictures.
      */
     public void erase(UUID profileId) {
-        String avatarUrl = (String) em.createNativeQuery("select erase_person(?1)")
+        em.createNativeQuery("select erase_person(?1)")
                 .setParameter(1, profileId)
                 .getSingleResult();
-        if (avatarUrl != null) {
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                }
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
 
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        uploads.delete(avatarUrl);
-                    }
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    uploads.deleteAllOf(profileId);
                 }
-            });
-        }
+            }
+        });
     }
 
     private String checkedAvatar(UUID profileId, Optional<String> avatarUrl) {

@@ -265,8 +265,23 @@ class ErasureIT {
     }
 
     @Test
-    void theirAvatarIsDeletedFromStorage() throws Exception {
+    void everyAvatarTheyUploadedIsDeletedFromStorage() throws Exception {
         User user = User.random();
+        String replaced = uploaded(user);
+        String avatar = uploaded(user);
+        assertThat(user.api().patch("/api/me", "{\"avatar_url\": \"" + avatar + "\"}").status()).isEqualTo(200);
+        User other = User.random();
+        String others = uploaded(other);
+
+        erased(user);
+
+        assertThat(stored(avatar)).as("the avatar in use is gone").isEqualTo(404);
+        assertThat(stored(replaced)).as("and one uploaded but not in use").isEqualTo(404);
+        assertThat(stored(others)).as("another person's stays").isEqualTo(200);
+    }
+
+    /** An avatar object the person uploaded through a presigned PUT; answers its URL. */
+    private static String uploaded(User user) throws Exception {
         Reply upload = user.api().post("/api/profiles/avatar/upload-url", "{\"content_type\": \"image/png\", \"content_length\": 4}");
         assertThat(upload.status()).as(upload.toString()).isEqualTo(200);
         JsonObject answer = upload.json();
@@ -278,13 +293,9 @@ class ErasureIT {
             }
         }
         assertThat(STORAGE.send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
-        String avatar = answer.getString("avatar_url");
-        assertThat(user.api().patch("/api/me", "{\"avatar_url\": \"" + avatar + "\"}").status()).isEqualTo(200);
-        assertThat(stored(avatar)).isEqualTo(200);
-
-        erased(user);
-
-        assertThat(stored(avatar)).as("the object is gone").isEqualTo(404);
+        String url = answer.getString("avatar_url");
+        assertThat(stored(url)).isEqualTo(200);
+        return url;
     }
 
     private static int stored(String url) throws Exception {
