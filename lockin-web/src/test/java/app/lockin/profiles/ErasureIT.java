@@ -26,6 +26,7 @@ import app.lockin.testing.Api;
 import app.lockin.testing.Fixtures;
 import app.lockin.testing.Focus;
 import app.lockin.testing.LockinServer;
+import app.lockin.testing.PastTime;
 import app.lockin.testing.Reply;
 import app.lockin.testing.Sql;
 import app.lockin.testing.TestEnvironment;
@@ -55,31 +56,12 @@ class ErasureIT {
                 + " \"period\": \"daily\", \"period_target_minutes\": 30}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = created.json().getString("id");
-        joinedAt(id, owner, start);
+        PastTime.joinedAt(id, owner, start);
         return id;
     }
 
-    private static void join(User owner, String groupId, User person, Instant when) throws Exception {
-        Fixtures.member(owner, groupId, person, "member");
-        joinedAt(groupId, person, when);
-    }
 
-    private static void joinedAt(String groupId, User person, Instant when) throws Exception {
-        SQL.update("update group_members set created_at = ? where group_id = ?::uuid and user_id = ?::uuid",
-                Sql.ts(when), groupId, Fixtures.profileOf(person));
-    }
 
-    /** Time logged in the past: an ended session of the group hosted by the person, with one log [from, to). */
-    private static void logged(String groupId, User person, Instant from, Instant to) throws Exception {
-        String profile = Fixtures.profileOf(person);
-        String session = SQL.value("insert into sessions (group_id, creator_id, status, started_at, ended_at, transitioned_at)"
-                + " values (?::uuid, ?::uuid, 'ended', ?, ?, ?) returning id::text",
-                groupId, profile, Sql.ts(from), Sql.ts(to), Sql.ts(to)).toString();
-        String participant = SQL.value("insert into session_participants (session_id, user_id, role, joined_at)"
-                + " values (?::uuid, ?::uuid, 'host', ?) returning id::text", session, profile, Sql.ts(from)).toString();
-        SQL.update("insert into time_logs (participant_id, user_id, started_at, ended_at, source)"
-                + " values (?::uuid, ?::uuid, ?, ?, 'manual')", participant, profile, Sql.ts(from), Sql.ts(to));
-    }
 
     private static Instant local(LocalDate day, int hour, int minute) {
         return day.atTime(LocalTime.of(hour, minute)).atZone(PARIS).toInstant();
@@ -208,13 +190,13 @@ class ErasureIT {
         User other = User.random();
         LocalDate today = LocalDate.now(PARIS);
         String group = groupSince(owner, local(today.minusDays(5), 0, 0));
-        join(owner, group, leaver, local(today.minusDays(5), 0, 0));
-        join(owner, group, other, local(today.minusDays(5), 0, 0));
+        PastTime.join(owner, group, leaver, local(today.minusDays(5), 0, 0));
+        PastTime.join(owner, group, other, local(today.minusDays(5), 0, 0));
         LocalDate day = today.minusDays(2);
-        logged(group, leaver, local(day.minusDays(1), 9, 0), local(day.minusDays(1), 9, 40));
-        logged(group, leaver, local(day, 9, 0), local(day, 9, 50));      // 50 min: first, met, streak 2
-        logged(group, other, local(day, 10, 0), local(day, 10, 40));     // 40 min: second, met
-        logged(group, owner, local(day, 11, 0), local(day, 11, 20));     // 20 min: third, not met
+        PastTime.logged(group, leaver, local(day.minusDays(1), 9, 0), local(day.minusDays(1), 9, 40));
+        PastTime.logged(group, leaver, local(day, 9, 0), local(day, 9, 50));      // 50 min: first, met, streak 2
+        PastTime.logged(group, other, local(day, 10, 0), local(day, 10, 40));     // 40 min: second, met
+        PastTime.logged(group, owner, local(day, 11, 0), local(day, 11, 20));     // 20 min: third, not met
         Instant dayStart = local(day, 0, 0);
         String leaverId = Fixtures.profileOf(leaver);
         String otherId = Fixtures.profileOf(other);
@@ -381,13 +363,13 @@ class ErasureIT {
         Reply added = owner.api().withHeader("Idempotency-Key", "add-" + UUID.randomUUID()).post(
                 "/api/groups/" + group + "/members", "{\"user_id\": \"" + id + "\", \"role\": \"member\"}");
         assertThat(added.status()).as("an answer kept for the owner, naming them").isEqualTo(201);
-        joinedAt(group, person, start);
-        join(owner, group, friend, start);
+        PastTime.joinedAt(group, person, start);
+        PastTime.join(owner, group, friend, start);
         assertThat(owner.api().patch("/api/groups/" + group + "/members/" + id, "{\"role\": \"admin\"}").status()).isEqualTo(200);
         assertThat(owner.api().patch("/api/groups/" + group + "/members/" + id,
                 "{\"override_period_target_minutes\": 20}").status()).isEqualTo(200);
-        logged(group, person, local(today.minusDays(2), 9, 0), local(today.minusDays(2), 10, 0));
-        logged(group, friend, local(today.minusDays(2), 11, 0), local(today.minusDays(2), 11, 10));
+        PastTime.logged(group, person, local(today.minusDays(2), 9, 0), local(today.minusDays(2), 10, 0));
+        PastTime.logged(group, friend, local(today.minusDays(2), 11, 0), local(today.minusDays(2), 11, 10));
         assertThat(SQL.count("select count(*) from notifications where subject_id = ?::uuid", id))
                 .as("milestones about them, naming them").isPositive();
         assertThat(person.api().post("/api/groups/" + group + "/links", null).status()).isEqualTo(201);
@@ -404,8 +386,8 @@ class ErasureIT {
         // a group they left, with time in it; a group of their own alone; invites
         User third = User.random();
         String left = groupSince(third, start);
-        join(third, left, person, start);
-        logged(left, person, local(today.minusDays(3), 9, 0), local(today.minusDays(3), 9, 30));
+        PastTime.join(third, left, person, start);
+        PastTime.logged(left, person, local(today.minusDays(3), 9, 0), local(today.minusDays(3), 9, 30));
         assertThat(person.api().delete("/api/groups/" + left + "/members/" + id).status()).isEqualTo(204);
         String own = Fixtures.group(person).getString("id");
         assertThat(person.api().withHeader("Idempotency-Key", "k-" + UUID.randomUUID()).post("/api/groups/" + own + ":invite",

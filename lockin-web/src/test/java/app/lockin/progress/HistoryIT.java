@@ -34,6 +34,7 @@ import app.lockin.testing.Api;
 import app.lockin.testing.Fixtures;
 import app.lockin.testing.Focus;
 import app.lockin.testing.LockinServer;
+import app.lockin.testing.PastTime;
 import app.lockin.testing.Reply;
 import app.lockin.testing.Sql;
 import app.lockin.testing.TestEnvironment;
@@ -62,37 +63,13 @@ class HistoryIT {
                 + "\", \"period_target_minutes\": " + target + "}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = created.json().getString("id");
-        joinedAt(id, owner, start);
+        PastTime.joinedAt(id, owner, start);
         return id;
     }
 
-    /** Adds the person and dates their joining back to {@code when}. */
-    private static void join(User owner, String groupId, User person, Instant when) throws Exception {
-        Fixtures.member(owner, groupId, person, "member");
-        joinedAt(groupId, person, when);
-    }
 
-    private static void joinedAt(String groupId, User person, Instant when) throws Exception {
-        SQL.update("update group_members set created_at = ? where group_id = ?::uuid and user_id = ?::uuid",
-                Sql.ts(when), groupId, Fixtures.profileOf(person));
-    }
 
-    /** An ended session of the group hosted by the person over [from, to); returns its participant id. */
-    private static String session(String groupId, User host, Instant from, Instant to) throws Exception {
-        String profile = Fixtures.profileOf(host);
-        String session = SQL.value("insert into sessions (group_id, creator_id, status, started_at, ended_at, transitioned_at)"
-                + " values (?::uuid, ?::uuid, 'ended', ?, ?, ?) returning id::text",
-                groupId, profile, Sql.ts(from), Sql.ts(to), Sql.ts(to)).toString();
-        return SQL.value("insert into session_participants (session_id, user_id, role, joined_at)"
-                + " values (?::uuid, ?::uuid, 'host', ?) returning id::text", session, profile, Sql.ts(from)).toString();
-    }
 
-    /** Time logged in the past: one session holding one log [from, to). */
-    private static void logged(String groupId, User person, Instant from, Instant to) throws Exception {
-        String participant = session(groupId, person, from, to);
-        SQL.update("insert into time_logs (participant_id, user_id, started_at, ended_at, source)"
-                + " values (?::uuid, ?::uuid, ?, ?, 'manual')", participant, Fixtures.profileOf(person), Sql.ts(from), Sql.ts(to));
-    }
 
     private static Instant local(LocalDate day, int hour, int minute, ZoneId zone) {
         return day.atTime(LocalTime.of(hour, minute)).atZone(zone).toInstant();
@@ -161,11 +138,11 @@ class HistoryIT {
         LocalDate today = today(PARIS);
         String id = group(owner, PARIS, "daily", 30, local(today.minusDays(10), 0, 0, PARIS),
                 Instant.now().plus(Duration.ofDays(20)));
-        join(owner, id, member, local(today.minusDays(10), 0, 0, PARIS));
+        PastTime.join(owner, id, member, local(today.minusDays(10), 0, 0, PARIS));
         LocalDate day = today.minusDays(3);
-        logged(id, owner, local(day, 9, 0, PARIS), local(day, 9, 40, PARIS));   // 40 min: met
-        logged(id, member, local(day, 10, 0, PARIS), local(day, 10, 20, PARIS)); // 20 min: not met
-        logged(id, member, local(day.minusDays(1), 10, 0, PARIS), local(day.minusDays(1), 11, 0, PARIS));
+        PastTime.logged(id, owner, local(day, 9, 0, PARIS), local(day, 9, 40, PARIS));   // 40 min: met
+        PastTime.logged(id, member, local(day, 10, 0, PARIS), local(day, 10, 20, PARIS)); // 20 min: not met
+        PastTime.logged(id, member, local(day.minusDays(1), 10, 0, PARIS), local(day.minusDays(1), 11, 0, PARIS));
 
         List<JsonObject> board = boardAt(member, id, local(day, 15, 0, PARIS));
 
@@ -203,12 +180,12 @@ class HistoryIT {
         LocalDate today = today(PARIS);
         String id = group(owner, PARIS, "daily", 30, local(today.minusDays(5), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
         for (User person : List.of(leaver, removed, stays)) {
-            join(owner, id, person, local(today.minusDays(5), 0, 0, PARIS));
+            PastTime.join(owner, id, person, local(today.minusDays(5), 0, 0, PARIS));
         }
         LocalDate day = today.minusDays(2);
-        logged(id, leaver, local(day, 9, 0, PARIS), local(day, 9, 50, PARIS));     // 50 min, met
-        logged(id, removed, local(day, 10, 0, PARIS), local(day, 10, 40, PARIS));  // 40 min, met, hides
-        logged(id, stays, local(day, 11, 0, PARIS), local(day, 11, 10, PARIS));    // 10 min
+        PastTime.logged(id, leaver, local(day, 9, 0, PARIS), local(day, 9, 50, PARIS));     // 50 min, met
+        PastTime.logged(id, removed, local(day, 10, 0, PARIS), local(day, 10, 40, PARIS));  // 40 min, met, hides
+        PastTime.logged(id, stays, local(day, 11, 0, PARIS), local(day, 11, 10, PARIS));    // 10 min
         assertThat(removed.api().patch("/api/groups/" + id + "/members/" + Fixtures.profileOf(removed),
                 "{\"hidden_from_leaderboard\": true}").status()).isEqualTo(200);
         Instant noon = local(day, 12, 0, PARIS);
@@ -261,7 +238,7 @@ class HistoryIT {
         User member = User.random();
         ZoneId zone = Fixtures.zoneAwayFromMidnight();
         String id = group(owner, zone, "daily", 1, Instant.now().minus(Duration.ofDays(3)), Instant.now().plus(Duration.ofDays(3)));
-        join(owner, id, member, Instant.now().minus(Duration.ofDays(3)));
+        PastTime.join(owner, id, member, Instant.now().minus(Duration.ofDays(3)));
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String session = Focus.pausedSince(member, id, t0.minusSeconds(200));
         Focus.log(member, session, t0.minusSeconds(190), t0.minusSeconds(100));
@@ -281,11 +258,11 @@ class HistoryIT {
         User late = User.random();
         LocalDate today = today(PARIS);
         String id = group(owner, PARIS, "daily", 30, local(today.minusDays(8), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
-        join(owner, id, late, local(today.minusDays(4), 18, 0, PARIS));
+        PastTime.join(owner, id, late, local(today.minusDays(4), 18, 0, PARIS));
         for (int d = 1; d <= 4; d++) {   // the late member met every day since they joined, the day of joining included
-            logged(id, late, local(today.minusDays(d), 20, 0, PARIS), local(today.minusDays(d), 21, 0, PARIS));
+            PastTime.logged(id, late, local(today.minusDays(d), 20, 0, PARIS), local(today.minusDays(d), 21, 0, PARIS));
         }
-        logged(id, owner, local(today.minusDays(7), 8, 0, PARIS), local(today.minusDays(7), 9, 0, PARIS));
+        PastTime.logged(id, owner, local(today.minusDays(7), 8, 0, PARIS), local(today.minusDays(7), 9, 0, PARIS));
 
         assertThat(boardAt(owner, id, local(today.minusDays(6), 12, 0, PARIS))).hasSize(1);
         assertThat(boardAt(owner, id, local(today.minusDays(4), 12, 0, PARIS))).as("joined that day").hasSize(2);
@@ -310,9 +287,9 @@ class HistoryIT {
         LocalDate today = today(PARIS);
         String id = group(owner, PARIS, "daily", 30, local(today.minusDays(12), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
         for (int d : new int[] {10, 9, 8, 7, 5, 4, 1}) {   // days 6, 3 and 2 missed
-            logged(id, owner, local(today.minusDays(d), 12, 0, PARIS), local(today.minusDays(d), 12, 45, PARIS));
+            PastTime.logged(id, owner, local(today.minusDays(d), 12, 0, PARIS), local(today.minusDays(d), 12, 45, PARIS));
         }
-        logged(id, owner, local(today.minusDays(3), 12, 0, PARIS), local(today.minusDays(3), 12, 10, PARIS)); // 10 min: short
+        PastTime.logged(id, owner, local(today.minusDays(3), 12, 0, PARIS), local(today.minusDays(3), 12, 10, PARIS)); // 10 min: short
 
         assertThat(entryOf(boardAt(owner, id, local(today.minusDays(7), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(4);
         // a day's board shows the run as it stood while the day ran: not broken until the day ended
@@ -336,7 +313,7 @@ class HistoryIT {
         Instant start = local(LocalDate.of(2026, 3, 20), 0, 0, PARIS);
         String id = group(owner, PARIS, "daily", 60, start, start.plus(Duration.ofDays(366)));
         for (LocalDate d = LocalDate.of(2026, 3, 27); d.isBefore(LocalDate.of(2026, 4, 1)); d = d.plusDays(1)) {
-            logged(id, owner, local(d, 22, 0, PARIS), local(d, 23, 0, PARIS));   // 22:00-23:00 local: the last hour of each day
+            PastTime.logged(id, owner, local(d, 22, 0, PARIS), local(d, 23, 0, PARIS));   // 22:00-23:00 local: the last hour of each day
         }
         List<JsonObject> spring = boardAt(owner, id, local(LocalDate.of(2026, 3, 29), 12, 0, PARIS));
         JsonObject shortDay = spring.get(0);
@@ -347,7 +324,7 @@ class HistoryIT {
         assertThat(entryOf(boardAt(owner, id, local(LocalDate.of(2026, 3, 31), 12, 0, PARIS)), owner).getInt("streak")).isEqualTo(5);
 
         for (LocalDate d = LocalDate.of(2026, 10, 23); d.isBefore(LocalDate.of(2026, 10, 28)); d = d.plusDays(1)) {
-            logged(id, owner, local(d, 23, 0, PARIS), local(d, 23, 59, PARIS).plusSeconds(60));   // 23:00-24:00 local
+            PastTime.logged(id, owner, local(d, 23, 0, PARIS), local(d, 23, 59, PARIS).plusSeconds(60));   // 23:00-24:00 local
         }
         JsonObject longDay = boardAt(owner, id, local(LocalDate.of(2026, 10, 25), 12, 0, PARIS)).get(0);
         assertThat(Duration.between(Instant.parse(longDay.getString("period_start")), Instant.parse(longDay.getString("period_end"))))
@@ -369,12 +346,12 @@ class HistoryIT {
             User owner = User.random();
             User other = User.random();
             String id = group(owner, zone, "daily", 150, local(today.minusDays(5), 0, 0, zone), Instant.now().plus(Duration.ofDays(5)));
-            join(owner, id, other, local(today.minusDays(5), 0, 0, zone));
+            PastTime.join(owner, id, other, local(today.minusDays(5), 0, 0, zone));
             // the owner: the day before yesterday met by a log; yesterday only by the segment still running since 21:00
-            logged(id, owner, local(today.minusDays(2), 10, 0, zone), local(today.minusDays(2), 12, 30, zone));
+            PastTime.logged(id, owner, local(today.minusDays(2), 10, 0, zone), local(today.minusDays(2), 12, 30, zone));
             // the other: the day before yesterday missed; yesterday 1 h logged and 2 h of the segment running since 22:00
-            logged(id, other, local(today.minusDays(2), 10, 0, zone), local(today.minusDays(2), 11, 0, zone));
-            logged(id, other, local(today.minusDays(1), 10, 0, zone), local(today.minusDays(1), 11, 0, zone));
+            PastTime.logged(id, other, local(today.minusDays(2), 10, 0, zone), local(today.minusDays(2), 11, 0, zone));
+            PastTime.logged(id, other, local(today.minusDays(1), 10, 0, zone), local(today.minusDays(1), 11, 0, zone));
             Focus.ok(Focus.actAt(owner, Focus.session(owner, id), "start", local(today.minusDays(1), 21, 0, zone)));
             Focus.ok(Focus.actAt(other, Focus.session(other, id), "start", local(today.minusDays(1), 22, 0, zone)));
 
@@ -410,10 +387,10 @@ class HistoryIT {
         Instant start = local(LocalDate.of(2025, 12, 8), 0, 0, tokyo);   // a Monday
         String id = group(owner, tokyo, "weekly", 120, start, start.plus(Duration.ofDays(365)));
         // weeks from Mon 15 Dec 2025, 22 Dec, 29 Dec (to Sun 4 Jan 2026), 5 Jan: 3 h each, the third across New Year
-        logged(id, owner, local(LocalDate.of(2025, 12, 16), 9, 0, tokyo), local(LocalDate.of(2025, 12, 16), 12, 0, tokyo));
-        logged(id, owner, local(LocalDate.of(2025, 12, 23), 9, 0, tokyo), local(LocalDate.of(2025, 12, 23), 12, 0, tokyo));
-        logged(id, owner, local(LocalDate.of(2025, 12, 31), 22, 30, tokyo), local(LocalDate.of(2026, 1, 1), 1, 30, tokyo));
-        logged(id, owner, local(LocalDate.of(2026, 1, 6), 9, 0, tokyo), local(LocalDate.of(2026, 1, 6), 12, 0, tokyo));
+        PastTime.logged(id, owner, local(LocalDate.of(2025, 12, 16), 9, 0, tokyo), local(LocalDate.of(2025, 12, 16), 12, 0, tokyo));
+        PastTime.logged(id, owner, local(LocalDate.of(2025, 12, 23), 9, 0, tokyo), local(LocalDate.of(2025, 12, 23), 12, 0, tokyo));
+        PastTime.logged(id, owner, local(LocalDate.of(2025, 12, 31), 22, 30, tokyo), local(LocalDate.of(2026, 1, 1), 1, 30, tokyo));
+        PastTime.logged(id, owner, local(LocalDate.of(2026, 1, 6), 9, 0, tokyo), local(LocalDate.of(2026, 1, 6), 12, 0, tokyo));
 
         JsonObject newYear = boardAt(owner, id, local(LocalDate.of(2026, 1, 2), 12, 0, tokyo)).get(0);
         assertThat(Instant.parse(newYear.getString("period_start"))).isEqualTo(local(LocalDate.of(2025, 12, 29), 0, 0, tokyo));
@@ -431,7 +408,7 @@ class HistoryIT {
         LocalDate today = today(PARIS);
         String id = group(owner, PARIS, "daily", 40, local(today.minusDays(6), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
         LocalDate day = today.minusDays(4);
-        logged(id, owner, local(day, 23, 30, PARIS), local(day.plusDays(1), 0, 45, PARIS));
+        PastTime.logged(id, owner, local(day, 23, 30, PARIS), local(day.plusDays(1), 0, 45, PARIS));
 
         List<JsonObject> periods = history(owner, id, "");
         assertThat(secondsOf(periodOf(periods, local(day, 0, 0, PARIS)), owner)).isEqualTo(1800);
@@ -460,8 +437,8 @@ class HistoryIT {
         LocalDate today = today(PARIS);
         Instant start = local(today.minusDays(30), 7, 0, PARIS);   // mid-day: the first period is cut at the start
         String id = group(owner, PARIS, "daily", 30, start, Instant.now().plus(Duration.ofDays(3)));
-        join(owner, id, member, start);
-        logged(id, member, local(today.minusDays(12), 8, 0, PARIS), local(today.minusDays(12), 9, 0, PARIS));
+        PastTime.join(owner, id, member, start);
+        PastTime.logged(id, member, local(today.minusDays(12), 8, 0, PARIS), local(today.minusDays(12), 9, 0, PARIS));
 
         List<Instant> starts = new ArrayList<>();
         Set<Instant> seen = new HashSet<>();
@@ -516,7 +493,7 @@ class HistoryIT {
         String id = group(owner, zone, "daily", 30, local(today.minusDays(5), 0, 0, zone), Instant.now().plus(Duration.ofDays(5)));
         Instant dayBefore = local(today.minusDays(1), 0, 0, zone);
         // met the day before yesterday; yesterday not; today met
-        logged(id, owner, local(today.minusDays(2), 12, 0, zone), local(today.minusDays(2), 12, 40, zone));
+        PastTime.logged(id, owner, local(today.minusDays(2), 12, 0, zone), local(today.minusDays(2), 12, 40, zone));
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String session = Focus.pausedSince(owner, id, dayBefore.plusSeconds(60));
         Focus.log(owner, session, t0.minusSeconds(3000), t0.minusSeconds(1000));
@@ -542,7 +519,7 @@ class HistoryIT {
         LocalDate today = today(PARIS);
         String id = group(owner, PARIS, "daily", 30, local(today.minusDays(9), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
         Instant old = local(today.minusDays(5), 0, 0, PARIS);
-        logged(id, owner, old.plusSeconds(3600), old.plusSeconds(3600 + 40 * 60));
+        PastTime.logged(id, owner, old.plusSeconds(3600), old.plusSeconds(3600 + 40 * 60));
         JsonObject before = periodOf(history(owner, id, "?limit=100"), old);
         assertThat(before.getBoolean("final")).isTrue();
         assertThat(before.getBoolean("group_goal_met")).isTrue();
@@ -571,13 +548,13 @@ class HistoryIT {
         User late = User.random();
         LocalDate today = today(PARIS);
         String id = group(owner, PARIS, "daily", 30, local(today.minusDays(9), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
-        join(owner, id, leaver, local(today.minusDays(9), 0, 0, PARIS));
-        join(owner, id, late, local(today.minusDays(9), 0, 0, PARIS));
+        PastTime.join(owner, id, leaver, local(today.minusDays(9), 0, 0, PARIS));
+        PastTime.join(owner, id, late, local(today.minusDays(9), 0, 0, PARIS));
         Instant dayOfLeaver = local(today.minusDays(6), 0, 0, PARIS);
         Instant dayOfLate = local(today.minusDays(5), 0, 0, PARIS);
-        logged(id, owner, local(today.minusDays(7), 9, 0, PARIS), local(today.minusDays(7), 9, 40, PARIS));
-        logged(id, leaver, dayOfLeaver.plusSeconds(3600), dayOfLeaver.plusSeconds(3600 + 40 * 60));
-        logged(id, late, dayOfLate.plusSeconds(3600), dayOfLate.plusSeconds(3600 + 10 * 60));
+        PastTime.logged(id, owner, local(today.minusDays(7), 9, 0, PARIS), local(today.minusDays(7), 9, 40, PARIS));
+        PastTime.logged(id, leaver, dayOfLeaver.plusSeconds(3600), dayOfLeaver.plusSeconds(3600 + 40 * 60));
+        PastTime.logged(id, late, dayOfLate.plusSeconds(3600), dayOfLate.plusSeconds(3600 + 10 * 60));
 
         // the first page that computes final periods has them sealed; read again, they are the same
         List<JsonObject> computed = history(owner, id, "?limit=100");
@@ -589,7 +566,7 @@ class HistoryIT {
                 periodOf(computed, dayOfLate)) + 1, computed.indexOf(periodOf(computed, dayOfLate)) + 4));
 
         // a log reaching a final period (a manual log of 24 hours may reach back past the grace)
-        logged(id, late, dayOfLate.plusSeconds(7200), dayOfLate.plusSeconds(7200 + 25 * 60));
+        PastTime.logged(id, late, dayOfLate.plusSeconds(7200), dayOfLate.plusSeconds(7200 + 25 * 60));
         assertThat(SQL.count("select count(*) from period_boards where group_id = ?::uuid and period_start >= ?",
                 id, Sql.ts(dayOfLate))).as("forgotten from that period on").isZero();
         JsonObject relogged = periodOf(history(owner, id, "?limit=100"), dayOfLate);
@@ -635,7 +612,7 @@ class HistoryIT {
         LocalDate today = today(PARIS);
         String id = group(owner, PARIS, "daily", 30, local(today.minusDays(9), 0, 0, PARIS), Instant.now().plus(Duration.ofDays(5)));
         Instant day = local(today.minusDays(5), 0, 0, PARIS);
-        logged(id, owner, day.plusSeconds(3600), day.plusSeconds(3600 + 10 * 60));
+        PastTime.logged(id, owner, day.plusSeconds(3600), day.plusSeconds(3600 + 10 * 60));
 
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (var sealer = SQL.connect()) {
@@ -647,7 +624,7 @@ class HistoryIT {
             }
             // a log reaching the sealed period waits for the sealing transaction, then forgets what it sealed
             Future<?> late = pool.submit((Callable<Void>) () -> {
-                logged(id, owner, day.plusSeconds(7200), day.plusSeconds(7200 + 25 * 60));
+                PastTime.logged(id, owner, day.plusSeconds(7200), day.plusSeconds(7200 + 25 * 60));
                 return null;
             });
             // the log's transaction waits on the group's advisory lock (held by the sealing transaction)
@@ -680,7 +657,7 @@ class HistoryIT {
         LocalDate today = today(zone);
         Instant end = local(today.plusDays(2), 12, 0, zone);
         String id = group(owner, zone, "daily", 30, local(today.minusDays(3), 0, 0, zone), end);
-        logged(id, owner, local(today.minusDays(1), 1, 0, zone), local(today.minusDays(1), 2, 0, zone));
+        PastTime.logged(id, owner, local(today.minusDays(1), 1, 0, zone), local(today.minusDays(1), 2, 0, zone));
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String session = Focus.pausedSince(owner, id, t0.minusSeconds(4000));
         Focus.log(owner, session, t0.minusSeconds(3900), t0.minusSeconds(1900));
@@ -776,7 +753,7 @@ class HistoryIT {
         LocalDate today = today(zone);
         String id = group(me, zone, "daily", 30, local(today.minusDays(9), 0, 0, zone), Instant.now().plus(Duration.ofDays(3)));
         for (int d : new int[] {8, 3, 2, 1}) {
-            logged(id, me, local(today.minusDays(d), 10, 0, zone), local(today.minusDays(d), 10, 30, zone));
+            PastTime.logged(id, me, local(today.minusDays(d), 10, 0, zone), local(today.minusDays(d), 10, 30, zone));
         }
         // a session without a group counts too
         Reply solo = me.api().post("/api/sessions", "{}");
@@ -802,7 +779,7 @@ class HistoryIT {
         // nothing yet today: the run still counts until the day ends
         User quiet = User.random();
         String quietGroup = group(quiet, zone, "daily", 30, local(today.minusDays(3), 0, 0, zone), Instant.now().plus(Duration.ofDays(3)));
-        logged(quietGroup, quiet, local(today.minusDays(1), 10, 0, zone), local(today.minusDays(1), 10, 5, zone));
+        PastTime.logged(quietGroup, quiet, local(today.minusDays(1), 10, 0, zone), local(today.minusDays(1), 10, 5, zone));
         JsonObject quietStats = stats(quiet, "?from=" + today + "&to=" + today + "&timezone=" + zone.getId());
         assertThat(quietStats.getInt("current_streak_days")).isEqualTo(1);
         assertThat(quietStats.isNull("best_day")).isTrue();
@@ -819,7 +796,7 @@ class HistoryIT {
         int days = 45;   // more than the first windows the database looks back in (32 days, then 128)
         String id = group(me, zone, "daily", 30, local(today.minusDays(days + 1), 0, 0, zone), Instant.now().plus(Duration.ofDays(3)));
         for (int d = 1; d <= days; d++) {
-            logged(id, me, local(today.minusDays(d), 9, 0, zone), local(today.minusDays(d), 9, 1, zone));
+            PastTime.logged(id, me, local(today.minusDays(d), 9, 0, zone), local(today.minusDays(d), 9, 1, zone));
         }
         String in = "&timezone=" + zone.getId();
         assertThat(stats(me, "?from=" + today.minusDays(6) + "&to=" + today + in).getInt("current_streak_days"))
