@@ -38,7 +38,12 @@ public final class SlowDownload implements Closeable {
 
     /** Sends the GET and reads the status line and headers. */
     public static SlowDownload get(String path, String token, String accept) throws IOException {
-        URI base = URI.create(TestEnvironment.baseUrl());
+        return get(TestEnvironment.baseUrl(), path, token, accept);
+    }
+
+    /** The same from another server than the suite's (an {@link OwnServer}'s base URL). */
+    public static SlowDownload get(String baseUrl, String path, String token, String accept) throws IOException {
+        URI base = URI.create(baseUrl);
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5_000);
