@@ -74,6 +74,8 @@ begin
         or position(convert_to('"' || v_profile.display_name || '"', 'UTF8') in k.body) > 0
         or (v_profile.email is not null and position(convert_to(v_profile.email::text, 'UTF8') in k.body) > 0);
     delete from goal_checks where user_id = p_user;
+    delete from devices where user_id = p_user;                 -- devices_user_idx
+    delete from notification_settings where user_id = p_user;
 
     -- what stays, given to the anonymous profile (archived groups' rules let this through)
     perform set_config('lockin.erasure_in_progress', 'on', true);

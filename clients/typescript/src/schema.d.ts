@@ -195,7 +195,10 @@ export interface paths {
          *     `join_links` (those they made), `voids_made` (the logs they voided as
          *     a group's owner or admin: which, where, when and why, not whose) and
          *     `requests` (the Idempotency-Keys kept for them: the key and the
-         *     SHA-256 of the request, never the answer kept). Whom an invite went to, what became of it and a link's code are
+         *     SHA-256 of the request, never the answer kept), `devices` (the phones
+         *     registered for push: platform, app version, locale and dates; the
+         *     provider's token is not exported) and `notification_settings` (in
+         *     force: the defaults until changed). Whom an invite went to, what became of it and a link's code are
          *     left out: they are other people's, or a way into a group. The answer
          *     starts once the token and the limits are checked; a failure after its
          *     first bytes (the database lost) can only cut it short, which a client
@@ -209,6 +212,92 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/me/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's devices, most recently seen first */
+        get: operations["listDevices"];
+        put?: never;
+        /**
+         * Register the caller's phone for push
+         * @description One device per provider token (`platform` and `token` together):
+         *     the caller's own token again answers 200 with the same device, its
+         *     `last_seen_at` now and its `app_version` and `locale` replaced by
+         *     those given (kept when left out). A token another person registered
+         *     moves to the caller (a phone changes hands): it answers 201 with a new
+         *     device of the caller's (a new `id` and `created_at`, nothing of the
+         *     former person's kept), and is gone from the former person's list. A
+         *     person keeps at most 20 devices: registering one more drops the least
+         *     recently seen. The token is never answered, and is not in the export.
+         *     422: `platform` not `apns` or `fcm`, `token` not 1 to 4096
+         *     characters, `app_version` not 1 to 50 characters, `locale` not a BCP
+         *     47 tag (`en`, `pt-BR`, `zh-Hant-TW`).
+         */
+        post: operations["registerDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop pushing to one of the caller's devices
+         * @description Another person's device, or an unknown one, 404.
+         */
+        delete: operations["removeDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the caller wants pushed, and their quiet hours
+         * @description Until changed, every kind is pushed but `presence` (opt-in), and there are no quiet hours.
+         */
+        get: operations["getNotificationSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change what the caller wants pushed, or their quiet hours
+         * @description A JSON Merge Patch (RFC 7396; sent as `application/merge-patch+json`
+         *     or `application/json`) of the settings: absent fields stay as they
+         *     are (`{"push": {"presence": true}}` changes that kind alone),
+         *     `"quiet_hours": null` removes the quiet hours. A kind of push cannot be
+         *     null. Quiet hours need `from`, `to` (`HH:MM`, 24-hour, local time;
+         *     `to` before `from` spans midnight; not equal) and `timezone` (an IANA
+         *     zone). Unknown fields, at any depth, answer 422 naming each
+         *     (`push.email`); so do values of the wrong type or out of their rules
+         *     (`quiet_hours.from`, `quiet_hours.timezone`).
+         */
+        patch: operations["updateNotificationSettings"];
         trace?: never;
     };
     "/api/me/time-logs": {
@@ -1422,6 +1511,93 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /** @description A phone registered for push, as its person sees it; never its token. */
+        Device: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            platform: "apns" | "fcm";
+            app_version: string | null;
+            /** @description BCP 47 (pushes are written in it when known). */
+            locale: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it was last registered.
+             */
+            last_seen_at: string;
+        };
+        DeviceCreate: {
+            /** @enum {string} */
+            platform: "apns" | "fcm";
+            /** @description The provider's device token. */
+            token: string;
+            app_version?: string;
+            /** @description A BCP 47 language tag: en, pt-BR, zh-Hant-TW. */
+            locale?: string;
+        };
+        /** @description Whether each kind of notification is pushed. */
+        PushSettings: {
+            /** @default true */
+            group_invite: boolean;
+            /** @default true */
+            milestone_member: boolean;
+            /** @default true */
+            milestone_group: boolean;
+            /** @default true */
+            session_autopaused: boolean;
+            /** @default true */
+            log_voided: boolean;
+            /**
+             * @description Someone in one's group started focusing (at most one a group per 10 minutes).
+             * @default false
+             */
+            presence: boolean;
+        };
+        NotificationSettings: {
+            push: components["schemas"]["PushSettings"];
+            /** @description null (none), or from when to when invites and milestones wait and presence pushes are dropped. */
+            quiet_hours: {
+                /** @example 22:00 */
+                from: string;
+                /** @example 07:00 */
+                to: string;
+                /**
+                 * @description An IANA time zone.
+                 * @example Europe/Paris
+                 */
+                timezone: string;
+            } | null;
+        };
+        /**
+         * @description A JSON Merge Patch of NotificationSettings.
+         * @example {
+         *       "push": {
+         *         "presence": true
+         *       },
+         *       "quiet_hours": {
+         *         "from": "22:00",
+         *         "to": "07:00",
+         *         "timezone": "Europe/Paris"
+         *       }
+         *     }
+         */
+        NotificationSettingsPatch: {
+            push?: {
+                group_invite?: boolean;
+                milestone_member?: boolean;
+                milestone_group?: boolean;
+                session_autopaused?: boolean;
+                log_voided?: boolean;
+                presence?: boolean;
+            };
+            quiet_hours?: {
+                from?: string;
+                to?: string;
+                timezone?: string;
+            } | null;
+        };
         JoinLinkCreate: {
             /**
              * Format: date-time
@@ -1752,6 +1928,8 @@ export interface components {
             join_links: components["schemas"]["ExportedJoinLink"][];
             voids_made: components["schemas"]["ExportedVoid"][];
             requests: components["schemas"]["ExportedRequest"][];
+            devices: components["schemas"]["ExportedDevice"][];
+            notification_settings: components["schemas"]["ExportedNotificationSettings"];
         };
         ExportedProfile: {
             /** Format: uuid */
@@ -1988,6 +2166,33 @@ export interface components {
              * @description When its answer was kept (null while the request runs).
              */
             completed_at: string | null;
+        };
+        /** @description A phone the person registered for push. Its provider token is not exported (the provider's credential for the app, of no use to the person). */
+        ExportedDevice: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            platform: "apns" | "fcm";
+            app_version: string | null;
+            locale: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_seen_at: string;
+        };
+        /** @description The person's notification settings in force (the defaults when never changed), flat. */
+        ExportedNotificationSettings: {
+            push_group_invite: boolean;
+            push_milestone_member: boolean;
+            push_milestone_group: boolean;
+            push_session_autopaused: boolean;
+            push_log_voided: boolean;
+            push_presence: boolean;
+            /** @description HH:MM */
+            quiet_hours_from: string | null;
+            /** @description HH:MM */
+            quiet_hours_to: string | null;
+            quiet_hours_timezone: string | null;
         };
         /**
          * @example {
@@ -2254,6 +2459,7 @@ export interface components {
         NotificationId: string;
         SessionId: string;
         LinkId: string;
+        DeviceId: string;
     };
     requestBodies: never;
     headers: {
@@ -2504,6 +2710,174 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's devices (at most 20) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    registerDevice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceCreate"];
+            };
+        };
+        responses: {
+            /** @description The caller's device of this token already, refreshed */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            /** @description A device new to the caller (Location: /api/me/devices/{device_id}) */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsPatch"];
+                "application/merge-patch+json": components["schemas"]["NotificationSettingsPatch"];
+            };
+        };
+        responses: {
+            /** @description The updated settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

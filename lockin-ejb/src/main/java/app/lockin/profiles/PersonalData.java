@@ -63,6 +63,12 @@ import app.lockin.rules.NotFound;
  * <li>{@code idempotency_keys} → {@code requests}: the key and the request's
  *     SHA-256 (method, path, body: all that is kept of a request), never the
  *     answer kept for it</li>
+ * <li>{@code devices} → {@code devices}: platform, app version, locale,
+ *     dates; not the provider's token (a credential of the push provider's
+ *     for the app, not something the person gave or can use)</li>
+ * <li>{@code notification_settings} → {@code notification_settings}: the
+ *     person's settings as in force (the defaults when they never changed
+ *     them), flat: {@code push_<kind>}, {@code quiet_hours_from/to/timezone}</li>
  * </ul>
  * What would tell another person's secret is left out: whom an invite went to
  * and what became of it (an invite by email must look the same whether or not
@@ -242,6 +248,18 @@ public class PersonalData {
              order by created_at, key
             """;
 
+    /** The person's phones registered for push, without their tokens. */
+    private static final String DEVICES = """
+            select id, platform, app_version, locale, created_at, last_seen_at
+              from devices
+             where user_id = ?
+             order by created_at, id
+            """;
+
+    /** What the person wants pushed (notification_settings_of: their row, or the defaults). */
+    private static final String NOTIFICATION_SETTINGS = """
+            select * from notification_settings_of(?)
+            """;
 
     @Resource(lookup = Migrations.DATA_SOURCE)
     DataSource dataSource;
@@ -288,6 +306,9 @@ public class PersonalData {
             array(db, json, "join_links", JOIN_LINKS, person);
             array(db, json, "voids_made", VOIDS_MADE, person);
             array(db, json, "requests", REQUESTS, person);
+            array(db, json, "devices", DEVICES, person);
+            json.writeKey("notification_settings");
+            objects(db, json, NOTIFICATION_SETTINGS, new Object[] {person}, null);
             json.writeEnd();
             json.flush();
         } catch (SQLException e) {

@@ -2,6 +2,7 @@ package app.lockin.rest;
 
 import java.io.StringReader;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -241,14 +242,15 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                 .toList();
     }
 
+    /** The properties' path, in snake_case, a nested record's field as {@code outer.inner} ({@code quiet_hours.from}). */
     private static String fieldName(ConstraintViolation<?> violation) {
-        String name = "body";
+        List<String> names = new ArrayList<>();
         for (Path.Node node : violation.getPropertyPath()) {
             if (node.getName() != null && node.getKind() == jakarta.validation.ElementKind.PROPERTY) {
-                name = node.getName();
+                names.add(SnakeCase.of(node.getName()));
             }
         }
-        return SnakeCase.of(name);
+        return names.isEmpty() ? "body" : String.join(".", names);
     }
 
     /** The failure inside container wrappers (EJB, JAX-RS processing, JPA). */

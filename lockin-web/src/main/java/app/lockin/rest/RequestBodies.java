@@ -116,19 +116,34 @@ public class RequestBodies implements MessageBodyReader<Record> {
         if (!(body instanceof JsonObject object)) {
             throw new Invalid("body", "must be a JSON object");
         }
-        Map<String, RecordComponent> components = FIELDS.get(type);
         List<FieldError> errors = new ArrayList<>();
+        check(object, type, representation, "", errors);
+        Invalid.throwIfAny(errors);
+        return jsonb().fromJson(object.toString(), type);
+    }
+
+    /**
+     * Adds to {@code errors} each field of the object that does not fit the
+     * record {@code type}, named from {@code prefix}; a component that is a
+     * record itself is checked the same way, its fields named
+     * {@code outer.inner} ({@code quiet_hours.from}).
+     */
+    private static void check(JsonObject object, Class<?> type, Class<? extends Record> representation, String prefix,
+            List<FieldError> errors) {
+        Map<String, RecordComponent> components = FIELDS.get(type);
         object.forEach((name, value) -> {
             RecordComponent component = components.get(name);
+            if (component != null && component.getType().isRecord() && value instanceof JsonObject inner) {
+                check(inner, component.getType(), null, prefix + name + ".", errors);
+                return;
+            }
             String problem = component != null ? problemOf(value, component.getGenericType())
                     : representation != null && FIELDS.get(representation).containsKey(name) ? "is read-only"
                     : "is not a known field";
             if (problem != null) {
-                errors.add(new FieldError(name, problem));
+                errors.add(new FieldError(prefix + name, problem));
             }
         });
-        Invalid.throwIfAny(errors);
-        return jsonb().fromJson(object.toString(), type);
     }
 
     /**
@@ -176,6 +191,9 @@ public class RequestBodies implements MessageBodyReader<Record> {
         }
         if (raw == UUID.class) {
             return value instanceof JsonString text && isUuid(text.getString()) ? null : "must be a UUID";
+        }
+        if (raw.isRecord()) {
+            return "must be a JSON object";   // an object is checked field by field (check)
         }
         if (raw.isEnum()) {
             List<String> names = Arrays.stream(raw.getEnumConstants()).map(c -> SnakeCase.of((Enum<?>) c)).toList();

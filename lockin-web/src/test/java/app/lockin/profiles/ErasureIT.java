@@ -398,6 +398,12 @@ class ErasureIT {
         Focus.ok(Focus.act(person, hosted, "start"));
         assertThat(friend.api().post("/api/sessions/" + hosted + ":join", null).status()).isEqualTo(200);
         List<JsonObject> pastBefore = boardAt(owner, group, local(today.minusDays(2), 12, 0));
+        // a phone for push and notification settings of their own
+        assertThat(person.api().post("/api/me/devices", "{\"platform\": \"fcm\", \"token\": \"erasure-" + id
+                + "\", \"locale\": \"fr-FR\"}").status()).isEqualTo(201);
+        assertThat(person.api().patch("/api/me/notification-settings", "{\"push\": {\"presence\": true},"
+                + " \"quiet_hours\": {\"from\": \"22:00\", \"to\": \"07:00\", \"timezone\": \"Europe/Paris\"}}")
+                .status()).isEqualTo(200);
 
         erased(person);
 

@@ -46,7 +46,7 @@ class ExportIT {
     private static final Sql SQL = TestEnvironment.sql();
 
     private static final List<String> SECTIONS = List.of("profile", "identities", "memberships", "sessions", "time_logs",
-            "notifications", "invites_sent", "join_links", "voids_made", "requests");
+            "notifications", "invites_sent", "join_links", "voids_made", "requests", "devices", "notification_settings");
 
     /** A daily group whose goal is one minute, begun yesterday in a zone where recent times fall today. */
     private static String smallGoalGroup(User owner) {
@@ -373,9 +373,13 @@ class ExportIT {
         JsonObject data = export(newcomer);
         assertThat(data.getJsonObject("profile").getString("id")).isEqualTo(Fixtures.profileOf(newcomer));
         assertThat(section(data, "identities")).hasSize(1);
-        for (String name : SECTIONS.subList(2, SECTIONS.size())) {
+        for (String name : SECTIONS.subList(2, SECTIONS.size() - 1)) {
             assertThat(data.getJsonArray(name)).as(name).isEmpty();
         }
+        // the settings in force: the defaults
+        assertThat(data.getJsonObject("notification_settings").getBoolean("push_group_invite")).isTrue();
+        assertThat(data.getJsonObject("notification_settings").getBoolean("push_presence")).isFalse();
+        assertThat(data.getJsonObject("notification_settings").isNull("quiet_hours_from")).isTrue();
     }
 
     @Test
@@ -408,6 +412,7 @@ class ExportIT {
                         "session_participants.user_id", "member_period_totals.user_id", "notifications.recipient_id",
                         "notifications.actor_id", "notifications.subject_id", "goal_checks.user_id",
                         "idempotency_keys.caller_id", "former_members.user_id",
+                        "devices.user_id", "notification_settings.user_id",
                         // the moderator of a voided log: in the log's own person's file (time_logs) and in theirs (voids_made)
                         "time_logs.voided_by");
         // and those that hold a profile's id without referencing profiles (exported too)
