@@ -62,7 +62,7 @@ comment on table notification_settings is
 comment on constraint notification_settings_quiet_hours_whole on notification_settings is
     'quiet_hours: must have from, to and timezone, or be null';
 comment on constraint notification_settings_quiet_hours_minutes on notification_settings is
-    'quiet_hours: from and to must be whole minutes (HH:MM)';
+    'quiet_hours: must have whole minutes (HH:MM) in from and to';
 comment on constraint notification_settings_quiet_hours_not_empty on notification_settings is
     'quiet_hours.to: must differ from quiet_hours.from';
 comment on constraint notification_settings_timezone_valid on notification_settings is

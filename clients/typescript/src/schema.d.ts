@@ -221,7 +221,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's devices, most recently seen first */
+        /**
+         * The caller's devices, most recently seen first
+         * @description Every phone the caller registered for push (at most 20), without their tokens.
+         */
         get: operations["listDevices"];
         put?: never;
         /**
