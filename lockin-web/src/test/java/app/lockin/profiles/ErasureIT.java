@@ -23,6 +23,7 @@ import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
 import app.lockin.testing.Api;
+import app.lockin.testing.Boards;
 import app.lockin.testing.Fixtures;
 import app.lockin.testing.Focus;
 import app.lockin.testing.LockinServer;
@@ -82,17 +83,7 @@ class ErasureIT {
         assertThat(erased.status()).as(erased.toString()).isEqualTo(204);
     }
 
-    private static List<JsonObject> boardAt(User user, String groupId, Instant at) {
-        Reply reply = user.api().get("/api/groups/" + groupId + "/progress?at=" + at);
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-        return reply.jsonArray().getValuesAs(JsonObject.class);
-    }
 
-    private static List<JsonObject> current(User user, String groupId) {
-        Reply reply = user.api().get("/api/groups/" + groupId + "/progress/current");
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-        return reply.jsonArray().getValuesAs(JsonObject.class);
-    }
 
     private static JsonObject periodOf(User user, String groupId, Instant start) {
         Reply reply = user.api().get("/api/groups/" + groupId + "/history?limit=10");
@@ -201,13 +192,13 @@ class ErasureIT {
         String leaverId = Fixtures.profileOf(leaver);
         String otherId = Fixtures.profileOf(other);
         String ownerId = Fixtures.profileOf(owner);
-        List<JsonObject> boardBefore = boardAt(owner, group, local(day, 12, 0));
+        List<JsonObject> boardBefore = Boards.at(owner, group, local(day, 12, 0));
         JsonObject periodBefore = periodOf(owner, group, dayStart);
         assertThat(entryOf(boardBefore, leaverId).getInt("rank")).isEqualTo(1);
 
         erased(leaver);
 
-        List<JsonObject> board = boardAt(owner, group, local(day, 12, 0));
+        List<JsonObject> board = Boards.at(owner, group, local(day, 12, 0));
         assertThat(board).hasSize(3);
         JsonObject former = board.get(0);
         assertThat(former.isNull("user_id")).isTrue();
@@ -227,7 +218,7 @@ class ErasureIT {
             assertThat(after.getInt("streak")).isEqualTo(before.getInt("streak"));
             assertThat(after.getBoolean("former_member")).isFalse();
         }
-        assertThat(board).as("the same board seen by a plain member").isEqualTo(boardAt(other, group, local(day, 12, 0)));
+        assertThat(board).as("the same board seen by a plain member").isEqualTo(Boards.at(other, group, local(day, 12, 0)));
 
         JsonObject period = periodOf(owner, group, dayStart);
         List<JsonObject> entries = period.getJsonArray("entries").getValuesAs(JsonObject.class);
@@ -242,7 +233,7 @@ class ErasureIT {
         assertThat(entryOf(entries, otherId).getBoolean("former_member")).isFalse();
         assertThat(entryOf(entries, otherId).getBoolean("goal_met")).isTrue();
 
-        assertThat(current(owner, group)).as("not on the current board")
+        assertThat(Boards.current(owner, group)).as("not on the current board")
                 .extracting(e -> e.getString("user_id")).containsExactlyInAnyOrder(ownerId, otherId);
     }
 
@@ -397,7 +388,7 @@ class ErasureIT {
         String hosted = Focus.session(person, group);
         Focus.ok(Focus.act(person, hosted, "start"));
         assertThat(friend.api().post("/api/sessions/" + hosted + ":join", null).status()).isEqualTo(200);
-        List<JsonObject> pastBefore = boardAt(owner, group, local(today.minusDays(2), 12, 0));
+        List<JsonObject> pastBefore = Boards.at(owner, group, local(today.minusDays(2), 12, 0));
         // a phone for push and notification settings of their own
         assertThat(person.api().post("/api/me/devices", "{\"platform\": \"fcm\", \"token\": \"erasure-" + id
                 + "\", \"locale\": \"fr-FR\"}").status()).isEqualTo(201);
@@ -423,7 +414,7 @@ class ErasureIT {
         assertThat(found).as("rows holding the erased person's id, email or name").isEmpty();
 
         // and what others see still adds up
-        List<JsonObject> pastAfter = boardAt(owner, group, local(today.minusDays(2), 12, 0));
+        List<JsonObject> pastAfter = Boards.at(owner, group, local(today.minusDays(2), 12, 0));
         assertThat(pastAfter).extracting(e -> e.getJsonNumber("seconds_done").longValue())
                 .containsExactlyElementsOf(pastBefore.stream().map(e -> e.getJsonNumber("seconds_done").longValue()).toList());
         assertThat(anonymous(pastAfter)).singleElement().satisfies(e -> assertThat(e.getBoolean("former_member")).isTrue());

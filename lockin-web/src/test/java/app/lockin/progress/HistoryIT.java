@@ -31,6 +31,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import app.lockin.testing.Api;
+import app.lockin.testing.Boards;
 import app.lockin.testing.Fixtures;
 import app.lockin.testing.Focus;
 import app.lockin.testing.LockinServer;
@@ -81,17 +82,7 @@ class HistoryIT {
 
     // ------------------------------------------------------------------ reading
 
-    private static List<JsonObject> boardAt(User user, String groupId, Instant at) {
-        Reply reply = user.api().get("/api/groups/" + groupId + "/progress?at=" + at);
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-        return reply.jsonArray().getValuesAs(JsonObject.class);
-    }
 
-    private static List<JsonObject> current(User user, String groupId) {
-        Reply reply = user.api().get("/api/groups/" + groupId + "/progress/current");
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-        return reply.jsonArray().getValuesAs(JsonObject.class);
-    }
 
     private static JsonObject entryOf(List<JsonObject> board, User person) {
         String id = Fixtures.profileOf(person);
@@ -144,7 +135,7 @@ class HistoryIT {
         PastTime.logged(id, member, local(day, 10, 0, PARIS), local(day, 10, 20, PARIS)); // 20 min: not met
         PastTime.logged(id, member, local(day.minusDays(1), 10, 0, PARIS), local(day.minusDays(1), 11, 0, PARIS));
 
-        List<JsonObject> board = boardAt(member, id, local(day, 15, 0, PARIS));
+        List<JsonObject> board = Boards.at(member, id, local(day, 15, 0, PARIS));
 
         assertThat(board).hasSize(2);
         JsonObject first = board.get(0);
@@ -165,10 +156,10 @@ class HistoryIT {
         assertThat(second.getInt("best_streak")).isEqualTo(1);
 
         // any instant of the period reads the same board
-        assertThat(boardAt(owner, id, local(day, 0, 0, PARIS))).isEqualTo(board);
-        assertThat(boardAt(owner, id, local(day.plusDays(1), 0, 0, PARIS).minusMillis(1))).isEqualTo(board);
+        assertThat(Boards.at(owner, id, local(day, 0, 0, PARIS))).isEqualTo(board);
+        assertThat(Boards.at(owner, id, local(day.plusDays(1), 0, 0, PARIS).minusMillis(1))).isEqualTo(board);
         // the current period's board is the live one
-        assertThat(boardAt(owner, id, Instant.now())).isEqualTo(current(owner, id));
+        assertThat(Boards.at(owner, id, Instant.now())).isEqualTo(Boards.current(owner, id));
     }
 
     @Test
@@ -189,13 +180,13 @@ class HistoryIT {
         assertThat(removed.api().patch("/api/groups/" + id + "/members/" + Fixtures.profileOf(removed),
                 "{\"hidden_from_leaderboard\": true}").status()).isEqualTo(200);
         Instant noon = local(day, 12, 0, PARIS);
-        List<JsonObject> before = boardAt(owner, id, noon);
+        List<JsonObject> before = Boards.at(owner, id, noon);
         JsonObject periodBefore = periodOf(history(owner, id, ""), local(day, 0, 0, PARIS));
 
         assertThat(leaver.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(leaver)).status()).isEqualTo(204);
         assertThat(owner.api().delete("/api/groups/" + id + "/members/" + Fixtures.profileOf(removed)).status()).isEqualTo(204);
 
-        List<JsonObject> after = boardAt(owner, id, noon);
+        List<JsonObject> after = Boards.at(owner, id, noon);
         assertThat(after).hasSize(4);
         for (JsonObject entry : before) {
             JsonObject now = entryWithId(after, entry.getString("user_id"));
@@ -209,7 +200,7 @@ class HistoryIT {
         assertThat(entryWithId(after, Fixtures.profileOf(leaver)).getString("display_name")).isEqualTo(leaver.username());
         assertThat(entryWithId(after, Fixtures.profileOf(removed)).getBoolean("former_member")).isTrue();
         assertThat(entryWithId(after, Fixtures.profileOf(stays)).getBoolean("former_member")).isFalse();
-        assertThat(boardAt(stays, id, noon)).as("a former member who hid stays hidden to plain members")
+        assertThat(Boards.at(stays, id, noon)).as("a former member who hid stays hidden to plain members")
                 .extracting(e -> e.getString("user_id"))
                 .containsExactly(Fixtures.profileOf(leaver), Fixtures.profileOf(stays), Fixtures.profileOf(owner));
 
@@ -223,7 +214,7 @@ class HistoryIT {
         assertThat(periodOf(history(stays, id, ""), local(day, 0, 0, PARIS)).getJsonArray("entries").getValuesAs(JsonObject.class))
                 .as("hidden in history too").extracting(e -> e.getString("user_id")).doesNotContain(Fixtures.profileOf(removed));
 
-        assertThat(current(owner, id)).as("the current board lists members only").extracting(e -> e.getString("user_id"))
+        assertThat(Boards.current(owner, id)).as("the current board lists members only").extracting(e -> e.getString("user_id"))
                 .containsExactlyInAnyOrder(Fixtures.profileOf(owner), Fixtures.profileOf(stays));
     }
 
@@ -242,10 +233,10 @@ class HistoryIT {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String session = Focus.pausedSince(member, id, t0.minusSeconds(200));
         Focus.log(member, session, t0.minusSeconds(190), t0.minusSeconds(100));
-        List<JsonObject> live = current(owner, id);
+        List<JsonObject> live = Boards.current(owner, id);
 
         // the same period read as a past one (nothing is running: its end changes nothing)
-        List<JsonObject> read = boardAt(owner, id, t0.minusSeconds(150));
+        List<JsonObject> read = Boards.at(owner, id, t0.minusSeconds(150));
         assertThat(read).isEqualTo(live);
         assertThat(entryOf(read, member).getJsonNumber("seconds_done").longValue()).isEqualTo(90);
         assertThat(entryOf(read, member).getBoolean("goal_met")).isTrue();
@@ -264,12 +255,12 @@ class HistoryIT {
         }
         PastTime.logged(id, owner, local(today.minusDays(7), 8, 0, PARIS), local(today.minusDays(7), 9, 0, PARIS));
 
-        assertThat(boardAt(owner, id, local(today.minusDays(6), 12, 0, PARIS))).hasSize(1);
-        assertThat(boardAt(owner, id, local(today.minusDays(4), 12, 0, PARIS))).as("joined that day").hasSize(2);
-        JsonObject now = entryOf(current(owner, id), late);
+        assertThat(Boards.at(owner, id, local(today.minusDays(6), 12, 0, PARIS))).hasSize(1);
+        assertThat(Boards.at(owner, id, local(today.minusDays(4), 12, 0, PARIS))).as("joined that day").hasSize(2);
+        JsonObject now = entryOf(Boards.current(owner, id), late);
         assertThat(now.getInt("streak")).isEqualTo(4);
         assertThat(now.getInt("best_streak")).isEqualTo(4);
-        JsonObject ownerNow = entryOf(current(owner, id), owner);
+        JsonObject ownerNow = entryOf(Boards.current(owner, id), owner);
         assertThat(ownerNow.getInt("streak")).as("met a week ago only").isZero();
         assertThat(ownerNow.getInt("best_streak")).isEqualTo(1);
 
@@ -291,14 +282,14 @@ class HistoryIT {
         }
         PastTime.logged(id, owner, local(today.minusDays(3), 12, 0, PARIS), local(today.minusDays(3), 12, 10, PARIS)); // 10 min: short
 
-        assertThat(entryOf(boardAt(owner, id, local(today.minusDays(7), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(4);
+        assertThat(entryOf(Boards.at(owner, id, local(today.minusDays(7), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(4);
         // a day's board shows the run as it stood while the day ran: not broken until the day ended
-        assertThat(entryOf(boardAt(owner, id, local(today.minusDays(6), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(4);
-        assertThat(entryOf(boardAt(owner, id, local(today.minusDays(5), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(1);
-        assertThat(entryOf(boardAt(owner, id, local(today.minusDays(4), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(2);
-        assertThat(entryOf(boardAt(owner, id, local(today.minusDays(2), 23, 0, PARIS)), owner).getInt("streak"))
+        assertThat(entryOf(Boards.at(owner, id, local(today.minusDays(6), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(4);
+        assertThat(entryOf(Boards.at(owner, id, local(today.minusDays(5), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(1);
+        assertThat(entryOf(Boards.at(owner, id, local(today.minusDays(4), 23, 0, PARIS)), owner).getInt("streak")).isEqualTo(2);
+        assertThat(entryOf(Boards.at(owner, id, local(today.minusDays(2), 23, 0, PARIS)), owner).getInt("streak"))
                 .as("the short day broke it").isZero();
-        JsonObject now = entryOf(current(owner, id), owner);
+        JsonObject now = entryOf(Boards.current(owner, id), owner);
         assertThat(now.getInt("streak")).isEqualTo(1);
         assertThat(now.getInt("best_streak")).isEqualTo(4);
         assertTotalsAreWhatTheLogsSay(id);
@@ -315,23 +306,23 @@ class HistoryIT {
         for (LocalDate d = LocalDate.of(2026, 3, 27); d.isBefore(LocalDate.of(2026, 4, 1)); d = d.plusDays(1)) {
             PastTime.logged(id, owner, local(d, 22, 0, PARIS), local(d, 23, 0, PARIS));   // 22:00-23:00 local: the last hour of each day
         }
-        List<JsonObject> spring = boardAt(owner, id, local(LocalDate.of(2026, 3, 29), 12, 0, PARIS));
+        List<JsonObject> spring = Boards.at(owner, id, local(LocalDate.of(2026, 3, 29), 12, 0, PARIS));
         JsonObject shortDay = spring.get(0);
         assertThat(Duration.between(Instant.parse(shortDay.getString("period_start")), Instant.parse(shortDay.getString("period_end"))))
                 .isEqualTo(Duration.ofHours(23));
         assertThat(shortDay.getJsonNumber("seconds_done").longValue()).isEqualTo(3600);
         assertThat(shortDay.getInt("streak")).isEqualTo(3);
-        assertThat(entryOf(boardAt(owner, id, local(LocalDate.of(2026, 3, 31), 12, 0, PARIS)), owner).getInt("streak")).isEqualTo(5);
+        assertThat(entryOf(Boards.at(owner, id, local(LocalDate.of(2026, 3, 31), 12, 0, PARIS)), owner).getInt("streak")).isEqualTo(5);
 
         for (LocalDate d = LocalDate.of(2026, 10, 23); d.isBefore(LocalDate.of(2026, 10, 28)); d = d.plusDays(1)) {
             PastTime.logged(id, owner, local(d, 23, 0, PARIS), local(d, 23, 59, PARIS).plusSeconds(60));   // 23:00-24:00 local
         }
-        JsonObject longDay = boardAt(owner, id, local(LocalDate.of(2026, 10, 25), 12, 0, PARIS)).get(0);
+        JsonObject longDay = Boards.at(owner, id, local(LocalDate.of(2026, 10, 25), 12, 0, PARIS)).get(0);
         assertThat(Duration.between(Instant.parse(longDay.getString("period_start")), Instant.parse(longDay.getString("period_end"))))
                 .isEqualTo(Duration.ofHours(25));
         assertThat(longDay.getJsonNumber("seconds_done").longValue()).as("23:00-24:00 local is inside the 25 h day").isEqualTo(3600);
         assertThat(longDay.getInt("streak")).isEqualTo(3);
-        JsonObject after = entryOf(boardAt(owner, id, local(LocalDate.of(2026, 10, 27), 12, 0, PARIS)), owner);
+        JsonObject after = entryOf(Boards.at(owner, id, local(LocalDate.of(2026, 10, 27), 12, 0, PARIS)), owner);
         assertThat(after.getInt("streak")).isEqualTo(5);
         assertThat(after.getInt("best_streak")).isEqualTo(5);
     }
@@ -355,7 +346,7 @@ class HistoryIT {
             Focus.ok(Focus.actAt(owner, Focus.session(owner, id), "start", local(today.minusDays(1), 21, 0, zone)));
             Focus.ok(Focus.actAt(other, Focus.session(other, id), "start", local(today.minusDays(1), 22, 0, zone)));
 
-            List<JsonObject> board = current(owner, id);
+            List<JsonObject> board = Boards.current(owner, id);
             JsonObject mine = entryOf(board, owner);
             JsonObject theirs = entryOf(board, other);
             if (!(mine.getBoolean("is_focusing") && theirs.getBoolean("is_focusing")) && attempt < 3) {
@@ -392,13 +383,13 @@ class HistoryIT {
         PastTime.logged(id, owner, local(LocalDate.of(2025, 12, 31), 22, 30, tokyo), local(LocalDate.of(2026, 1, 1), 1, 30, tokyo));
         PastTime.logged(id, owner, local(LocalDate.of(2026, 1, 6), 9, 0, tokyo), local(LocalDate.of(2026, 1, 6), 12, 0, tokyo));
 
-        JsonObject newYear = boardAt(owner, id, local(LocalDate.of(2026, 1, 2), 12, 0, tokyo)).get(0);
+        JsonObject newYear = Boards.at(owner, id, local(LocalDate.of(2026, 1, 2), 12, 0, tokyo)).get(0);
         assertThat(Instant.parse(newYear.getString("period_start"))).isEqualTo(local(LocalDate.of(2025, 12, 29), 0, 0, tokyo));
         assertThat(Instant.parse(newYear.getString("period_end"))).isEqualTo(local(LocalDate.of(2026, 1, 5), 0, 0, tokyo));
         assertThat(newYear.getJsonNumber("seconds_done").longValue()).isEqualTo(3 * 3600);
         assertThat(newYear.getInt("streak")).isEqualTo(3);
-        assertThat(boardAt(owner, id, local(LocalDate.of(2026, 1, 8), 12, 0, tokyo)).get(0).getInt("streak")).isEqualTo(4);
-        assertThat(boardAt(owner, id, local(LocalDate.of(2025, 12, 10), 12, 0, tokyo)).get(0).getInt("streak"))
+        assertThat(Boards.at(owner, id, local(LocalDate.of(2026, 1, 8), 12, 0, tokyo)).get(0).getInt("streak")).isEqualTo(4);
+        assertThat(Boards.at(owner, id, local(LocalDate.of(2025, 12, 10), 12, 0, tokyo)).get(0).getInt("streak"))
                 .as("the first week: nothing logged").isZero();
     }
 
@@ -497,7 +488,7 @@ class HistoryIT {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String session = Focus.pausedSince(owner, id, dayBefore.plusSeconds(60));
         Focus.log(owner, session, t0.minusSeconds(3000), t0.minusSeconds(1000));
-        assertThat(entryOf(current(owner, id), owner).getInt("streak")).isEqualTo(1);
+        assertThat(entryOf(Boards.current(owner, id), owner).getInt("streak")).isEqualTo(1);
         JsonObject yesterday = periodOf(history(owner, id, ""), dayBefore);
         assertThat(yesterday.getBoolean("final")).isFalse();
         assertThat(yesterday.getInt("members_met")).isZero();
@@ -507,7 +498,7 @@ class HistoryIT {
         yesterday = periodOf(history(owner, id, ""), dayBefore);
         assertThat(yesterday.getInt("members_met")).isEqualTo(1);
         assertThat(secondsOf(yesterday, owner)).isEqualTo(35 * 60);
-        JsonObject now = entryOf(current(owner, id), owner);
+        JsonObject now = entryOf(Boards.current(owner, id), owner);
         assertThat(now.getInt("streak")).as("two days before, yesterday, today").isEqualTo(3);
         assertThat(now.getInt("best_streak")).isEqualTo(3);
         assertTotalsAreWhatTheLogsSay(id);
@@ -523,7 +514,7 @@ class HistoryIT {
         JsonObject before = periodOf(history(owner, id, "?limit=100"), old);
         assertThat(before.getBoolean("final")).isTrue();
         assertThat(before.getBoolean("group_goal_met")).isTrue();
-        List<JsonObject> boardBefore = boardAt(owner, id, old.plusSeconds(7200));
+        List<JsonObject> boardBefore = Boards.at(owner, id, old.plusSeconds(7200));
 
         // no log reaches it any more (the offline grace), and a new target applies from the current period on
         String session = Focus.session(owner, id);
@@ -536,8 +527,8 @@ class HistoryIT {
         SQL.update("update group_members set override_period_target_minutes = 900 where group_id = ?::uuid", id);
 
         assertThat(periodOf(history(owner, id, "?limit=100"), old)).isEqualTo(before);
-        assertThat(boardAt(owner, id, old.plusSeconds(7200))).isEqualTo(boardBefore);
-        assertThat(current(owner, id).get(0).getInt("target_minutes")).isEqualTo(900);
+        assertThat(Boards.at(owner, id, old.plusSeconds(7200))).isEqualTo(boardBefore);
+        assertThat(Boards.current(owner, id).get(0).getInt("target_minutes")).isEqualTo(900);
         assertThat(history(owner, id, "?limit=1").get(0).getInt("target_minutes")).isEqualTo(600);
     }
 
@@ -587,7 +578,7 @@ class HistoryIT {
         assertThat(periodOf(withLeaver, dayOfLeaver).getJsonArray("entries").getValuesAs(JsonObject.class))
                 .filteredOn(e -> e.getString("user_id").equals(Fixtures.profileOf(leaver)))
                 .singleElement().satisfies(e -> assertThat(e.getBoolean("former_member")).isTrue());
-        assertThat(boardAt(owner, id, dayOfLeaver.plusSeconds(7200))).hasSize(3);
+        assertThat(Boards.at(owner, id, dayOfLeaver.plusSeconds(7200))).hasSize(3);
         assertThat(history(owner, id, "?limit=100")).isEqualTo(withLeaver);
         Fixtures.member(owner, id, leaver, "member");
         List<JsonObject> back = history(owner, id, "?limit=100");
@@ -667,14 +658,14 @@ class HistoryIT {
         Reply patched = owner.api().patch("/api/groups/" + id, "{\"end_at\": \"" + sooner + "\"}");
         assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
         assertTotalsAreWhatTheLogsSay(id);
-        JsonObject last = entryOf(current(owner, id), owner);
+        JsonObject last = entryOf(Boards.current(owner, id), owner);
         assertThat(Instant.parse(last.getString("period_end"))).isEqualTo(sooner);
         assertThat(last.getJsonNumber("seconds_done").longValue()).isEqualTo(2000);
         assertThat(last.getInt("streak")).isEqualTo(2);
         patched = owner.api().patch("/api/groups/" + id, "{\"end_at\": \"" + end.plus(Duration.ofDays(5)) + "\"}");
         assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
         assertTotalsAreWhatTheLogsSay(id);
-        assertThat(entryOf(current(owner, id), owner).getInt("streak")).isEqualTo(2);
+        assertThat(entryOf(Boards.current(owner, id), owner).getInt("streak")).isEqualTo(2);
     }
 
     // ------------------------------------------------------------------ the record stays true
@@ -702,7 +693,7 @@ class HistoryIT {
         } finally {
             pool.shutdownNow();
         }
-        JsonObject now = entryOf(current(owner, id), owner);
+        JsonObject now = entryOf(Boards.current(owner, id), owner);
         assertThat(now.getJsonNumber("seconds_done").longValue()).isEqualTo(16 * 60);
         assertThat(now.getInt("streak")).isEqualTo(2);
         assertTotalsAreWhatTheLogsSay(id);
@@ -830,7 +821,7 @@ class HistoryIT {
         assertInvalid(owner.api().get(base + "/progress?at=" + start.minusSeconds(1)), "at");
         assertInvalid(owner.api().get(base + "/progress?at=" + end), "at");
         assertInvalid(owner.api().get(base + "/progress?at=" + Instant.now().plus(Duration.ofHours(2))), "at");
-        assertThat(boardAt(owner, id, start)).hasSize(1);
+        assertThat(Boards.at(owner, id, start)).hasSize(1);
         assertProblem(owner.api().get(base + "/progress"), 400);
         assertProblem(owner.api().get(base + "/progress?at=yesterday"), 400);
         assertProblem(owner.api().get(base + "/history?limit=0"), 400);
