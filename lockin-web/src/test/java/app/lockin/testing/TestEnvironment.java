@@ -42,6 +42,7 @@ public final class TestEnvironment implements BeforeAllCallback {
             return;
         }
         TestDatabase.start();
+        TestTls.get();
         s3 = startS3(Files.createTempDirectory(TestDatabase.work(), "s3-"));
         Runtime.getRuntime().addShutdownHook(new Thread(s3::stop, "s3-stop"));
 
