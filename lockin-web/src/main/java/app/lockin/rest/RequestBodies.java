@@ -23,6 +23,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -191,6 +192,15 @@ public class RequestBodies implements MessageBodyReader<Record> {
         }
         if (raw == UUID.class) {
             return value instanceof JsonString text && isUuid(text.getString()) ? null : "must be a UUID";
+        }
+        if (raw == List.class) {
+            Type element = type instanceof ParameterizedType parameterized
+                    ? parameterized.getActualTypeArguments()[0] : Object.class;
+            if (!(value instanceof JsonArray array)) {
+                return "must be an array";
+            }
+            return element != String.class || array.stream().allMatch(JsonString.class::isInstance)
+                    ? null : "must be an array of strings";
         }
         if (raw.isRecord()) {
             return "must be a JSON object";   // an object is checked field by field (check)
