@@ -18,6 +18,7 @@ import app.lockin.database.Row;
 import app.lockin.database.Rows;
 import app.lockin.notifications.WebhookAddresses;
 import app.lockin.notifications.WebhookSignatures;
+import app.lockin.rules.Conflict;
 import app.lockin.rules.Invalid;
 import app.lockin.rules.NotFound;
 
@@ -155,10 +156,22 @@ public class Webhooks {
                 .setParameter(3, WebhookSignatures.newSecret())));
     }
 
-    /** Queues a {@code ping} to the webhook, whatever events it takes (owner, admins); returns the delivery's id. */
+    /**
+     * Queues a {@code ping} to the webhook, whatever events it takes (owner,
+     * admins), and wakes the dispatchers when this commits; returns the
+     * delivery's id. A webhook that is off: 409 (nothing is sent to it).
+     */
     public UUID test(UUID caller, UUID groupId, UUID webhookId) {
         Access.manager(em, groupId, caller);
-        return one(em.createNativeQuery(PING).setParameter(1, webhookId).setParameter(2, groupId)).uuid("id");
+        Row webhook = one(em.createNativeQuery("select enabled from webhooks where id = ?1 and group_id = ?2")
+                .setParameter(1, webhookId)
+                .setParameter(2, groupId));
+        if (!webhook.bool("enabled")) {
+            throw new Conflict("This webhook is off: turn it on (enabled: true) to send it a test event.");
+        }
+        UUID delivery = one(em.createNativeQuery(PING).setParameter(1, webhookId).setParameter(2, groupId)).uuid("id");
+        em.createNativeQuery("select 1 from (select outbox_wake()) wake").getSingleResult();   // R__19_outbox.sql: a notify at commit
+        return delivery;
     }
 
     /**
