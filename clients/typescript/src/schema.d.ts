@@ -661,6 +661,188 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/groups/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The group's webhooks, oldest first, without secrets; owner and admins
+         * @description Every webhook of the group (at most 10), in the order they were made; never their secrets. Plain members 403, anyone not in the group 404.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook of the group; owner and admins
+         * @description The group's events are POSTed to `url` as they happen (DOMAIN.md
+         *     "Group webhooks"), in `format`: `standard` (the default; the
+         *     Standard Webhooks body `{"type", "timestamp", "data"}`, see
+         *     `WebhookEvent`), `slack` (`{"text": sentence}`) or `discord`
+         *     (`{"content": sentence, "allowed_mentions": {"parse": []}}`, at most
+         *     2,000 characters). `events`: 1 to 7 of `milestone_member`,
+         *     `milestone_group`, `member_joined`, `member_left`, `session_started`,
+         *     `period_closed` (the final board of each period), `ping` (a ping is
+         *     sent on `:test` whatever the events). Every delivery, in every
+         *     format, carries the Standard Webhooks headers `webhook-id` (the
+         *     delivery's id, the same on every retry: drop repeats by it),
+         *     `webhook-timestamp` (epoch seconds of the attempt) and
+         *     `webhook-signature`: `v1,` + base64(HMAC-SHA256(key, id + "." +
+         *     timestamp + "." + body)), the key being the base64-decoded part of
+         *     the secret after `whsec_`; after a rotation, two such signatures
+         *     separated by a space (24 hours). The answer holds the `secret`: it is
+         *     shown this once (and by `:rotate-secret`), never listed; keep it.
+         *     A failed delivery (no answer, 408, 429, 5xx, other 4xx, a redirect,
+         *     which is never followed) is retried with exponential back-off for 24
+         *     hours, then dead; a 410 ends it at once. A webhook failing for 24
+         *     hours is turned off (`enabled` false) and the group's owner told.
+         *     422 on `url`: not https, unparsable, with a user name or password,
+         *     over 2048 characters, or whose host is or resolves to a loopback,
+         *     private, link-local, unspecified, multicast, broadcast, CGNAT or
+         *     cloud metadata address (a name that does not resolve yet is
+         *     accepted; every connection checks the address again). 422 on
+         *     `events` or `format` outside their lists. At most 10 webhooks a
+         *     group: the 11th is 409, as is any change to an archived group.
+         *     Plain members 403; anyone not in the group 404.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One webhook of the group, without its secret; owner and admins
+         * @description What the Location of a new webhook points to. Plain members 403; anyone not in the group, or a webhook of another group, 404.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook; owner and admins
+         * @description The webhook and its deliveries go, pending ones included (nothing more is sent to it). Plain members 403; anyone not in the group, or an unknown webhook, 404.
+         */
+        delete: operations["removeWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook's events, or turn it off or on; owner and admins
+         * @description A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or
+         *     `application/json`) of `{events, enabled}`; neither may be null, and
+         *     `url`, `format` and the rest are read-only (422: remove the webhook
+         *     and make another). Turning a webhook on again clears its failures:
+         *     its pending deliveries go out again, with 24 hours of retries from
+         *     their own creation. An archived group: 409 (turning off still goes).
+         *     Plain members 403; anyone not in the group, or a webhook of another
+         *     group, 404.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/groups/{id}/webhooks/{webhook_id}:rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a webhook a new secret; owner and admins
+         * @description Answers the webhook with its new `secret`, shown this once. The
+         *     secret before keeps signing until `previous_secret_until` (24 hours
+         *     from now, by the server's clock): every delivery meanwhile carries
+         *     two signatures in `webhook-signature`, separated by a space, so a
+         *     receiver may switch to the new secret at any time within the day. A
+         *     second rotation within the 24 hours drops the oldest secret. No body.
+         *     An archived group: 409. Plain members 403; anyone not in the group,
+         *     or an unknown webhook, 404.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/webhooks/{webhook_id}:test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event (ping) to a webhook; owner and admins
+         * @description Queues a `ping` event (`data`: `group_id`, `group_name`), whatever
+         *     events the webhook takes, and answers 202 at once with the id of its
+         *     delivery (its `webhook-id`); it is sent within a second or two, and
+         *     retried like any event. Its outcome shows in `/deliveries`. No body.
+         *     A webhook that is off: 409. Plain members 403; anyone not in the
+         *     group, or an unknown webhook, 404.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A webhook's deliveries, newest first, by pages; owner and admins
+         * @description The last 100 events sent or to be sent to the webhook, newest first:
+         *     `status` pending (to be tried, at `next_attempt_at`), delivered or
+         *     dead (24 hours of failures, or a 410), with the attempts so far, the
+         *     receiver's last HTTP status and when it was last tried. Pages are
+         *     keyset pages: pass the `id` of the last delivery seen as `before` for
+         *     older ones; while more remain the answer has
+         *     `Link: </api/groups/{id}/webhooks/{webhook_id}/deliveries?limit=..&before=..>; rel="next"`.
+         *     A `before` that is not one of the webhook's deliveries gives an empty
+         *     page; one that is not a UUID, 400. Plain members 403; anyone not in
+         *     the group, or an unknown webhook, 404.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/links/{code}:join": {
         parameters: {
             query?: never;
@@ -1513,6 +1695,108 @@ export interface components {
             revoked_at: string | null;
             /** Format: date-time */
             created_at: string;
+        };
+        /** @description A group's webhook as its owner and admins see it; never its secret. */
+        Webhook: {
+            /** Format: uuid */
+            id: string;
+            /** @description https only, at most 2048 characters. */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** @enum {string} */
+            format: "standard" | "slack" | "discord";
+            /** @description false once turned off, by a manager or after 24 hours of failures. */
+            enabled: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description The first failure since the last delivery.
+             */
+            failing_since: string | null;
+            /**
+             * Format: date-time
+             * @description When it was turned off.
+             */
+            disabled_at: string | null;
+        };
+        /** @description A webhook with its secret: only the answers of its creation and of :rotate-secret have it. */
+        WebhookWithSecret: components["schemas"]["Webhook"] & {
+            /** @description whsec_ + base64 of 32 random bytes. Shown once: keep it. */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description After a rotation, until when the secret before still signs (24 hours).
+             */
+            previous_secret_until: string | null;
+        };
+        /** @enum {string} */
+        WebhookEventType: "milestone_member" | "milestone_group" | "member_joined" | "member_left" | "session_started" | "period_closed" | "ping";
+        NewWebhook: {
+            /** @description An https URL whose host is not a private, loopback, link-local or other internal address. */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @default standard
+             * @enum {string}
+             */
+            format: "standard" | "slack" | "discord";
+        };
+        WebhookPatch: {
+            events?: components["schemas"]["WebhookEventType"][];
+            /** @description Turning it on clears its failures. */
+            enabled?: boolean;
+        };
+        WebhookTestQueued: {
+            /**
+             * Format: uuid
+             * @description The ping's delivery (its webhook-id header).
+             */
+            delivery_id: string;
+        };
+        /** @description One event sent, or to be sent, to a webhook. */
+        Delivery: {
+            /**
+             * Format: uuid
+             * @description The webhook-id header the receiver gets, the same on every attempt.
+             */
+            id: string;
+            event: components["schemas"]["WebhookEventType"];
+            /** @enum {string} */
+            status: "pending" | "delivered" | "dead";
+            attempts: number;
+            /** @description The receiver's last HTTP status; null when it did not answer (a timeout, a refused address). */
+            last_status_code: number | null;
+            /** Format: date-time */
+            last_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @description While pending, when it is tried next.
+             */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description The body of a `standard` webhook (the Standard Webhooks payload),
+         *     `type` one of the events; `timestamp` when it happened; `data` by
+         *     type: milestone_member `{group_id, group_name, period_start, user_id,
+         *     display_name, target_minutes}`; milestone_group `{group_id,
+         *     group_name, period_start}`; member_joined and member_left
+         *     `{group_id, group_name, user_id, display_name}`; session_started
+         *     `{group_id, group_name, session_id, user_id, display_name}`;
+         *     period_closed `{group_id, group_name, period_start, period_end,
+         *     target_minutes, board: [{rank, user_id, display_name, total_seconds,
+         *     goal_met}]}`; ping `{group_id, group_name}`. Not an answer of the
+         *     API: what LockIN POSTs to a webhook.
+         */
+        WebhookEvent: {
+            type: components["schemas"]["WebhookEventType"];
+            /** Format: date-time */
+            timestamp: string;
+            data: {
+                [key: string]: unknown;
+            };
         };
         /** @description A phone registered for push, as its person sees it; never its token. */
         Device: {
@@ -2463,6 +2747,7 @@ export interface components {
         SessionId: string;
         LinkId: string;
         DeviceId: string;
+        WebhookId: string;
     };
     requestBodies: never;
     headers: {
@@ -3658,6 +3943,326 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"][];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhook"];
+            };
+        };
+        responses: {
+            /** @description The new webhook with its secret, shown this once (Location: /api/groups/{id}/webhooks/{webhook_id}) */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+                "application/merge-patch+json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description The webhook, without its secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook with its new secret */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry harmless: 1 to 255 visible ASCII characters, chosen by the
+                 *     client (a UUID), scoped to the caller and kept 24 hours in the
+                 *     database, so every instance honours it and a restart loses none. The
+                 *     same key with the same method, path and body answers the first answer
+                 *     again (same status, body and Location) with `Idempotency-Replayed: true`,
+                 *     without doing the work twice. The same key with another request: 422
+                 *     (`errors[0].field` is `Idempotency-Key`). A repeat that arrives while the
+                 *     first is still running waits up to 5 s for its answer, then answers
+                 *     409 (if the first one fails on the server's side meanwhile, the repeat
+                 *     does the work). The work and its kept answer commit together, before
+                 *     the answer is sent. A first request that failed on the server's side
+                 *     (5xx) keeps no answer and none of its work: the retry does the work.
+                 *     A malformed key: 400.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ping is queued */
+            202: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestQueued"];
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The id of the last delivery seen; deliveries older than it. */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["GroupId"];
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    /** @description The next (older) page, while more remain. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"][];
+                };
             };
             400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];

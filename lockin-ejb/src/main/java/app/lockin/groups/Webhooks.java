@@ -121,6 +121,14 @@ public class Webhooks {
                 .toList();
     }
 
+    /** One webhook of the group, without its secret (owner, admins). */
+    public WebhookResponse get(UUID caller, UUID groupId, UUID webhookId) {
+        Access.manager(em, groupId, caller);
+        return WebhookResponse.of(one(em.createNativeQuery("select " + COLUMNS + " from webhooks where id = ?1 and group_id = ?2")
+                .setParameter(1, webhookId)
+                .setParameter(2, groupId)));
+    }
+
     /** What a patch changes, applied to the webhook's {@link WebhookSettings} (a JSON Merge Patch, validated by the caller). */
     public WebhookResponse update(UUID caller, UUID groupId, UUID webhookId, UnaryOperator<WebhookSettings> change) {
         Access.manager(em, groupId, caller);

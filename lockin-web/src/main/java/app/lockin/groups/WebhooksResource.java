@@ -64,6 +64,12 @@ public class WebhooksResource {
         return webhooks.list(CallerToken.profileOf(security), groupId);
     }
 
+    @GET
+    @Path(WEBHOOK)
+    public WebhookResponse get(@PathParam("id") UUID groupId, @PathParam("webhook_id") UUID webhookId) {
+        return webhooks.get(CallerToken.profileOf(security), groupId, webhookId);
+    }
+
     /** A JSON Merge Patch of the webhook's {@link WebhookSettings}. */
     @PATCH
     @Path(WEBHOOK)
