@@ -1721,7 +1721,20 @@ export interface components {
             disabled_at: string | null;
         };
         /** @description A webhook with its secret: only the answers of its creation and of :rotate-secret have it. */
-        WebhookWithSecret: components["schemas"]["Webhook"] & {
+        WebhookWithSecret: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** @enum {string} */
+            format: "standard" | "slack" | "discord";
+            enabled: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            failing_since: string | null;
+            /** Format: date-time */
+            disabled_at: string | null;
             /** @description whsec_ + base64 of 32 random bytes. Shown once: keep it. */
             secret: string;
             /**

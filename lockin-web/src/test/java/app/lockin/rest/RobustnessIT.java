@@ -100,7 +100,7 @@ class RobustnessIT {
         assertThat(failures).as("calls answered wrongly, of " + calls.size()).isEmpty();
     }
 
-    /** A group (owned, with another member), a session in it, an invite to the user: real ids for path fields. */
+    /** A group (owned, with another member and a webhook), a session in it, an invite to the user: real ids for path fields. */
     private static Map<String, String> realResources(User user) {
         User other = User.random();
         JsonObject group = Fixtures.group(user);
@@ -111,8 +111,13 @@ class RobustnessIT {
         Reply invite = other.api().post("/api/groups/" + othersGroup + ":invite",
                 "{\"recipient_id\": \"" + Fixtures.profileOf(user) + "\"}");
         assertThat(invite.status()).as(invite.toString()).isEqualTo(201);
+        // a webhook of the group (the suite's server allows its loopback address; nothing listens there)
+        Reply webhook = user.api().post("/api/groups/" + groupId + "/webhooks",
+                "{\"url\": \"https://localhost:9/robustness\", \"events\": [\"member_joined\"]}");
+        assertThat(webhook.status()).as(webhook.toString()).isEqualTo(201);
         Map<String, String> ids = new LinkedHashMap<>();
         ids.put("/api/groups/{id}", groupId);
+        ids.put("{webhook_id}", webhook.json().getString("id"));
         ids.put("/api/sessions/{id}", session);
         ids.put("/api/notifications/{id}", invite.json().getString("id"));
         ids.put("/api/invites/{id}", invite.json().getString("id"));
