@@ -97,7 +97,7 @@ class OutboxRulesIT {
     private static List<UUID> claim(Connection c, int limit) throws SQLException {
         List<UUID> ids = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
-                "select id from outbox_claim(" + limit + ", interval '60 seconds')")) {
+                "select id from outbox_claim(" + limit + ", interval '60 seconds', 'test')")) {
             while (r.next()) {
                 ids.add((UUID) r.getObject(1));
             }
