@@ -6,12 +6,18 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,8 +25,7 @@ import java.util.logging.Logger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -56,6 +61,11 @@ import org.apache.hc.core5.util.Timeout;
  * is dropped; TLS trusts {@link TrustedCertificates}, host names verified; no
  * proxy, cookies, authentication or automatic retries (the outbox retries).
  *
+ * <p>Each attempt blocks one of {@value #SENDERS} threads of the channel's
+ * own (made by the container's {@code ManagedThreadFactory}, idle ones ended
+ * after a minute) for at most 10 s, so slow receivers hold no thread of the
+ * container's shared executors and no request thread.
+ *
  * <p>What an answer means: 2xx delivered; 410 refused (the receiver says the
  * hook is gone for good, as Slack and Discord do for a deleted one: the item
  * is dead at once); anything else failed and tried again until the item is
@@ -73,6 +83,8 @@ public class WebhookDeliveries implements DeliveryChannel {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration TOTAL_TIMEOUT = Duration.ofSeconds(10);
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
+    /** Deliveries in flight at once on an instance (the outbox sends a webhook's items one at a time). */
+    static final int SENDERS = 64;
 
     private static final Logger LOG = Logger.getLogger(WebhookDeliveries.class.getName());
 
@@ -82,14 +94,14 @@ public class WebhookDeliveries implements DeliveryChannel {
     @Inject
     WebhookAddresses addresses;
 
+    /** The container's threads, for a pool of the channel's own (deliveries block up to 10 s each). */
     @Resource
-    ManagedExecutorService executor;
-
-    @Resource
-    ManagedScheduledExecutorService deadlines;
+    ManagedThreadFactory threads;
 
     private Executor sending;
     private ScheduledExecutorService aborting;
+    /** The pools made here (in the container), shut down with the channel. */
+    private final List<ExecutorService> owned = new ArrayList<>();
     private CloseableHttpClient client;
 
     public WebhookDeliveries() {
@@ -110,8 +122,17 @@ public class WebhookDeliveries implements DeliveryChannel {
     @PostConstruct
     void open() {
         if (sending == null) {
-            sending = executor;
-            aborting = deadlines;
+            // blocking sends on threads of their own, not the container's shared executor: a receiver that
+            // takes its 10 s holds one of these only; idle threads end after a minute
+            ThreadPoolExecutor senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), threads);
+            senders.allowCoreThreadTimeOut(true);
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads);
+            timer.setRemoveOnCancelPolicy(true);
+            sending = senders;
+            aborting = timer;
+            owned.add(senders);
+            owned.add(timer);
         }
         DnsResolver checked = new DnsResolver() {
             @Override
@@ -157,6 +178,7 @@ public class WebhookDeliveries implements DeliveryChannel {
         if (client != null) {
             client.close(CloseMode.IMMEDIATE);
         }
+        owned.forEach(ExecutorService::shutdownNow);
     }
 
     @Override
