@@ -226,6 +226,31 @@ class WebhooksIT {
     }
 
     @Test
+    void managersRacingForTheLastPlacesGetTenBetweenThem() throws Exception {
+        Crew crew = Fixtures.crew();
+        for (int i = 0; i < 8; i++) {
+            create(crew.owner(), crew.groupId(), "/race", "[\"ping\"]", null);
+        }
+        java.util.concurrent.ExecutorService racers = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                User user = i % 2 == 0 ? crew.owner() : crew.admin();
+                replies.add(racers.submit(() -> user.api().post(hooks(crew.groupId()), body(receiver.url("/race"), "[\"ping\"]", null))));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var reply : replies) {
+                statuses.add(reply.get().status());
+            }
+            assertThat(statuses).as(statuses.toString()).containsOnly(201, 409);
+            assertThat(statuses.stream().filter(s -> s == 201).count()).isEqualTo(2);
+        } finally {
+            racers.shutdown();
+        }
+        assertThat(crew.owner().api().get(hooks(crew.groupId())).jsonArray()).hasSize(10);
+    }
+
+    @Test
     void anArchivedGroupsWebhooksDoNotChange() {
         Crew crew = Fixtures.crew();
         String one = hooks(crew.groupId()) + "/" + create(crew.owner(), crew.groupId(), "/archived", "[\"ping\"]", null).getString("id");
