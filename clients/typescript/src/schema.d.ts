@@ -197,8 +197,9 @@ export interface paths {
          *     `requests` (the Idempotency-Keys kept for them: the key and the
          *     SHA-256 of the request, never the answer kept), `devices` (the phones
          *     registered for push: platform, app version, locale and dates; the
-         *     provider's token is not exported) and `notification_settings` (in
-         *     force: the defaults until changed). Whom an invite went to, what became of it and a link's code are
+         *     provider's token is not exported), `notification_settings` (in
+         *     force: the defaults until changed) and `webhooks` (the group webhooks
+         *     they registered, without their secrets). Whom an invite went to, what became of it and a link's code are
          *     left out: they are other people's, or a way into a group. The answer
          *     starts once the token and the limits are checked; a failure after its
          *     first bytes (the database lost) can only cut it short, which a client
@@ -2230,6 +2231,7 @@ export interface components {
             requests: components["schemas"]["ExportedRequest"][];
             devices: components["schemas"]["ExportedDevice"][];
             notification_settings: components["schemas"]["ExportedNotificationSettings"];
+            webhooks: components["schemas"]["ExportedWebhook"][];
         };
         ExportedProfile: {
             /** Format: uuid */
@@ -2466,6 +2468,21 @@ export interface components {
              * @description When its answer was kept (null while the request runs).
              */
             completed_at: string | null;
+        };
+        /** @description A group webhook the person registered (still there). Its secret is not exported (the group's, for its receiver). */
+        ExportedWebhook: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            group_id: string;
+            group_name: string;
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** @enum {string} */
+            format: "standard" | "slack" | "discord";
+            enabled: boolean;
+            /** Format: date-time */
+            created_at: string;
         };
         /** @description A phone the person registered for push. Its provider token is not exported (the provider's credential for the app, of no use to the person). */
         ExportedDevice: {

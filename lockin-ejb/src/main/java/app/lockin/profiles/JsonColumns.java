@@ -56,6 +56,12 @@ final class JsonColumns {
                 json.write(name, ((Number) value).longValue());
             } else if (value instanceof BigDecimal number) {
                 json.write(name, number);
+            } else if (value instanceof java.sql.Array array && array.getArray() instanceof String[] texts) {
+                json.writeStartArray(name);
+                for (String text : texts) {
+                    json.write(text);
+                }
+                json.writeEnd();
             } else {
                 throw new IllegalArgumentException("Column " + name + " is a " + value.getClass().getName()
                         + ", which the export does not write: cast it to text in the statement");

@@ -69,6 +69,9 @@ import app.lockin.rules.NotFound;
  * <li>{@code notification_settings} → {@code notification_settings}: the
  *     person's settings as in force (the defaults when they never changed
  *     them), flat: {@code push_<kind>}, {@code quiet_hours_from/to/timezone}</li>
+ * <li>{@code webhooks.created_by} → {@code webhooks}: the group webhooks the
+ *     person registered, without their secrets (the group's, for its
+ *     receiver)</li>
  * </ul>
  * What would tell another person's secret is left out: whom an invite went to
  * and what became of it (an invite by email must look the same whether or not
@@ -256,6 +259,16 @@ public class PersonalData {
              order by created_at, id
             """;
 
+    /** The group webhooks the person registered, without their secrets. */
+    private static final String WEBHOOKS = """
+            select w.id, w.group_id, g.name as group_name, w.url, w.events, w.format, w.enabled,
+                   w.created_at
+              from webhooks w
+              join groups g on g.id = w.group_id
+             where w.created_by = ?
+             order by w.created_at, w.id
+            """;
+
     /** What the person wants pushed (notification_settings_of: their row, or the defaults). */
     private static final String NOTIFICATION_SETTINGS = """
             select * from notification_settings_of(?)
@@ -307,6 +320,7 @@ public class PersonalData {
             array(db, json, "voids_made", VOIDS_MADE, person);
             array(db, json, "requests", REQUESTS, person);
             array(db, json, "devices", DEVICES, person);
+            array(db, json, "webhooks", WEBHOOKS, person);
             json.writeKey("notification_settings");
             objects(db, json, NOTIFICATION_SETTINGS, new Object[] {person}, null);
             json.writeEnd();

@@ -46,7 +46,8 @@ class ExportIT {
     private static final Sql SQL = TestEnvironment.sql();
 
     private static final List<String> SECTIONS = List.of("profile", "identities", "memberships", "sessions", "time_logs",
-            "notifications", "invites_sent", "join_links", "voids_made", "requests", "devices", "notification_settings");
+            "notifications", "invites_sent", "join_links", "voids_made", "requests", "devices", "webhooks",
+            "notification_settings");
 
     /** A daily group whose goal is one minute, begun yesterday in a zone where recent times fall today. */
     private static String smallGoalGroup(User owner) {
@@ -412,7 +413,7 @@ class ExportIT {
                         "session_participants.user_id", "member_period_totals.user_id", "notifications.recipient_id",
                         "notifications.actor_id", "notifications.subject_id", "goal_checks.user_id",
                         "idempotency_keys.caller_id", "former_members.user_id",
-                        "devices.user_id", "notification_settings.user_id",
+                        "devices.user_id", "notification_settings.user_id", "webhooks.created_by",
                         // the moderator of a voided log: in the log's own person's file (time_logs) and in theirs (voids_made)
                         "time_logs.voided_by");
         // and those that hold a profile's id without referencing profiles (exported too)
