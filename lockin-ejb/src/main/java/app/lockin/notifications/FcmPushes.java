@@ -212,9 +212,10 @@ public class FcmPushes implements DeliveryChannel {
             }
             return token.getTokenValue();
         } catch (IOException e) {
-            // the message, not the exception: google-auth's may quote the token endpoint's answer
+            // google-auth's message quotes the token endpoint's refusal (never a token: it gave none)
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new CompletionException(new IOException("the access token could not be fetched: "
-                    + e.getClass().getSimpleName()));
+                    + (why.length() > 300 ? why.substring(0, 300) + "..." : why)));
         }
     }
 
