@@ -75,6 +75,8 @@ begin
         or (v_profile.email is not null and position(convert_to(v_profile.email::text, 'UTF8') in k.body) > 0);
     delete from goal_checks where user_id = p_user;
     delete from devices where user_id = p_user;                 -- devices_user_idx
+    delete from presence_pushes where user_id = p_user;         -- its key
+    update webhooks set created_by = null where created_by = p_user;   -- webhooks_created_by_idx
     delete from notification_settings where user_id = p_user;
 
     -- what stays, given to the anonymous profile (archived groups' rules let this through)
@@ -109,6 +111,11 @@ begin
            body = regexp_replace(body, v_name_pattern, 'a former member', 'g')
      where (subject_id = p_user or actor_id = p_user) and recipient_id <> p_user;
     perform set_config('lockin.erasure_in_progress', '', true);
+    -- pushes and webhook events about them or naming them, sent or not (kept a week, or a webhook's last 100)
+    delete from outbox o
+     where o.subject_id = p_user
+        or position(p_user::text in o.payload::text) > 0
+        or o.payload::text ~ v_name_pattern;
 
     -- the rest goes with the profile: identities, inbox, leftover totals (on delete cascade)
     delete from profiles where id = p_user;

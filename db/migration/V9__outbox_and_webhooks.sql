@@ -42,6 +42,8 @@ comment on constraint webhooks_format_known on webhooks is 'format: must be one 
 comment on constraint webhooks_events_known on webhooks is
     'events: must name 1 to 7 of milestone_member, milestone_group, member_joined, member_left, session_started, period_closed, ping';
 create index webhooks_group_idx on webhooks (group_id, created_at);
+-- erasure forgets who made a webhook
+create index webhooks_created_by_idx on webhooks (created_by) where created_by is not null;
 
 -- What is to be sent, written in the transaction that caused it: a push to
 -- one device (channel apns/fcm) or an event to one webhook. Delivered by any
@@ -84,6 +86,8 @@ comment on table outbox is
 create index outbox_due_idx on outbox (next_attempt_at) where status = 'pending';
 -- a webhook's deliveries newest first, and the order of its pending items
 create index outbox_webhook_idx on outbox (webhook_id, seq) where webhook_id is not null;
+-- a webhook's items in order: the claim takes one only when none before it is pending
+create index outbox_webhook_pending_idx on outbox (webhook_id, seq) where status = 'pending' and webhook_id is not null;
 create index outbox_device_idx on outbox (device_id) where device_id is not null;
 create index outbox_subject_idx on outbox (subject_id) where subject_id is not null;
 create index outbox_ended_idx on outbox (ended_at) where ended_at is not null;

@@ -15,14 +15,17 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
 import app.lockin.limits.FairUse;
+import app.lockin.notifications.OutboxStore;
 import app.lockin.sessions.RunawayGuard;
 
 /**
  * The server's clockwork: one non-persistent {@code @Schedule} tick every
  * {@link #TICK} on each instance, which runs the maintenance jobs in order.
- * The runaway guard runs on every tick, and so does the writing of the reads
- * this instance counted in batches and holds no more ({@link FairUse#flushIdle()});
- * the archival and the two purges run
+ * The runaway guard runs on every tick, and so do the writing of the reads
+ * this instance counted in batches and holds no more ({@link FairUse#flushIdle()})
+ * and of the period summaries due to webhooks (one event a group period and
+ * webhook, whichever instance writes it first);
+ * the archival and the three purges run
  * when {@link MaintenanceSchedule} says they are due, each claimed by one
  * instance of the cluster ({@link MaintenanceJobs}).
  * <p>
@@ -61,6 +64,12 @@ public class MaintenanceTick {
     @EJB
     FairUse fairUse;
 
+    @EJB
+    OutboxStore outbox;
+
+    @EJB
+    OutboxPurge outboxPurge;
+
     /** Reads the schedule at start, so a wrong one stops the deployment with its message. */
     @PostConstruct
     void announce() {
@@ -77,6 +86,8 @@ public class MaintenanceTick {
         run("Archival", archival::runIfDue);
         run("Purging expired idempotency keys", idempotencyKeyPurge::runIfDue);
         run("Purging full fair-use buckets", fairUseBucketPurge::runIfDue);
+        run("Writing the period summaries due", outbox::writePeriodSummaries);
+        run("Purging delivered and dead outbox items", outboxPurge::runIfDue);
     }
 
     private static void run(String job, Runnable step) {

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -23,6 +24,7 @@ import app.lockin.live.LiveMessage.PresenceChanged;
 import app.lockin.live.LiveMessage.ProfileErased;
 import app.lockin.notifications.NotificationResponse;
 import app.lockin.notifications.Notifications;
+import app.lockin.notifications.Outbox;
 import app.lockin.notifications.Notifications.Delivery;
 import app.lockin.security.KnownProfiles;
 
@@ -34,10 +36,14 @@ import app.lockin.security.KnownProfiles;
  * which forgets it. A new notification is read only when someone here
  * listens for it (its recipient's own stream, or for a milestone their board
  * stream of its group), and the notifications of one batch of messages are
- * read in one query, off the listener's thread.
+ * read in one query, off the listener's thread. Word that the outbox has
+ * something to send wakes this instance's {@link Outbox}.
  */
 @ApplicationScoped
 public class MessageRouter {
+
+    /** What the outbox's triggers say when they wrote something to send (R__19_outbox.sql, outbox_wake). */
+    private static final String OUTBOX = "outbox";
 
     @Inject
     LiveExecutor executor;
@@ -57,10 +63,17 @@ public class MessageRouter {
     @Inject
     KnownProfiles knownProfiles;
 
+    @EJB
+    Outbox outbox;
+
     /** Routes the payloads of the messages received together; a payload it cannot read is skipped. */
     void route(List<String> payloads) {
         List<NotificationAdded> added = new ArrayList<>();
         for (String payload : payloads) {
+            if (OUTBOX.equals(payload)) {
+                outbox.wake();
+                continue;
+            }
             Optional<LiveMessage> message = LiveMessage.parse(payload);
             if (message.isEmpty()) {
                 continue;
