@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,38 @@ public final class OwnServer implements AutoCloseable {
 
     /** Boots the built WAR with the suite's environment plus {@code settings}; returns when it is ready. */
     public static OwnServer start(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        OwnServer server = launch(name, settings);
+        try {
+            server.awaitReady(Duration.ofSeconds(240));
+        } catch (RuntimeException e) {   // not ready in time, or it ended (Awaitility's ConditionTimeoutException)
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Boots the built WAR with {@code settings} that must stop its deployment, and returns the
+     * server's log once Payara Micro is done with it (it ended, or says it is ready: Micro then
+     * runs on without the application). Fails when the application was deployed after all.
+     */
+    public static String failedStart(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        OwnServer server = launch(name, settings);
+        try {
+            await("Payara Micro done with the deployment (log: " + server.log + ")").atMost(Duration.ofSeconds(240))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !server.process.isAlive() || server.logText().contains(" ready in "));
+            String log = server.logText();
+            if (log.contains("was successfully deployed")) {
+                throw new AssertionError("the application was deployed with " + settings.keySet() + ": see " + server.log);
+            }
+            return log;
+        } finally {
+            server.close();
+        }
+    }
+
+    private static OwnServer launch(String name, Map<String, String> settings) throws IOException {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -66,14 +99,11 @@ public final class OwnServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(settings);
-        OwnServer server = new OwnServer(builder.start(), "http://localhost:" + port, log);
-        try {
-            server.awaitReady(Duration.ofSeconds(240));
-        } catch (RuntimeException e) {   // not ready in time, or it ended (Awaitility's ConditionTimeoutException)
-            server.close();
-            throw e;
-        }
-        return server;
+        return new OwnServer(builder.start(), "http://localhost:" + port, log);
+    }
+
+    private String logText() throws IOException {
+        return Files.readString(log, StandardCharsets.ISO_8859_1);
     }
 
     /** {@code http://localhost:<port>}: give it to {@link Api#at}. */
