@@ -7,6 +7,8 @@
 #   - clock cycles run through nginx while one instance is killed with SIGKILL:
 #     every write the API acknowledged is in the database, and the other
 #     instance keeps serving.
+# the outbox (issue 27): a webhook's events all arrive, in order, when the instance
+# delivering is killed mid-delivery and when PostgreSQL restarts with items pending;
 # fair use (issue 14): one caller's limit (invites) holds across both instances;
 # and the live updates (issue 12, Server-Sent Events), through the real nginx
 # site of deploy/nginx (its stream location):
@@ -50,6 +52,8 @@ cd "$(dirname "$0")/.."
 . deploy/cluster/kill-under-load.sh
 # shellcheck source=deploy/cluster/sigterm-streams.sh
 . deploy/cluster/sigterm-streams.sh
+# shellcheck source=deploy/cluster/outbox.sh
+. deploy/cluster/outbox.sh
 # shellcheck source=deploy/cluster/sigterm-in-flight.sh
 . deploy/cluster/sigterm-in-flight.sh
 
@@ -60,12 +64,14 @@ trap cleanup EXIT
 require_tools_and_build             # prerequisites.sh
 choose_ports
 start_database_and_keys             # database.sh
+start_webhook_receiver              # outbox.sh: before the instances, which trust its certificate
 start_instances                     # instances.sh: alpha and beta, one data grid
 start_nginx                         # nginx.sh: the real site in front of both
 check_archival_timer                # archival-timer.sh
 check_fair_use                      # fair-use.sh
 check_write_across_instances        # live-updates.sh
 check_database_restart              # database-restart.sh
+check_outbox_survives_kill_and_restart   # outbox.sh: a kill mid-delivery, PostgreSQL restarted with items pending
 open_board_stream_on_alpha          # kill-under-load.sh
 kill_alpha_under_load
 check_beta_serves_alone

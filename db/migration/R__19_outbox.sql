@@ -293,13 +293,14 @@ as $$
                                         where m.group_id = p_group and m.user_id = f.user_id)) e) r
 $$;
 
--- Leases up to p_limit due items to the caller for p_lease: pending, due,
+-- Leases up to p_limit due items to the caller (p_instance) for p_lease: pending, due,
 -- not leased by another instance (or its lease ran out: it crashed), and for
 -- a webhook only its oldest pending item, while the webhook is on. Each
 -- claim counts an attempt; the attempt's number fences outbox_finish. With
 -- what the channel needs to reach the target.
 drop function if exists outbox_claim(integer, interval);
-create function outbox_claim(p_limit integer, p_lease interval)
+drop function if exists outbox_claim(integer, interval, text);
+create function outbox_claim(p_limit integer, p_lease interval, p_instance text)
     returns table (id uuid, channel text, target uuid, event text, payload text, attempt integer,
                    created_at timestamptz, platform text, token text, locale text,
                    url text, format text, secret text, previous_secret text)
@@ -320,7 +321,8 @@ as $$
                 for update skip locked),
          claimed as (
              update outbox o
-                set attempts = o.attempts + 1, leased_until = now() + p_lease, last_attempt_at = now()
+                set attempts = o.attempts + 1, leased_until = now() + p_lease, leased_by = p_instance,
+                    last_attempt_at = now()
                from due
               where o.id = due.id
              returning o.*)
@@ -370,6 +372,7 @@ begin
                                                   interval '1 hour') * (0.5 + random() / 2)
                                               else o.next_attempt_at end,
                         leased_until = null,
+                        leased_by = null,
                         last_status_code = r.status_code,
                         last_error = left(r.error, 500)
                    from result r

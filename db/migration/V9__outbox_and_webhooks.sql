@@ -68,6 +68,8 @@ create table outbox (
     created_at      timestamptz not null default now(),
     next_attempt_at timestamptz not null default now(),
     leased_until    timestamptz,
+    -- the instance that has it (pid@host, as in pg_stat_activity's application_name): for operators
+    leased_by       text,
     last_attempt_at timestamptz,
     last_status_code integer,
     last_error      text,

@@ -48,6 +48,7 @@ token() { java -Dlockin.home="$WORK/state" -cp "$DEV_CP" app.lockin.dev.Launcher
 start_instance() {
   DATABASE_URL=$DATABASE_URL LOCKIN_JWT_ISSUER=$ISSUER LOCKIN_JWKS_LOCATION=$JWKS COGNITO_CLIENT_ID=$CLIENT \
   LOCKIN_ARCHIVE_SCHEDULE=2s LOCKIN_RATE_LIMITS="writes=100000/1m, reads=100000/1m, streams=1000/1h" \
+  LOCKIN_EXTRA_CA_CERTIFICATES=${EXTRA_CA:-} LOCKIN_WEBHOOK_PRIVATE_ADDRESSES=allow LOCKIN_OUTBOX_FIRST_RETRY=1s \
     java -Xmx384m -XX:+UseSerialGC -Duser.timezone=UTC -Dmp.health.default.readiness.empty.response=DOWN \
       -jar lockin-web/target/payara-micro.jar --deploy lockin-web/target/lockin.war --contextroot / \
       --port "$2" --name "$1" --clustername "lockin-cluster-test" \

@@ -66,11 +66,13 @@ public class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     /** How long an item is this instance's to deliver: well past every channel's 10 s timeout. */
-    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration LEASE = Duration.ofSeconds(30);
     /** How often the dispatcher looks without being woken (items waiting for a retry or for quiet hours to end). */
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(20);
     private static final int BATCH = 100;
+    /** This instance as the outbox names it in leased_by: the JVM's pid@host. */
+    private static final String INSTANCE = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     private static final Duration MOST_BACKOFF = Duration.ofSeconds(10);
 
     @Resource
@@ -174,7 +176,7 @@ public class Outbox {
                     inFlight.release();
                     continue;
                 }
-                List<OutboxStore.Claimed> claimed = store.claim(Math.min(free, BATCH), LEASE);
+                List<OutboxStore.Claimed> claimed = store.claim(Math.min(free, BATCH), LEASE, INSTANCE);
                 backoff = POLL;
                 if (claimed.isEmpty()) {
                     await(POLL);

@@ -39,11 +39,12 @@ public class OutboxStore {
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
-    /** Leases up to {@code limit} due items to this instance for {@code lease}. */
-    public List<Claimed> claim(int limit, Duration lease) {
-        return Rows.list(em.createNativeQuery("select * from outbox_claim(?1, make_interval(secs => ?2))")
+    /** Leases up to {@code limit} due items to this instance (named {@code instance}) for {@code lease}. */
+    public List<Claimed> claim(int limit, Duration lease, String instance) {
+        return Rows.list(em.createNativeQuery("select * from outbox_claim(?1, make_interval(secs => ?2), ?3)")
                         .setParameter(1, limit)
-                        .setParameter(2, lease.toMillis() / 1000.0))
+                        .setParameter(2, lease.toMillis() / 1000.0)
+                        .setParameter(3, instance))
                 .stream()
                 .map(OutboxStore::claimed)
                 .toList();
