@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,50 @@ public final class OwnServer implements AutoCloseable {
 
     /** Boots the built WAR with the suite's environment plus {@code settings}; returns when it is ready. */
     public static OwnServer start(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        OwnServer server = launch(name, settings);
+        try {
+            server.awaitReady(Duration.ofSeconds(240));
+        } catch (RuntimeException e) {   // not ready in time, or it ended (Awaitility's ConditionTimeoutException)
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Boots the built WAR with {@code settings} that must stop its deployment, and returns the
+     * server's log once Payara Micro is done with it: it ended, or it says it is ready (Micro runs
+     * on without the application; it logs "successfully deployed" before the start-up beans run,
+     * and "Exception while loading the app" when one of them fails). Fails when the application
+     * started after all (no such exception, or it answers ready).
+     */
+    public static String failedStart(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        OwnServer server = launch(name, settings);
+        try {
+            await("Payara Micro done with the deployment (log: " + server.log + ")").atMost(Duration.ofSeconds(240))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !server.process.isAlive() || server.logText().contains(" ready in "));
+            String log = server.logText();
+            if (server.process.isAlive() && (!log.contains("Exception while loading the app") || server.ready())) {
+                throw new AssertionError("the application started with " + settings.keySet() + ": see " + server.log);
+            }
+            return log;
+        } finally {
+            server.close();
+        }
+    }
+
+    private boolean ready() throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static OwnServer launch(String name, Map<String, String> settings) throws IOException {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -66,14 +111,11 @@ public final class OwnServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(settings);
-        OwnServer server = new OwnServer(builder.start(), "http://localhost:" + port, log);
-        try {
-            server.awaitReady(Duration.ofSeconds(240));
-        } catch (RuntimeException e) {   // not ready in time, or it ended (Awaitility's ConditionTimeoutException)
-            server.close();
-            throw e;
-        }
-        return server;
+        return new OwnServer(builder.start(), "http://localhost:" + port, log);
+    }
+
+    private String logText() throws IOException {
+        return Files.readString(log, StandardCharsets.ISO_8859_1);
     }
 
     /** {@code http://localhost:<port>}: give it to {@link Api#at}. */

@@ -20,13 +20,18 @@ import app.lockin.dev.TokenMint;
  * What the suite's server needs before it starts, made once per test run: a
  * real PostgreSQL on the port the build reserved (the server finds it through
  * DATABASE_URL, set by Failsafe), an S3 (Adobe's S3Mock, in this JVM) with the
- * avatar bucket on another reserved port (S3_ENDPOINT_URL), and the signing key
+ * avatar bucket on another reserved port (S3_ENDPOINT_URL), the push providers
+ * (Pushy's MockApnsServer and the tests' FCM, each on a reserved port, with the
+ * .p8 key and the service account's JSON the server's LOCKIN_APNS_* and
+ * LOCKIN_FCM_* settings name), and the signing key
  * whose public half is the JWKS file named by LOCKIN_JWKS_LOCATION. Registered
  * before Arquillian by {@link LockinServer}, so it runs first.
  */
 public final class TestEnvironment implements BeforeAllCallback {
 
     private static S3MockApplication s3;
+    private static TestApns apns;
+    private static TestFcm fcm;
     private static TokenMint mint;
 
     /** The server's database, for set-ups past the API and checks of what the API wrote. */
@@ -45,6 +50,12 @@ public final class TestEnvironment implements BeforeAllCallback {
         TestTls.get();
         s3 = startS3(Files.createTempDirectory(TestDatabase.work(), "s3-"));
         Runtime.getRuntime().addShutdownHook(new Thread(s3::stop, "s3-stop"));
+        apns = TestApns.start(Integer.getInteger("lockin.it.apns.port"), work().resolve("apns.p8"));
+        fcm = TestFcm.start(Integer.getInteger("lockin.it.fcm.port"), work().resolve("fcm-service-account.json"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            apns.close();
+            fcm.close();
+        }, "push-servers-stop"));
 
         RSAKey key = DevKeys.generate();
         DevKeys.writeJwks(jwks(), key);
@@ -62,6 +73,20 @@ public final class TestEnvironment implements BeforeAllCallback {
         properties.put("com.adobe.testing.s3mock.store.region", System.getProperty("lockin.it.aws.region"));
         properties.put("com.adobe.testing.s3mock.store.initial-buckets", avatarBucket());
         return S3MockApplication.start(properties);
+    }
+
+    private static Path work() {
+        return Path.of(System.getProperty("lockin.it.work", "target/it"));
+    }
+
+    /** The APNs the server pushes to (LOCKIN_APNS_*: Pushy's MockApnsServer). */
+    public static TestApns apns() {
+        return apns;
+    }
+
+    /** The FCM the server pushes to (LOCKIN_FCM_*: its token endpoint and messages:send). */
+    public static TestFcm fcm() {
+        return fcm;
     }
 
     /** The JWKS file the server reads its keys from. */
