@@ -198,8 +198,10 @@ export interface paths {
          *     SHA-256 of the request, never the answer kept), `devices` (the phones
          *     registered for push: platform, app version, locale and dates; the
          *     provider's token is not exported), `notification_settings` (in
-         *     force: the defaults until changed) and `webhooks` (the group webhooks
-         *     they registered, without their secrets). Whom an invite went to, what became of it and a link's code are
+         *     force: the defaults until changed), `deliveries` (the pushes sent to
+         *     their phones and the webhook events about them, kept a week after they
+         *     ended: what, when, which channel, what became of it), `presence_pushes`
+         *     and `webhooks_created` (without their URL and secret). Whom an invite went to, what became of it and a link's code are
          *     left out: they are other people's, or a way into a group. The answer
          *     starts once the token and the limits are checked; a failure after its
          *     first bytes (the database lost) can only cut it short, which a client
@@ -2231,7 +2233,9 @@ export interface components {
             requests: components["schemas"]["ExportedRequest"][];
             devices: components["schemas"]["ExportedDevice"][];
             notification_settings: components["schemas"]["ExportedNotificationSettings"];
-            webhooks: components["schemas"]["ExportedWebhook"][];
+            deliveries: components["schemas"]["ExportedDelivery"][];
+            presence_pushes: components["schemas"]["ExportedPresencePush"][];
+            webhooks_created: components["schemas"]["ExportedWebhook"][];
         };
         ExportedProfile: {
             /** Format: uuid */
@@ -2469,21 +2473,6 @@ export interface components {
              */
             completed_at: string | null;
         };
-        /** @description A group webhook the person registered (still there). Its secret is not exported (the group's, for its receiver). */
-        ExportedWebhook: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            group_id: string;
-            group_name: string;
-            url: string;
-            events: components["schemas"]["WebhookEventType"][];
-            /** @enum {string} */
-            format: "standard" | "slack" | "discord";
-            enabled: boolean;
-            /** Format: date-time */
-            created_at: string;
-        };
         /** @description A phone the person registered for push. Its provider token is not exported (the provider's credential for the app, of no use to the person). */
         ExportedDevice: {
             /** Format: uuid */
@@ -2496,6 +2485,50 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             last_seen_at: string;
+        };
+        /** @description A push sent to one of the person's phones, or a group webhook's event about them (a milestone, joining, leaving, starting a session), kept a week after it ended. Its text is the notification's; the address it went to is not exported. */
+        ExportedDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            channel: "apns" | "fcm" | "webhook";
+            event: string;
+            /**
+             * Format: uuid
+             * @description The webhook's group (null for a push).
+             */
+            group_id: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "dead" | "skipped";
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_attempt_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+        };
+        /** @description When the person was last pushed that someone of a group started focusing. */
+        ExportedPresencePush: {
+            /** Format: uuid */
+            group_id: string;
+            /** Format: date-time */
+            pushed_at: string;
+        };
+        /** @description A group webhook the person registered; its URL and secret are the group's and are not exported. */
+        ExportedWebhook: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            group_id: string;
+            events: string[];
+            /** @enum {string} */
+            format: "standard" | "slack" | "discord";
+            enabled: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            disabled_at: string | null;
         };
         /** @description The person's notification settings in force (the defaults when never changed), flat. */
         ExportedNotificationSettings: {

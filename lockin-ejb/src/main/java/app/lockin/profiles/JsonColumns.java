@@ -16,9 +16,10 @@ import jakarta.json.stream.JsonGenerator;
  * generated: a field per column, named by the column's label (the statement
  * names its columns as the API does, in snake_case), valued as the API writes
  * values: text and UUIDs as strings, timestamps in RFC 3339 UTC with at most
- * milliseconds ({@code 2026-11-24T09:30:00.123Z}), numbers, booleans, null. A
- * column of another type (an enum not cast to text, an array) is a mistake of
- * the statement and fails, naming the column.
+ * milliseconds ({@code 2026-11-24T09:30:00.123Z}), numbers, booleans, arrays
+ * of text, null. A column of another type (an enum not cast to text, an array
+ * of anything but text) is a mistake of the statement and fails, naming the
+ * column.
  */
 final class JsonColumns {
 

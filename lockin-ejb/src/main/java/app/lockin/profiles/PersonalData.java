@@ -69,9 +69,15 @@ import app.lockin.rules.NotFound;
  * <li>{@code notification_settings} → {@code notification_settings}: the
  *     person's settings as in force (the defaults when they never changed
  *     them), flat: {@code push_<kind>}, {@code quiet_hours_from/to/timezone}</li>
- * <li>{@code webhooks.created_by} → {@code webhooks}: the group webhooks the
- *     person registered, without their secrets (the group's, for its
- *     receiver)</li>
+ * <li>{@code outbox.subject_id} → {@code deliveries}: the pushes sent to the
+ *     person's phones and the webhook events about them, kept a week after
+ *     they ended (what, when, to which channel, what became of it; the text
+ *     is in {@code notifications}, the receiver's address is not exported)</li>
+ * <li>{@code presence_pushes} → {@code presence_pushes}: when the person was
+ *     last told someone of a group started focusing</li>
+ * <li>{@code webhooks.created_by} → {@code webhooks_created}: the group
+ *     webhooks the person registered, without their URL and secret (the
+ *     group's channel credentials)</li>
  * </ul>
  * What would tell another person's secret is left out: whom an invite went to
  * and what became of it (an invite by email must look the same whether or not
@@ -259,14 +265,28 @@ public class PersonalData {
              order by created_at, id
             """;
 
-    /** The group webhooks the person registered, without their secrets. */
-    private static final String WEBHOOKS = """
-            select w.id, w.group_id, g.name as group_name, w.url, w.events, w.format, w.enabled,
-                   w.created_at
-              from webhooks w
-              join groups g on g.id = w.group_id
-             where w.created_by = ?
-             order by w.created_at, w.id
+    /** What went out to the person's phones, or about them to a group's webhooks (outbox_subject_idx). */
+    private static final String DELIVERIES = """
+            select o.id, o.channel, o.event, w.group_id, o.status, o.attempts, o.created_at, o.last_attempt_at, o.ended_at
+              from outbox o
+              left join webhooks w on w.id = o.webhook_id
+             where o.subject_id = ?
+             order by o.created_at, o.id
+            """;
+
+    private static final String PRESENCE_PUSHES = """
+            select group_id, pushed_at
+              from presence_pushes
+             where user_id = ?
+             order by pushed_at, group_id
+            """;
+
+    /** The webhooks the person registered, without their URL and secret (webhooks_created_by_idx). */
+    private static final String WEBHOOKS_CREATED = """
+            select id, group_id, events, format, enabled, created_at, disabled_at
+              from webhooks
+             where created_by = ?
+             order by created_at, id
             """;
 
     /** What the person wants pushed (notification_settings_of: their row, or the defaults). */
@@ -320,9 +340,11 @@ public class PersonalData {
             array(db, json, "voids_made", VOIDS_MADE, person);
             array(db, json, "requests", REQUESTS, person);
             array(db, json, "devices", DEVICES, person);
-            array(db, json, "webhooks", WEBHOOKS, person);
             json.writeKey("notification_settings");
             objects(db, json, NOTIFICATION_SETTINGS, new Object[] {person}, null);
+            array(db, json, "deliveries", DELIVERIES, person);
+            array(db, json, "presence_pushes", PRESENCE_PUSHES, person);
+            array(db, json, "webhooks_created", WEBHOOKS_CREATED, person);
             json.writeEnd();
             json.flush();
         } catch (SQLException e) {

@@ -46,8 +46,8 @@ class ExportIT {
     private static final Sql SQL = TestEnvironment.sql();
 
     private static final List<String> SECTIONS = List.of("profile", "identities", "memberships", "sessions", "time_logs",
-            "notifications", "invites_sent", "join_links", "voids_made", "requests", "devices", "webhooks",
-            "notification_settings");
+            "notifications", "invites_sent", "join_links", "voids_made", "requests", "devices", "notification_settings",
+            "deliveries", "presence_pushes", "webhooks_created");
 
     /** A daily group whose goal is one minute, begun yesterday in a zone where recent times fall today. */
     private static String smallGoalGroup(User owner) {
@@ -374,13 +374,33 @@ class ExportIT {
         JsonObject data = export(newcomer);
         assertThat(data.getJsonObject("profile").getString("id")).isEqualTo(Fixtures.profileOf(newcomer));
         assertThat(section(data, "identities")).hasSize(1);
-        for (String name : SECTIONS.subList(2, SECTIONS.size() - 1)) {
-            assertThat(data.getJsonArray(name)).as(name).isEmpty();
+        for (String name : SECTIONS.subList(2, SECTIONS.size())) {
+            if (!name.equals("notification_settings")) {
+                assertThat(data.getJsonArray(name)).as(name).isEmpty();
+            }
         }
         // the settings in force: the defaults
         assertThat(data.getJsonObject("notification_settings").getBoolean("push_group_invite")).isTrue();
         assertThat(data.getJsonObject("notification_settings").getBoolean("push_presence")).isFalse();
         assertThat(data.getJsonObject("notification_settings").isNull("quiet_hours_from")).isTrue();
+    }
+
+    @Test
+    void thePushesToTheirPhonesAreInIt() {
+        User owner = User.random();
+        User invited = User.random();
+        String groupId = Fixtures.group(owner).getString("id");
+        Reply device = invited.api().post("/api/me/devices", "{\"platform\": \"fcm\", \"token\": \"export-" + UUID.randomUUID() + "\"}");
+        assertThat(device.status()).as(device.toString()).isEqualTo(201);
+        Reply invite = owner.api().post("/api/groups/" + groupId + ":invite", "{\"recipient_id\": \"" + Fixtures.profileOf(invited) + "\"}");
+        assertThat(invite.status()).as(invite.toString()).isIn(200, 201);
+
+        List<JsonObject> deliveries = section(export(invited), "deliveries");
+        assertThat(deliveries).hasSize(1);
+        assertThat(deliveries.get(0).getString("channel")).isEqualTo("fcm");
+        assertThat(deliveries.get(0).getString("event")).isEqualTo("group_invite");
+        assertThat(deliveries.get(0).isNull("group_id")).isTrue();
+        assertThat(section(export(owner), "deliveries")).isEmpty();
     }
 
     @Test
@@ -413,7 +433,8 @@ class ExportIT {
                         "session_participants.user_id", "member_period_totals.user_id", "notifications.recipient_id",
                         "notifications.actor_id", "notifications.subject_id", "goal_checks.user_id",
                         "idempotency_keys.caller_id", "former_members.user_id",
-                        "devices.user_id", "notification_settings.user_id", "webhooks.created_by",
+                        "devices.user_id", "notification_settings.user_id",
+                        "outbox.subject_id", "presence_pushes.user_id", "webhooks.created_by",
                         // the moderator of a voided log: in the log's own person's file (time_logs) and in theirs (voids_made)
                         "time_logs.voided_by");
         // and those that hold a profile's id without referencing profiles (exported too)
