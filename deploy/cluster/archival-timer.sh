@@ -11,7 +11,7 @@ check_archival_timer() {
   sql "begin;
    insert into groups (id, owner_id, name, start_at, end_at, period_target_minutes)
      values ('$GROUP', '$OWNER_ID', 'Expiring', now() - interval '2 days', now() - interval '1 second', 30);
-   insert into group_members (group_id, user_id, role) values ('$GROUP', '$OWNER_ID', 'owner');
+   insert into group_members (group_id, user_id, role, created_at) values ('$GROUP', '$OWNER_ID', 'owner', now() - interval '2 days');
    insert into sessions (id, group_id, creator_id, status, started_at, segment_started_at)
      values ('$SESSION', '$GROUP', '$OWNER_ID', 'running', now() - interval '1 hour', now() - interval '1 hour');
    insert into session_participants (session_id, user_id, role, joined_at) values ('$SESSION', '$OWNER_ID', 'host', now() - interval '1 hour');
