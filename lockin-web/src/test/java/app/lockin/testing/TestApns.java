@@ -151,6 +151,11 @@ public final class TestApns implements AutoCloseable {
         return port;
     }
 
+    /** How many pushes arrived, to any token. */
+    public int received() {
+        return pushes.size();
+    }
+
     /** What arrived for this device token, in order. */
     public List<Push> to(String token) {
         return pushes.stream().filter(p -> p.token().equals(token)).toList();

@@ -122,6 +122,11 @@ public final class TestFcm implements AutoCloseable {
         return "https://localhost:" + server.getAddress().getPort();
     }
 
+    /** How many messages arrived, to any token. */
+    public int received() {
+        return messages.size();
+    }
+
     /** The messages that arrived for this device token, in order. */
     public List<Message> to(String token) {
         return messages.stream().filter(m -> m.token().equals(token)).toList();
