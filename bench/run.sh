@@ -14,7 +14,7 @@
 #   --keep         keep the database's data folder at the end (it is removed otherwise)
 #   --no-docs      do not update BENCHMARKS.md and bench/results.png
 #   --only LIST    only these scenarios, comma-separated, of progress, groups, notifications, clock,
-#                  history, stats, live, export: at the 1 M scale (and at 10 M with --10m: of progress,
+#                  history, stats, live, export, push: at the 1 M scale (and at 10 M with --10m: of progress,
 #                  history and stats), no 10 k scale; the table is printed but BENCHMARKS.md's
 #                  results block is left alone (a partial run). --only live alone: data, one server
 #                  start, one run (~6 minutes); BENCHMARKS.md gets its live block only. --only export:
@@ -46,6 +46,9 @@
 #      server RSS during it (peak; BENCH_EXPORT_LOGS changes the person's logs)
 #   7. the live scenario (bench/live/, Node.js): leaderboard streams held open while the hot group
 #      is written to: write -> event latency, freshness, dropped streams, client CPU, server RSS
+#   7b. the push scenario (bench/lib/push.sh): milestones in 200 groups of 50 with two
+#      phones each and 100 webhooks, delivered through the outbox to mock APNs/FCM/webhook servers
+#      on this machine: commit -> delivered p50/p99, drained rate, the clock step meanwhile, RSS
 #   8. the table (printed, and written with the chart into BENCHMARKS.md)
 # and at 10 M (--10m), after 3: history and stats too, EXPLAIN ANALYZE and under wrk (their target:
 # p99 < 50 ms at 10 M, 32 connections).
@@ -85,6 +88,8 @@ BENCH_ARGS="$*"
 . bench/lib/live.sh
 # shellcheck source=bench/lib/export.sh
 . bench/lib/export.sh
+# shellcheck source=bench/lib/push.sh
+. bench/lib/push.sh
 
 main() {
   parse_options "$@"

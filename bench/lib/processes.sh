@@ -34,6 +34,7 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   stop_server
+  stop_push_receivers
   if [[ -n ${SAMPLER_PID:-} ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
   stop_postgres
   echo "results in ${RESULTS#"$ROOT"/}"
@@ -73,6 +74,8 @@ CONF
 DATABASE_URL=postgresql://postgres:bench@127.0.0.1:$PG_PORT/lockin
 db() { "${PSQL[@]}" -d lockin -v ON_ERROR_STOP=1 -Atq "$@"; }
 
+# settings added to the server's environment by a scenario (NAME=value each: the push receivers')
+SERVER_EXTRA_ENV=()
 # Payara Micro with the settings of read_server_settings. Sets SERVER_PID, and
 # READY_S: the seconds from launch to ready.
 start_server() {
@@ -94,6 +97,7 @@ start_server() {
       LOCKIN_JWKS_LOCATION="$ROOT/.lockin/dev-jwks.json" \
       COGNITO_CLIENT_ID=lockin-dev-client \
       MALLOC_ARENA_MAX="$SERVER_MALLOC_ARENA_MAX" \
+      "${SERVER_EXTRA_ENV[@]}" \
       java "${java_opts[@]}" -Duser.timezone=UTC \
            -Dmp.health.default.readiness.empty.response=DOWN "${jfr[@]}" \
            -jar "$MICRO" --deploy "$WAR" --contextroot / --port "$HTTP_PORT" \

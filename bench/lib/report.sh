@@ -164,6 +164,7 @@ report() {
   fi
   if wanted export; then write_export_table; fi
   if wanted live; then write_live_table; fi
+  if wanted push; then write_push_table; fi
   ELAPSED=$(( $(date +%s) - BEGAN ))
   if $DOCS; then
     # the results block only from a run of everything (--only is a partial run); the live block
@@ -171,6 +172,7 @@ report() {
     if [[ -z $ONLY ]]; then update_docs; elif wanted_wrk; then echo "--only: BENCHMARKS.md's results block left alone"; fi
     if wanted export; then update_export_docs; fi
     if wanted live; then update_live_docs; fi
+    if wanted push; then update_push_docs; fi
   fi
   say "Done in $((ELAPSED / 60)) min $((ELAPSED % 60)) s"
 }

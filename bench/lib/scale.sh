@@ -213,7 +213,8 @@ run_scale() {   # scale
     if [[ $scale == "$MAIN_SCALE" ]]; then
       if wanted_wrk; then measure_main_scale "$scale"; fi
       if wanted export; then measure_export "$scale"; fi
-      if wanted live; then measure_live "$scale"; fi   # last: it adds members to the hot group
+      if wanted live; then measure_live "$scale"; fi   # it adds members to the hot group
+      if wanted push; then measure_push "$scale"; fi   # last: a server of its own, with the receivers' settings
     elif [[ $scale -gt $MAIN_SCALE ]]; then
       measure_large_scale "$scale"
     else

@@ -43,8 +43,8 @@ parse_options() {
       --no-docs) DOCS=false ;;
       --only) ONLY=${2:-}; shift
               for s in ${ONLY//,/ }; do
-                [[ " ${ALL_SCENARIOS[*]} live export " == *" $s "* ]] \
-                  || { echo "--only takes scenarios, comma-separated: ${ALL_SCENARIOS[*]} live export (not '$s')" >&2; exit 2; }
+                [[ " ${ALL_SCENARIOS[*]} live export push " == *" $s "* ]] \
+                  || { echo "--only takes scenarios, comma-separated: ${ALL_SCENARIOS[*]} live export push (not '$s')" >&2; exit 2; }
               done
               [[ -n ${ONLY//,/} ]] || { echo "--only needs a scenario" >&2; exit 2; } ;;
       --live-streams) LIVE_STREAMS=$2; shift ;;

@@ -1,0 +1,167 @@
+# shellcheck shell=bash
+# Globals are set in one file of bench/lib/ and read in another (shellcheck reads one file at a time):
+# shellcheck disable=SC2034,SC2153
+# The "push" scenario (issue 27): milestones in $PUSH_GROUPS groups of $PUSH_MEMBERS members with
+# two phones each (an APNs and an FCM device: $PUSH_GROUPS x $PUSH_MEMBERS x 2 pushes) and
+# $PUSH_WEBHOOKS group webhooks, delivered by the server through its outbox to the suite's own
+# mock servers (app.lockin.testing.BenchReceivers: Pushy's MockApnsServer, an FCM with its OAuth2
+# token endpoint, an HTTPS webhook receiver, run as a process of their own on this machine).
+# bench/push/setup.sql adds the people, devices and webhooks; bench/push/milestones.sql is one
+# group reaching its goal (milestone_group to each of its members, as record_group_milestones
+# writes it), run by pgbench at $PUSH_RATE groups a second: $PUSH_RATE x $PUSH_MEMBERS x 2 pushes
+# a second. Measured: commit -> delivered (the outbox item's created_at, its transaction's start,
+# to its ended_at, when the server recorded the receiver's answer) p50 and p99 per channel; the
+# drained rate (items / first commit to last delivery); what arrived at the receivers; the
+# clock step's requests a second alone and while the deliveries run (wrk, $PUSH_CLOCK_SECONDS s
+# each, after a clock_reset), against the database-only ceiling when the run measured it; the
+# server's RSS (peak). Runs on a server started for it with the receivers' settings, after the
+# other scenarios.
+
+PUSH_GROUPS=${BENCH_PUSH_GROUPS:-200}
+PUSH_MEMBERS=${BENCH_PUSH_MEMBERS:-50}
+PUSH_WEBHOOKS=${BENCH_PUSH_WEBHOOKS:-100}
+PUSH_RATE=${BENCH_PUSH_RATE:-10}          # groups a second: x members x 2 pushes a second
+PUSH_CLOCK_SECONDS=20
+declare -A PUSH_P50 PUSH_P99 PUSH_COUNT
+PUSH_RECEIVERS_PID=""; PUSH_DRAINED_RATE=; PUSH_RSS=; PUSH_CLOCK_ALONE=; PUSH_CLOCK_DURING=; PUSH_ARRIVED=
+PUSH_NOT_DELIVERED=; PUSH_ELAPSED=
+
+stop_push_receivers() {
+  if [[ -n $PUSH_RECEIVERS_PID ]]; then
+    kill "$PUSH_RECEIVERS_PID" 2>/dev/null || true
+    wait "$PUSH_RECEIVERS_PID" 2>/dev/null || true
+    PUSH_RECEIVERS_PID=""
+  fi
+}
+
+# The receivers, on the lockin-web test classpath (compiled here: the bench's build skips tests).
+start_push_receivers() {
+  local work=$STATE/push-receivers cp
+  rm -rf "$work"; mkdir -p "$work"
+  mvn -q -B test-compile dependency:build-classpath -pl lockin-web -am -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$work/classpath.txt" >"$RESULTS/push-build.log" 2>&1 \
+    || die "could not compile the push receivers: see ${RESULTS#"$ROOT"/}/push-build.log"
+  cp="$ROOT/lockin-web/target/test-classes:$(cat "$work/classpath.txt")"
+  java -Xmx512m -cp "$cp" app.lockin.testing.BenchReceivers "$work" "$((HTTP_PORT + 11))" "$((HTTP_PORT + 12))" \
+    >"$RESULTS/push-receivers.log" 2>&1 &
+  PUSH_RECEIVERS_PID=$!
+  for _ in $(seq 1 600); do [[ -s $work/receivers.env ]] && break; sleep 0.1; done
+  [[ -s $work/receivers.env ]] || die "the push receivers did not start: see ${RESULTS#"$ROOT"/}/push-receivers.log"
+  PUSH_WORK=$work
+  HOOK_URL=$(sed -n 's/^HOOK_URL=//p' "$work/receivers.env")
+  mapfile -t SERVER_EXTRA_ENV < <(grep '^LOCKIN_' "$work/receivers.env")
+}
+
+# wrk's clock cycle for $PUSH_CLOCK_SECONDS s, after a reset: its requests a second
+push_clock_rps() {
+  clock_reset
+  field rps "$(run_wrk clock "$RESULTS/users-clock.txt" "$CONNECTIONS" "$PUSH_CLOCK_SECONDS" | grep '^RESULT')"
+}
+
+measure_push() {   # scale
+  local scale=$1 started pending sampler load_pid clock_out summary channel
+  say "Scale $scale: push, milestones in $PUSH_GROUPS groups of $PUSH_MEMBERS with two phones each, $PUSH_WEBHOOKS webhooks"
+  stop_server
+  start_push_receivers
+  db -v groups="$PUSH_GROUPS" -v members="$PUSH_MEMBERS" -v webhooks="$PUSH_WEBHOOKS" -v hook_url="$HOOK_URL" \
+     -f bench/push/setup.sql >"$RESULTS/push-setup.log"
+  echo "  $(tail -n 1 "$RESULTS/push-setup.log" | awk -F'|' '{printf "%s groups, %s devices, %s webhooks", $1, $2, $3}')"
+  start_server "push"
+  echo "  server ready in ${READY_S} s with the receivers' settings (APNs, FCM, webhooks)"
+  warm_requests
+
+  if [[ -s $RESULTS/users-clock.txt ]]; then
+    PUSH_CLOCK_ALONE=$(push_clock_rps)
+    echo "  clock step alone: $PUSH_CLOCK_ALONE req/s ($PUSH_CLOCK_SECONDS s)"
+  fi
+
+  : >"$RESULTS/push-rss.samples"
+  while sleep 0.2; do ps -o rss= -p "$SERVER_PID" 2>/dev/null >>"$RESULTS/push-rss.samples" || break; done & sampler=$!
+  started=$(db -c "select now()")
+  # the milestones: one group a transaction, $PUSH_RATE a second
+  "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 1 -j 1 -R "$PUSH_RATE" -t "$PUSH_GROUPS" \
+          -f bench/push/milestones.sql lockin >"$RESULTS/push-pgbench.log" 2>&1 & load_pid=$!
+  if [[ -s $RESULTS/users-clock.txt ]]; then
+    clock_out=$(push_clock_rps)
+    PUSH_CLOCK_DURING=$clock_out
+  fi
+  wait "$load_pid" || die "the milestones' load failed: see ${RESULTS#"$ROOT"/}/push-pgbench.log"
+  for _ in $(seq 1 300); do
+    pending=$(db -c "select count(*) from outbox where created_at >= '$started' and status = 'pending'")
+    [[ $pending == 0 ]] && break
+    sleep 1
+  done
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  PUSH_RSS=$(( $(sort -n "$RESULTS/push-rss.samples" | tail -n 1) / 1024 ))
+  PUSH_NOT_DELIVERED=$(db -c "select count(*) from outbox where created_at >= '$started' and status <> 'delivered'")
+  [[ -n ${PUSH_CLOCK_DURING:-} ]] && echo "  clock step while the deliveries ran: $PUSH_CLOCK_DURING req/s"
+
+  db -F ' ' -c "
+      select channel, count(*),
+             round((1000 * percentile_cont(0.5) within group (order by extract(epoch from ended_at - created_at)))::numeric),
+             round((1000 * percentile_cont(0.99) within group (order by extract(epoch from ended_at - created_at)))::numeric)
+        from outbox
+       where created_at >= '$started' and status = 'delivered'
+       group by rollup (channel)
+       order by channel nulls last" >"$RESULTS/push-latency.txt"
+  while read -r channel count p50 p99; do
+    [[ -n $channel ]] || continue
+    [[ $channel =~ ^[0-9]+$ ]] && { p99=$p50; p50=$count; count=$channel; channel=all; }
+    PUSH_COUNT[$channel]=$count; PUSH_P50[$channel]=$p50; PUSH_P99[$channel]=$p99
+  done <"$RESULTS/push-latency.txt"
+  summary=$(db -F ' ' -c "select count(*), extract(epoch from max(ended_at) - min(created_at))
+                             from outbox where created_at >= '$started' and status = 'delivered'")
+  read -r _ PUSH_ELAPSED <<<"$summary"
+  PUSH_DRAINED_RATE=$(echo "${PUSH_COUNT[all]:-0} / ${PUSH_ELAPSED:-1}" | bc -l | xargs printf '%.0f')
+  stop_push_receivers
+  PUSH_ARRIVED=$(tr '\n' ' ' <"$PUSH_WORK/receivers-counts.txt" 2>/dev/null)
+  echo "  delivered: ${PUSH_COUNT[all]:-0} items in $(printf '%.1f' "${PUSH_ELAPSED:-0}") s ($PUSH_DRAINED_RATE a second), not delivered: $PUSH_NOT_DELIVERED"
+  echo "  commit -> delivered: p50 ${PUSH_P50[all]:-–} ms, p99 ${PUSH_P99[all]:-–} ms; arrived at the receivers: $PUSH_ARRIVED"
+  echo "  server RSS peak: $PUSH_RSS MB"
+}
+
+write_push_table() {
+  {
+    echo "| channel ($PUSH_GROUPS groups x $PUSH_MEMBERS members x 2 phones, $PUSH_WEBHOOKS webhooks; $((PUSH_RATE * PUSH_MEMBERS * 2)) pushes/s offered) | delivered | commit -> delivered p50 | p99 |"
+    echo "|---|--:|--:|--:|"
+    local c
+    for c in apns fcm webhook all; do
+      printf '| %s | %s | %s ms | %s ms |\n' "$c" "${PUSH_COUNT[$c]:-0}" "${PUSH_P50[$c]:-–}" "${PUSH_P99[$c]:-–}"
+    done
+    echo
+    echo "| target | figure | |"
+    echo "|---|---|---|"
+    echo "| commit -> delivered p99 ≤ 2 s at $((PUSH_RATE * PUSH_MEMBERS * 2)) pushes/s | ${PUSH_P99[all]:-–} ms | $(yes_no "$(le "${PUSH_P99[all]:-999999}" 2000)") |"
+    echo "| outbox drained rate (items delivered / first commit to last delivery) | $PUSH_DRAINED_RATE a second | reported |"
+    echo "| every item delivered (none pending or dead) | $PUSH_NOT_DELIVERED not delivered | $(yes_no "$(( PUSH_NOT_DELIVERED == 0 ))") |"
+    if [[ -n ${PUSH_CLOCK_DURING:-} ]]; then
+      if [[ -n ${DB_TPS[clock]:-} ]]; then
+        echo "| clock step while deliveries run ≥ 80 % of its database-only ceiling (${DB_TPS[clock]}/s) | $PUSH_CLOCK_DURING req/s ($(pct "$PUSH_CLOCK_DURING" "${DB_TPS[clock]}") %; alone: $PUSH_CLOCK_ALONE) | $(yes_no "$(le "$(echo "${DB_TPS[clock]} * 0.8" | bc -l)" "$PUSH_CLOCK_DURING")") |"
+      else
+        echo "| clock step while deliveries run, against the same $PUSH_CLOCK_SECONDS s alone (the database-only ceiling needs the clock scenario in the run) | $PUSH_CLOCK_DURING req/s ($(pct "$PUSH_CLOCK_DURING" "$PUSH_CLOCK_ALONE") % of $PUSH_CLOCK_ALONE) | reported |"
+      fi
+    fi
+    echo "| server RSS ≤ 512 MB during the deliveries | $PUSH_RSS MB | $(yes_no "$(le "$PUSH_RSS" 512)") |"
+  } >"$RESULTS/push-table.md"
+  echo
+  cat "$RESULTS/push-table.md"
+}
+
+# BENCHMARKS.md's push block (between its bench:push markers)
+update_push_docs() {
+  {
+    echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') with:"
+    echo
+    echo '```bash'
+    echo "./lockin bench${BENCH_ARGS:+ $BENCH_ARGS}"
+    echo '```'
+    echo
+    echo "Machine: $CORES cores; Payara Micro \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS_NOTE); the receivers run on the same machine. Arrived at the receivers: $PUSH_ARRIVED."
+    echo
+    cat "$RESULTS/push-table.md"
+  } >"$RESULTS/push-block.md"
+  BLOCK="$RESULTS/push-block.md" perl -0pi -e '
+      BEGIN { local $/; open my $f, "<", $ENV{BLOCK} or die "$ENV{BLOCK}: $!"; $block = <$f>; }
+      s/(<!-- bench:push:begin -->\n).*?(<!-- bench:push:end -->)/$1\n$block\n$2/s' BENCHMARKS.md
+  echo "BENCHMARKS.md (push) updated"
+}
