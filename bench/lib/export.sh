@@ -107,20 +107,4 @@ write_export_table() {
   cat "$RESULTS/export-table.md"
 }
 # BENCHMARKS.md's export block (between its bench:export markers)
-update_export_docs() {
-  {
-    echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') with:"
-    echo
-    echo '```bash'
-    echo "./lockin bench${BENCH_ARGS:+ $BENCH_ARGS}"
-    echo '```'
-    echo
-    echo "Machine: $CORES cores; Payara Micro \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS_NOTE)."
-    echo
-    cat "$RESULTS/export-table.md"
-  } >"$RESULTS/export-block.md"
-  BLOCK="$RESULTS/export-block.md" perl -0pi -e '
-      BEGIN { local $/; open my $f, "<", $ENV{BLOCK} or die "$ENV{BLOCK}: $!"; $block = <$f>; }
-      s/(<!-- bench:export:begin -->\n).*?(<!-- bench:export:end -->)/$1\n$block\n$2/s' BENCHMARKS.md
-  echo "BENCHMARKS.md (export) updated"
-}
+update_export_docs() { update_docs_block export "."; }

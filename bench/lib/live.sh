@@ -151,21 +151,7 @@ write_live_table() {
 }
 # BENCHMARKS.md's live block (between its bench:live markers)
 update_live_docs() {
-  {
-    echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') with:"
-    echo
-    echo '```bash'
-    echo "./lockin bench${BENCH_ARGS:+ $BENCH_ARGS}"
-    echo '```'
-    echo
-    echo "Machine: $CORES cores; Payara Micro \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS_NOTE); Node.js $(node --version) for the load client."
-    echo "${LIVE[hot_streams]} of the streams subscribe to the hot group (its board has that many entries), the others to $LIVE_GROUPS other groups;"
-    echo "${LIVE[writers]} writers, ${LIVE_WARMUP} s of writes as warm-up, then ${LIVE_DURATION} s measured. CPU used by other processes during the run: ${LIVE_OTHERS} % of the machine."
-    echo
-    cat "$RESULTS/live-table.md"
-  } >"$RESULTS/live-block.md"
-  BLOCK="$RESULTS/live-block.md" perl -0pi -e '
-      BEGIN { local $/; open my $f, "<", $ENV{BLOCK} or die "$ENV{BLOCK}: $!"; $block = <$f>; }
-      s/(<!-- bench:live:begin -->\n).*?(<!-- bench:live:end -->)/$1\n$block\n$2/s' BENCHMARKS.md
-  echo "BENCHMARKS.md (live) updated"
+  update_docs_block live "; Node.js $(node --version) for the load client." \
+    "${LIVE[hot_streams]} of the streams subscribe to the hot group (its board has that many entries), the others to $LIVE_GROUPS other groups;" \
+    "${LIVE[writers]} writers, ${LIVE_WARMUP} s of writes as warm-up, then ${LIVE_DURATION} s measured. CPU used by other processes during the run: ${LIVE_OTHERS} % of the machine."
 }

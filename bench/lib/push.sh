@@ -149,19 +149,5 @@ write_push_table() {
 
 # BENCHMARKS.md's push block (between its bench:push markers)
 update_push_docs() {
-  {
-    echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') with:"
-    echo
-    echo '```bash'
-    echo "./lockin bench${BENCH_ARGS:+ $BENCH_ARGS}"
-    echo '```'
-    echo
-    echo "Machine: $CORES cores; Payara Micro \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS_NOTE); the receivers run on the same machine. Arrived at the receivers: $PUSH_ARRIVED."
-    echo
-    cat "$RESULTS/push-table.md"
-  } >"$RESULTS/push-block.md"
-  BLOCK="$RESULTS/push-block.md" perl -0pi -e '
-      BEGIN { local $/; open my $f, "<", $ENV{BLOCK} or die "$ENV{BLOCK}: $!"; $block = <$f>; }
-      s/(<!-- bench:push:begin -->\n).*?(<!-- bench:push:end -->)/$1\n$block\n$2/s' BENCHMARKS.md
-  echo "BENCHMARKS.md (push) updated"
+  update_docs_block push "; the receivers run on the same machine. Arrived at the receivers: $PUSH_ARRIVED."
 }

@@ -156,6 +156,29 @@ update_docs() {
   echo "BENCHMARKS.md and bench/results.png updated"
 }
 
+# BENCHMARKS.md's block NAME (between its bench:NAME markers): when and how the run was made, the
+# machine and server settings followed by NOTE, more lines of the scenario's own, then the table
+# in $RESULTS/NAME-table.md.
+update_docs_block() {   # name note [lines...]
+  local name=$1 note=$2 line; shift 2
+  {
+    echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') with:"
+    echo
+    echo '```bash'
+    echo "./lockin bench${BENCH_ARGS:+ $BENCH_ARGS}"
+    echo '```'
+    echo
+    echo "Machine: $CORES cores; Payara Micro \`$SERVER_JAVA_OPTS\`, \`--maxhttpthreads $SERVER_HTTP_THREADS\` ($SERVER_SETTINGS_NOTE)$note"
+    for line in "$@"; do echo "$line"; done
+    echo
+    cat "$RESULTS/$name-table.md"
+  } >"$RESULTS/$name-block.md"
+  BLOCK="$RESULTS/$name-block.md" NAME=$name perl -0pi -e '
+      BEGIN { local $/; open my $f, "<", $ENV{BLOCK} or die "$ENV{BLOCK}: $!"; $block = <$f>; }
+      s/(<!-- bench:$ENV{NAME}:begin -->\n).*?(<!-- bench:$ENV{NAME}:end -->)/$1\n$block\n$2/s' BENCHMARKS.md
+  echo "BENCHMARKS.md ($name) updated"
+}
+
 report() {
   say "Results"
   if wanted_wrk; then

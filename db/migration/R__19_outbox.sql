@@ -215,7 +215,7 @@ begin
 end;
 $$;
 
-drop trigger if exists sessions_to_outbox on sessions;
+drop trigger if exists sessions_started_to_outbox on sessions;
 create trigger sessions_started_to_outbox after insert on sessions
     for each row
     when (new.group_id is not null and new.started_at is not null)

@@ -23,8 +23,10 @@ import app.lockin.testing.Api;
 import app.lockin.testing.Fixtures;
 import app.lockin.testing.Fixtures.Crew;
 import app.lockin.testing.LockinServer;
+import app.lockin.testing.PastTime;
 import app.lockin.testing.Reply;
 import app.lockin.testing.StandardWebhooks;
+import app.lockin.testing.TestEnvironment;
 import app.lockin.testing.User;
 import app.lockin.testing.WebhookReceiver;
 import app.lockin.testing.WebhookReceiver.Answer;
@@ -338,6 +340,54 @@ class WebhooksIT {
         String content = json(receiver.awaitAt("/joined", 1, DELIVERY).get(0).body()).getString("content");
         assertThat(content).contains("joined").endsWith("👋");
         assertThat(receiver.receivedAt("/not-wanted")).isEmpty();
+    }
+
+    /**
+     * When a period of the group ends, its webhook hears it once, whichever
+     * instance's tick writes it, with the board as members see it: who hides
+     * is not on it. Yesterday's period, of a group begun the day before, with
+     * a webhook made then (dated back in the database: the API makes nothing
+     * in the past).
+     */
+    @Test
+    void aClosedPeriodReachesItsWebhookOnceWithTheBoardMembersSee() throws Exception {
+        Crew crew = Fixtures.crewSinceYesterday();
+        User hider = User.random();
+        Fixtures.member(crew.owner(), crew.groupId(), hider, "member");
+        Reply hidden = hider.api().patch("/api/groups/" + crew.groupId() + "/members/" + Fixtures.profileOf(hider),
+                "{\"hidden_from_leaderboard\": true}");
+        assertThat(hidden.status()).as(hidden.toString()).isEqualTo(200);
+        Instant dayBefore = Instant.now().minus(Duration.ofDays(1));
+        for (User person : List.of(crew.owner(), crew.admin(), crew.member(), hider)) {
+            PastTime.joinedAt(crew.groupId(), person, dayBefore);
+        }
+        // yesterday, in the group's zone: the member focused 61 minutes, the hider 30
+        java.time.ZoneId zone = java.time.ZoneId.of(crew.owner().api().get("/api/groups/" + crew.groupId()).json().getString("timezone"));
+        Instant yesterdayNoon = java.time.LocalDate.now(zone).minusDays(1).atTime(12, 0).atZone(zone).toInstant();
+        PastTime.logged(crew.groupId(), crew.member(), yesterdayNoon, yesterdayNoon.plus(Duration.ofMinutes(61)));
+        PastTime.logged(crew.groupId(), hider, yesterdayNoon.plus(Duration.ofHours(2)), yesterdayNoon.plus(Duration.ofMinutes(150)));
+
+        String id = create(crew.owner(), crew.groupId(), "/summary", "[\"period_closed\"]", null).getString("id");
+        TestEnvironment.sql().update("update webhooks set created_at = now() - interval '1 day' where id = ?::uuid", id);
+
+        Received summary = receiver.awaitAt("/summary", 1, DELIVERY).get(0);
+        JsonObject event = json(summary.body());
+        assertThat(event.getString("type")).isEqualTo("period_closed");
+        JsonObject data = event.getJsonObject("data");
+        assertThat(Instant.parse(data.getString("period_end").replace("+00:00", "Z"))).isBeforeOrEqualTo(Instant.now())
+                .isAfter(Instant.now().minus(Duration.ofDays(1)));
+        List<JsonObject> board = data.getJsonArray("board").getValuesAs(JsonObject.class);
+        assertThat(board).extracting(e -> e.getString("user_id"))
+                .containsExactlyInAnyOrder(Fixtures.profileOf(crew.owner()), Fixtures.profileOf(crew.admin()),
+                        Fixtures.profileOf(crew.member()));
+        assertThat(board.get(0).getString("user_id")).isEqualTo(Fixtures.profileOf(crew.member()));
+        assertThat(board.get(0).getInt("total_seconds")).isEqualTo(61 * 60);
+        assertThat(board.get(0).getBoolean("goal_met")).isTrue();
+        assertThat(summary.body()).doesNotContain(Fixtures.profileOf(hider));
+
+        // once: later ticks (every 5 s, on every instance) write nothing more for that period
+        Thread.sleep(11_000);
+        assertThat(receiver.receivedAt("/summary")).hasSize(1);
     }
 
     @Test

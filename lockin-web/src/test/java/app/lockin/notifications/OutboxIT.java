@@ -168,9 +168,16 @@ class OutboxIT {
     }
 
     @Test
-    void theBacklogIsInTheMetrics() {
-        Reply metrics = Api.anonymous().get("/metrics?scope=application", "text/plain");
-        assertThat(metrics.status()).as(metrics.toString()).isEqualTo(200);
-        assertThat(metrics.body()).contains("lockin_outbox_pending").contains("lockin_outbox_oldest_seconds");
+    void theBacklogAndTheDeliveriesAreInTheMetrics() {
+        User owner = User.random();
+        User invited = User.random();
+        device(invited, "apns");
+        invite(owner, Fixtures.group(owner).getString("id"), invited);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Reply metrics = Api.anonymous().get("/metrics?scope=application", "text/plain");
+            assertThat(metrics.status()).as(metrics.toString()).isEqualTo(200);
+            assertThat(metrics.body()).contains("lockin_outbox_pending").contains("lockin_outbox_oldest_seconds")
+                    .containsPattern("lockin_deliveries_total\\{[^}]*channel=\"apns\"[^}]*outcome=\"delivered\"");
+        });
     }
 }
