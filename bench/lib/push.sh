@@ -22,6 +22,7 @@ PUSH_MEMBERS=${BENCH_PUSH_MEMBERS:-50}
 PUSH_WEBHOOKS=${BENCH_PUSH_WEBHOOKS:-100}
 PUSH_RATE=${BENCH_PUSH_RATE:-10}          # groups a second: x members x 2 pushes a second
 PUSH_CLOCK_SECONDS=20
+PUSH_CLOCK=${BENCH_PUSH_CLOCK:-on}       # off: no clock step alongside (to see the deliveries alone)
 declare -A PUSH_P50 PUSH_P99 PUSH_COUNT
 PUSH_RECEIVERS_PID=""; PUSH_DRAINED_RATE=; PUSH_RSS=; PUSH_CLOCK_ALONE=; PUSH_CLOCK_DURING=; PUSH_ARRIVED=
 PUSH_NOT_DELIVERED=; PUSH_ELAPSED=
@@ -70,7 +71,7 @@ measure_push() {   # scale
   echo "  server ready in ${READY_S} s with the receivers' settings (APNs, FCM, webhooks)"
   warm_requests
 
-  if [[ -s $RESULTS/users-clock.txt ]]; then
+  if [[ $PUSH_CLOCK == on && -s $RESULTS/users-clock.txt ]]; then
     PUSH_CLOCK_ALONE=$(push_clock_rps)
     echo "  clock step alone: $PUSH_CLOCK_ALONE req/s ($PUSH_CLOCK_SECONDS s)"
   fi
@@ -81,7 +82,7 @@ measure_push() {   # scale
   # the milestones: one group a transaction, $PUSH_RATE a second
   "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 1 -j 1 -R "$PUSH_RATE" -t "$PUSH_GROUPS" \
           -f bench/push/milestones.sql lockin >"$RESULTS/push-pgbench.log" 2>&1 & load_pid=$!
-  if [[ -s $RESULTS/users-clock.txt ]]; then
+  if [[ $PUSH_CLOCK == on && -s $RESULTS/users-clock.txt ]]; then
     clock_out=$(push_clock_rps)
     PUSH_CLOCK_DURING=$clock_out
   fi
