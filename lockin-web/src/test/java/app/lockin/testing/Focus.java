@@ -47,8 +47,9 @@ public final class Focus {
      * A session of the group started at {@code from} - 10 s and paused at once
      * (device times), ready for manual logs after {@code from}; its host a
      * member of the group since then at least. When the runaway
-     * guard pauses it first, its clock log is [from - 10 s, from - 7 s]: either
-     * way nothing of it reaches {@code from}.
+     * guard pauses it first, its log is [from - 10 s, from - 7 s] (of source
+     * {@code device}: the device dated its start): either way nothing of it
+     * reaches {@code from}.
      */
     public static String pausedSince(User host, String groupId, Instant from) {
         String id = session(host, groupId);
