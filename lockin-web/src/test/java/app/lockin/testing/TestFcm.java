@@ -82,7 +82,7 @@ public final class TestFcm implements AutoCloseable {
         verifier = new RSASSAVerifier((RSAPublicKey) keys.getPublic());
         server = HttpsServer.create(new InetSocketAddress("localhost", port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(TestTls.get().serverContext()));
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+        server.setExecutor(Executors.newFixedThreadPool(16, r -> {
             Thread thread = new Thread(r, "test-fcm");
             thread.setDaemon(true);
             return thread;
