@@ -51,6 +51,8 @@ start_push_receivers() {
   PUSH_WORK=$work
   HOOK_URL=$(sed -n 's/^HOOK_URL=//p' "$work/receivers.env")
   mapfile -t SERVER_EXTRA_ENV < <(grep '^LOCKIN_' "$work/receivers.env")
+  # BENCH_OUTBOX_CONCURRENCY: the server's LOCKIN_OUTBOX_CONCURRENCY for this run (default: the server's own)
+  if [[ -n ${BENCH_OUTBOX_CONCURRENCY:-} ]]; then SERVER_EXTRA_ENV+=("LOCKIN_OUTBOX_CONCURRENCY=$BENCH_OUTBOX_CONCURRENCY"); fi
 }
 
 # wrk's clock cycle for $PUSH_CLOCK_SECONDS s, after a reset: its requests a second
