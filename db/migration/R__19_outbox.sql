@@ -63,6 +63,9 @@ $$;
 create or replace function notifications_to_outbox() returns trigger
     language plpgsql
 as $$
+declare
+    v_pushes integer;
+    v_events integer;
 begin
     insert into outbox (channel, device_id, event, payload, subject_id, next_attempt_at)
     select d.platform, d.id, n.kind::text,
@@ -82,6 +85,7 @@ begin
       left join profiles actor on actor.id = n.actor_id
       left join profiles subject on subject.id = n.subject_id
      where push_wanted(n.recipient_id, n.kind::text);
+    get diagnostics v_pushes = row_count;
 
     insert into outbox (channel, webhook_id, event, event_key, payload, subject_id)
     select 'webhook', w.id, e.kind, e.event_key,
@@ -101,8 +105,9 @@ begin
                and (n.kind = 'milestone_group' or not gm.hidden_from_leaderboard)) e
       join webhooks w on w.group_id = e.group_id and w.enabled and e.kind = any (w.events)
     on conflict (webhook_id, event_key) do nothing;
+    get diagnostics v_events = row_count;
 
-    if found or exists (select 1 from added n join devices d on d.user_id = n.recipient_id) then
+    if v_pushes + v_events > 0 then
         perform outbox_wake();
     end if;
     return null;

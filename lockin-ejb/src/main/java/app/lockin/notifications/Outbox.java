@@ -230,8 +230,7 @@ public class Outbox {
                 if (first == null) {
                     continue;
                 }
-                // a moment for others finishing with it: one commit for many
-                Thread.sleep(20);
+                // what finished meanwhile goes with it (more gathers while a commit is under way): one commit for many
                 List<OutboxStore.Attempt> batch = new ArrayList<>();
                 batch.add(first);
                 results.drainTo(batch, 999);

@@ -40,18 +40,7 @@ class OutboxIT {
 
     private static final Sql SQL = TestEnvironment.sql();
 
-    private static String device(User user, String platform) {
-        Reply reply = user.api().post("/api/me/devices",
-                "{\"platform\": \"" + platform + "\", \"token\": \"outbox-" + UUID.randomUUID() + "\"}");
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
-        return reply.json().getString("id");
-    }
 
-    private static void invite(User inviter, String groupId, User recipient) {
-        Reply reply = inviter.api().post("/api/groups/" + groupId + ":invite",
-                "{\"recipient_id\": \"" + Fixtures.profileOf(recipient) + "\"}");
-        assertThat(reply.status()).as(reply.toString()).isIn(200, 201);
-    }
 
     private static List<Map<String, Object>> itemsFor(User user) throws SQLException {
         return SQL.rows("""
@@ -68,10 +57,10 @@ class OutboxIT {
         User owner = User.random();
         User invited = User.random();
         String groupId = Fixtures.group(owner).getString("id");
-        String phone = device(invited, "apns");
-        String tablet = device(invited, "fcm");
+        String phone = Fixtures.device(invited, "apns", "outbox-" + UUID.randomUUID(), null);
+        String tablet = Fixtures.device(invited, "fcm", "outbox-" + UUID.randomUUID(), null);
 
-        invite(owner, groupId, invited);
+        Fixtures.invite(owner, groupId, invited);
 
         List<Map<String, Object>> items = itemsFor(invited);
         assertThat(items).extracting(i -> i.get("device_id")).containsExactlyInAnyOrder(phone, tablet);
@@ -98,12 +87,12 @@ class OutboxIT {
         User quiet = User.random();
         User deviceless = User.random();
         String groupId = Fixtures.group(owner).getString("id");
-        device(quiet, "apns");
+        Fixtures.device(quiet, "apns", "outbox-" + UUID.randomUUID(), null);
         Reply off = quiet.api().patch("/api/me/notification-settings", "{\"push\": {\"group_invite\": false}}");
         assertThat(off.status()).as(off.toString()).isEqualTo(200);
 
-        invite(owner, groupId, quiet);
-        invite(owner, groupId, deviceless);
+        Fixtures.invite(owner, groupId, quiet);
+        Fixtures.invite(owner, groupId, deviceless);
 
         assertThat(itemsFor(quiet)).isEmpty();
         assertThat(itemsFor(deviceless)).isEmpty();
@@ -115,7 +104,7 @@ class OutboxIT {
         User owner = User.random();
         User sleeper = User.random();
         String groupId = Fixtures.group(owner).getString("id");
-        device(sleeper, "apns");
+        Fixtures.device(sleeper, "apns", "outbox-" + UUID.randomUUID(), null);
         // quiet from an hour ago until two hours from now, in UTC
         LocalTime now = LocalTime.now(ZoneOffset.UTC);
         DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
@@ -125,7 +114,7 @@ class OutboxIT {
                 "{\"quiet_hours\": {\"from\": \"" + from + "\", \"to\": \"" + to + "\", \"timezone\": \"UTC\"}}");
         assertThat(set.status()).as(set.toString()).isEqualTo(200);
 
-        invite(owner, groupId, sleeper);
+        Fixtures.invite(owner, groupId, sleeper);
 
         List<Map<String, Object>> items = itemsFor(sleeper);
         assertThat(items).hasSize(1);
@@ -138,8 +127,8 @@ class OutboxIT {
     @Test
     void presenceIsPushedOnlyToWhoAskedForItAtMostOnceAGroupPerTenMinutesAndNeverOfAHiddenMember() throws SQLException {
         Crew crew = Fixtures.crew();
-        device(crew.member(), "fcm");
-        device(crew.admin(), "apns");
+        Fixtures.device(crew.member(), "fcm", "outbox-" + UUID.randomUUID(), null);
+        Fixtures.device(crew.admin(), "apns", "outbox-" + UUID.randomUUID(), null);
         Reply on = crew.member().api().patch("/api/me/notification-settings", "{\"push\": {\"presence\": true}}");
         assertThat(on.status()).as(on.toString()).isEqualTo(200);
 
@@ -171,8 +160,8 @@ class OutboxIT {
     void theBacklogAndTheDeliveriesAreInTheMetrics() {
         User owner = User.random();
         User invited = User.random();
-        device(invited, "apns");
-        invite(owner, Fixtures.group(owner).getString("id"), invited);
+        Fixtures.device(invited, "apns", "outbox-" + UUID.randomUUID(), null);
+        Fixtures.invite(owner, Fixtures.group(owner).getString("id"), invited);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Reply metrics = Api.anonymous().get("/metrics?scope=application", "text/plain");
             assertThat(metrics.status()).as(metrics.toString()).isEqualTo(200);

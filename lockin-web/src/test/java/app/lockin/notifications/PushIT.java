@@ -48,18 +48,7 @@ class PushIT {
         return UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
     }
 
-    private static String device(User user, String platform, String token, String locale) {
-        Reply reply = user.api().post("/api/me/devices", "{\"platform\": \"" + platform + "\", \"token\": \"" + token + "\""
-                + (locale == null ? "" : ", \"locale\": \"" + locale + "\"") + "}");
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
-        return reply.json().getString("id");
-    }
 
-    private static void invite(User inviter, String groupId, User recipient) {
-        Reply reply = inviter.api().post("/api/groups/" + groupId + ":invite",
-                "{\"recipient_id\": \"" + Fixtures.profileOf(recipient) + "\"}");
-        assertThat(reply.status()).as(reply.toString()).isIn(200, 201);
-    }
 
     private static JsonObject onlyNotification(User user) {
         Reply reply = user.api().get("/api/notifications");
@@ -89,10 +78,10 @@ class PushIT {
         String groupId = group.getString("id");
         String iphone = token();
         String android = token();
-        device(invited, "apns", iphone, null);
-        device(invited, "fcm", android, "en-GB");
+        Fixtures.device(invited, "apns", iphone, null);
+        Fixtures.device(invited, "fcm", android, "en-GB");
 
-        invite(owner, groupId, invited);
+        Fixtures.invite(owner, groupId, invited);
         JsonObject notification = onlyNotification(invited);
         String notificationId = notification.getString("id");
 
@@ -132,10 +121,10 @@ class PushIT {
         JsonObject group = Fixtures.group(owner);
         String iphone = token();
         String android = token();
-        device(invited, "apns", iphone, "fr");
-        device(invited, "fcm", android, "fr-CA");
+        Fixtures.device(invited, "apns", iphone, "fr");
+        Fixtures.device(invited, "fcm", android, "fr-CA");
 
-        invite(owner, group.getString("id"), invited);
+        Fixtures.invite(owner, group.getString("id"), invited);
 
         String title = displayName(owner) + " vous a invité à rejoindre " + group.getString("name");
         TestApns.Push push = await().atMost(DELIVERY).until(() -> APNS.to(iphone), pushes -> !pushes.isEmpty()).get(0);
@@ -157,11 +146,11 @@ class PushIT {
         String kept = token();
         APNS.unregister(goneIphone);
         FCM.unregister(goneAndroid);
-        String goneIphoneId = device(invited, "apns", goneIphone, null);
-        String goneAndroidId = device(invited, "fcm", goneAndroid, null);
-        String keptId = device(invited, "apns", kept, null);
+        String goneIphoneId = Fixtures.device(invited, "apns", goneIphone, null);
+        String goneAndroidId = Fixtures.device(invited, "fcm", goneAndroid, null);
+        String keptId = Fixtures.device(invited, "apns", kept, null);
 
-        invite(owner, groupId, invited);
+        Fixtures.invite(owner, groupId, invited);
 
         await("the gone devices removed").atMost(DELIVERY)
                 .until(() -> deviceIds(invited), ids -> !ids.contains(goneIphoneId) && !ids.contains(goneAndroidId));
@@ -178,12 +167,12 @@ class PushIT {
         String groupId = Fixtures.group(owner).getString("id");
         String iphone = token();
         String android = token();
-        device(invited, "apns", iphone, null);
-        device(invited, "fcm", android, null);
+        Fixtures.device(invited, "apns", iphone, null);
+        Fixtures.device(invited, "fcm", android, null);
         Reply off = invited.api().patch("/api/me/notification-settings", "{\"push\": {\"group_invite\": false}}");
         assertThat(off.status()).as(off.toString()).isEqualTo(200);
 
-        invite(owner, groupId, invited);
+        Fixtures.invite(owner, groupId, invited);
 
         // what is pushed is written with its cause: nothing now means nothing ever
         assertThat(onlyNotification(invited).getString("kind")).isEqualTo("group_invite");
@@ -200,10 +189,10 @@ class PushIT {
         User invited = User.random();
         String groupId = Fixtures.group(owner).getString("id");
         String android = token();
-        String deviceId = device(invited, "fcm", android, null);
+        String deviceId = Fixtures.device(invited, "fcm", android, null);
         FCM.failNext(android, 503, 2);
 
-        invite(owner, groupId, invited);
+        Fixtures.invite(owner, groupId, invited);
 
         TestFcm.Message message = await("delivered after two 503s").atMost(DELIVERY)
                 .until(() -> FCM.to(android), m -> !m.isEmpty()).get(0);

@@ -390,10 +390,8 @@ class ExportIT {
         User owner = User.random();
         User invited = User.random();
         String groupId = Fixtures.group(owner).getString("id");
-        Reply device = invited.api().post("/api/me/devices", "{\"platform\": \"fcm\", \"token\": \"export-" + UUID.randomUUID() + "\"}");
-        assertThat(device.status()).as(device.toString()).isEqualTo(201);
-        Reply invite = owner.api().post("/api/groups/" + groupId + ":invite", "{\"recipient_id\": \"" + Fixtures.profileOf(invited) + "\"}");
-        assertThat(invite.status()).as(invite.toString()).isIn(200, 201);
+        Fixtures.device(invited, "fcm", "export-" + UUID.randomUUID(), null);
+        Fixtures.invite(owner, groupId, invited);
 
         List<JsonObject> deliveries = section(export(invited), "deliveries");
         assertThat(deliveries).hasSize(1);

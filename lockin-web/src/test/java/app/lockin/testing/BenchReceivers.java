@@ -50,7 +50,8 @@ public final class BenchReceivers {
                 Files.writeString(work.resolve("receivers-counts.txt"), "apns " + apns.received() + "\nfcm "
                         + fcm.received() + "\nwebhook " + hooks.received().size() + "\n");
             } catch (IOException e) {
-                e.printStackTrace();
+                System.getLogger(BenchReceivers.class.getName()).log(System.Logger.Level.WARNING,
+                        "could not write what arrived", e);
             }
             apns.close();
             fcm.close();

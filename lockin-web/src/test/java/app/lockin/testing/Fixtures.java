@@ -104,4 +104,19 @@ public final class Fixtures {
         Reply archived = owner.api().post("/api/groups/" + groupId + ":archive", null);
         assertThat(archived.status()).as(archived.toString()).isEqualTo(200);
     }
+
+    /** A phone of the person's for push (platform apns or fcm; locale may be null); returns the device's id. */
+    public static String device(User user, String platform, String token, String locale) {
+        Reply reply = user.api().post("/api/me/devices", "{\"platform\": \"" + platform + "\", \"token\": \"" + token + "\""
+                + (locale == null ? "" : ", \"locale\": \"" + locale + "\"") + "}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        return reply.json().getString("id");
+    }
+
+    /** The inviter invites a person with an account to the group. */
+    public static void invite(User inviter, String groupId, User recipient) {
+        Reply reply = inviter.api().post("/api/groups/" + groupId + ":invite",
+                "{\"recipient_id\": \"" + profileOf(recipient) + "\"}");
+        assertThat(reply.status()).as(reply.toString()).isIn(200, 201);
+    }
 }
