@@ -81,7 +81,7 @@ SERVER_EXTRA_ENV=()
 start_server() {
   local label=$1 jfr=() java_opts=()
   rm -rf "$STATE/micro"; mkdir -p "$STATE/micro"
-  if $JFR && [[ $label == "$MAIN_SCALE" ]]; then
+  if $JFR && [[ $label == "$MAIN_SCALE" || $label == push ]]; then
     jfr=("-XX:StartFlightRecording=filename=$RESULTS/server-$label.jfr,settings=profile,dumponexit=true")
   fi
   read -ra java_opts <<<"$SERVER_JAVA_OPTS"   # split at spaces, as the unit does

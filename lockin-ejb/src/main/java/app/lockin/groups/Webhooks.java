@@ -8,8 +8,8 @@ import java.util.function.UnaryOperator;
 
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.Query;
@@ -34,6 +34,9 @@ import app.lockin.rules.NotFound;
  */
 @Stateless
 public class Webhooks {
+
+    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** How many webhooks a group may have; the database holds it (webhooks_before_insert). */
     public static final int MAX_PER_GROUP = 10;
@@ -219,7 +222,7 @@ public class Webhooks {
     }
 
     private static String json(List<String> values) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         values.forEach(v -> {
             if (v == null) {
                 array.addNull();
@@ -228,7 +231,7 @@ public class Webhooks {
             }
         });
         StringWriter out = new StringWriter();
-        Json.createWriter(out).write(array.build());
+        JSON.createWriter(out).write(array.build());
         return out.toString();
     }
 }

@@ -3,20 +3,19 @@ package app.lockin.notifications;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,14 +28,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.google.api.client.http.javanet.NetHttpTransport;
@@ -65,6 +81,9 @@ import com.google.auth.oauth2.ServiceAccountCredentials;
 @ApplicationScoped
 public class FcmPushes implements DeliveryChannel {
 
+    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     static final String CREDENTIALS = "LOCKIN_FCM_CREDENTIALS";
     static final String PROJECT_ID = "LOCKIN_FCM_PROJECT_ID";
     static final String ENDPOINT = "LOCKIN_FCM_ENDPOINT";
@@ -73,12 +92,17 @@ public class FcmPushes implements DeliveryChannel {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Connections to FCM at most (HTTP/2 multiplexes the messages over one; HTTP/1.1 needs one a message in flight). */
+    static final int CONNECTIONS = 64;
+    /** An access token this close to its expiry is fetched again (google-auth's own margin is under 4 minutes). */
+    private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
 
     private final GoogleCredentials credentials;
     private final URI messages;
     private final String project;
-    private final HttpClient http;
-    private final ExecutorService workers;
+    private final CloseableHttpAsyncClient http;
+    /** Fetches access tokens (a blocking exchange, about once an hour), off the dispatcher's thread. */
+    private final ExecutorService tokens;
     /** Set when FCM refused the access token (401/403): the next push gets a new one. */
     private volatile boolean tokenRefused;
 
@@ -93,7 +117,7 @@ public class FcmPushes implements DeliveryChannel {
             this.messages = null;
             this.project = null;
             this.http = null;
-            this.workers = null;
+            this.tokens = null;
             return;
         }
         NetHttpTransport transport = new NetHttpTransport.Builder()
@@ -104,12 +128,40 @@ public class FcmPushes implements DeliveryChannel {
                 .orElseThrow(() -> new IllegalStateException(CREDENTIALS + " names a service account without a project_id ("
                         + file.get() + "): set " + PROJECT_ID));
         this.messages = messagesUri(endpoint, project);
-        this.workers = Executors.newCachedThreadPool(daemons());
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .sslContext(trusted.sslContext())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(workers)
+        this.tokens = Executors.newSingleThreadExecutor(daemons());
+        this.http = client(trusted);
+        this.http.start();
+    }
+
+    /**
+     * The messages' client: asynchronous (an answer completes its push on the client's one I/O
+     * thread, no thread waits for FCM), HTTP/2 when the server offers it (FCM does), no
+     * redirects, cookies or retries of its own (the outbox retries).
+     */
+    private static CloseableHttpAsyncClient client(TrustedCertificates trusted) {
+        return HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setTlsStrategy(new DefaultClientTlsStrategy(trusted.sslContext()))
+                        .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.NEGOTIATE).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(CONNECT_TIMEOUT))
+                                .setSocketTimeout(Timeout.of(REQUEST_TIMEOUT))
+                                .setTimeToLive(TimeValue.ofMinutes(5))
+                                .build())
+                        .setMaxConnTotal(CONNECTIONS)
+                        .setMaxConnPerRoute(CONNECTIONS)
+                        .build())
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(REQUEST_TIMEOUT))
+                        .setResponseTimeout(Timeout.of(REQUEST_TIMEOUT))
+                        .build())
+                .setThreadFactory(daemons())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .evictExpiredConnections()
                 .build();
     }
 
@@ -118,7 +170,7 @@ public class FcmPushes implements DeliveryChannel {
         this.messages = null;
         this.project = null;
         this.http = null;
-        this.workers = null;
+        this.tokens = null;
     }
 
     private static ServiceAccountCredentials serviceAccount(Path file, NetHttpTransport transport) {
@@ -183,18 +235,49 @@ public class FcmPushes implements DeliveryChannel {
             return CompletableFuture.completedFuture(Delivery.refused(null, e.getMessage()));
         }
         try {
-            return CompletableFuture.supplyAsync(this::accessToken, workers)
-                    .thenCompose(token -> http.sendAsync(HttpRequest.newBuilder(messages)
-                            .timeout(REQUEST_TIMEOUT)
-                            .header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json; charset=UTF-8")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(), HttpResponse.BodyHandlers.ofString()))
+            return accessTokenNow()
+                    .thenCompose(token -> exchange(body, token))
                     .orTimeout(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                     .handle((response, failure) -> failure == null ? outcome(response) : failure(failure));
-        } catch (RuntimeException e) {   // the pool shut down
+        } catch (RuntimeException e) {   // the client or the token fetcher shut down
             return CompletableFuture.completedFuture(failure(e));
         }
+    }
+
+    /** The access token: at once while it is fresh; fetched (off this thread) when it is about to expire or FCM refused it. */
+    private CompletableFuture<String> accessTokenNow() {
+        AccessToken current = credentials.getAccessToken();
+        if (!tokenRefused && current != null && current.getExpirationTime() != null
+                && current.getExpirationTime().toInstant().isAfter(Instant.now().plus(TOKEN_MARGIN))) {
+            return CompletableFuture.completedFuture(current.getTokenValue());
+        }
+        return CompletableFuture.supplyAsync(this::accessToken, tokens);
+    }
+
+    /** One messages:send exchange, answered when FCM's answer has arrived. */
+    private CompletableFuture<SimpleHttpResponse> exchange(String body, String token) {
+        SimpleHttpRequest request = SimpleRequestBuilder.post(messages)
+                .setHeader("Authorization", "Bearer " + token)
+                .setBody(body, ContentType.APPLICATION_JSON)
+                .build();
+        CompletableFuture<SimpleHttpResponse> answered = new CompletableFuture<>();
+        http.execute(request, new FutureCallback<>() {
+            @Override
+            public void completed(SimpleHttpResponse response) {
+                answered.complete(response);
+            }
+
+            @Override
+            public void failed(Exception e) {
+                answered.completeExceptionally(e);
+            }
+
+            @Override
+            public void cancelled() {
+                answered.completeExceptionally(new CancellationException("cancelled"));
+            }
+        });
+        return answered;
     }
 
     /** The current access token, fetched again when it is about to expire or FCM refused it. */
@@ -224,27 +307,27 @@ public class FcmPushes implements DeliveryChannel {
         PushPayload payload = PushPayload.parse(item.payload());
         PushTexts.Text text = PushTexts.of(payload, device.locale());
         String collapseId = payload.notificationId().orElse(item.id().toString());
-        JsonObjectBuilder notification = Json.createObjectBuilder().add("title", text.title());
+        JsonObjectBuilder notification = JSON.createObjectBuilder().add("title", text.title());
         text.body().ifPresent(b -> notification.add("body", b));
-        JsonObjectBuilder data = Json.createObjectBuilder().add("kind", payload.kind());
+        JsonObjectBuilder data = JSON.createObjectBuilder().add("kind", payload.kind());
         payload.notificationId().ifPresent(id -> data.add("notification_id", id));
         payload.groupId().ifPresent(id -> data.add("group_id", id));
-        return Json.createObjectBuilder().add("message", Json.createObjectBuilder()
+        return JSON.createObjectBuilder().add("message", JSON.createObjectBuilder()
                         .add("token", device.token())
                         .add("notification", notification)
                         .add("data", data)
-                        .add("android", Json.createObjectBuilder().add("collapse_key", collapseId).add("priority", "high"))
-                        .add("apns", Json.createObjectBuilder().add("headers",
-                                Json.createObjectBuilder().add("apns-collapse-id", collapseId))))
+                        .add("android", JSON.createObjectBuilder().add("collapse_key", collapseId).add("priority", "high"))
+                        .add("apns", JSON.createObjectBuilder().add("headers",
+                                JSON.createObjectBuilder().add("apns-collapse-id", collapseId))))
                 .build();
     }
 
-    private Delivery outcome(HttpResponse<String> response) {
-        int status = response.statusCode();
+    private Delivery outcome(SimpleHttpResponse response) {
+        int status = response.getCode();
         if (status / 100 == 2) {
             return Delivery.delivered(status);
         }
-        FcmError error = FcmError.of(response.body());
+        FcmError error = FcmError.of(response.getBodyText());
         String detail = error.describe(status);
         if (status == 404 || "UNREGISTERED".equals(error.errorCode())) {
             return Delivery.gone(status, detail);
@@ -264,7 +347,7 @@ public class FcmPushes implements DeliveryChannel {
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
+        if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
             return Delivery.failed(null, "FCM did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
         }
         return Delivery.failed(null, "FCM: " + cause.getClass().getSimpleName()
@@ -275,7 +358,7 @@ public class FcmPushes implements DeliveryChannel {
     record FcmError(String status, String errorCode) {
 
         static FcmError of(String body) {
-            try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(body == null ? "" : body))) {
                 JsonValue value = reader.readValue();
                 if (!(value instanceof JsonObject root) || !(root.get("error") instanceof JsonObject error)) {
                     return new FcmError(null, null);
@@ -298,8 +381,9 @@ public class FcmPushes implements DeliveryChannel {
 
     @PreDestroy
     void close() {
-        if (workers != null) {
-            workers.shutdownNow();
+        if (http != null) {
+            http.close(CloseMode.IMMEDIATE);
+            tokens.shutdownNow();
         }
     }
 }

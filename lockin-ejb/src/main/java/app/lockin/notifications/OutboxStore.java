@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.ejb.Stateless;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
@@ -23,6 +23,9 @@ import app.lockin.database.Rows;
  */
 @Stateless
 public class OutboxStore {
+
+    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** An item claimed, with where it goes. */
     public record Claimed(OutboxItem item, OutboxItem.Address address) {
@@ -52,9 +55,9 @@ public class OutboxStore {
 
     /** Records the attempts' results (retries after {@code firstRetry}, doubling). */
     public void finish(List<Attempt> attempts, Duration firstRetry) {
-        JsonArrayBuilder results = Json.createArrayBuilder();
+        JsonArrayBuilder results = JSON.createArrayBuilder();
         for (Attempt a : attempts) {
-            JsonObjectBuilder result = Json.createObjectBuilder()
+            JsonObjectBuilder result = JSON.createObjectBuilder()
                     .add("id", a.item().id().toString())
                     .add("attempt", a.item().attempt())
                     .add("outcome", a.delivery().outcome().name().toLowerCase(java.util.Locale.ROOT));

@@ -3,13 +3,13 @@ package app.lockin.notifications;
 import java.io.StringReader;
 import java.util.Optional;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * A push item's payload as the database writes it into the outbox
@@ -22,6 +22,9 @@ import jakarta.json.JsonValue;
 public record PushPayload(Optional<String> notificationId, String kind, Optional<String> groupId,
                           Optional<String> title, Optional<String> body, Params params) {
 
+    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     /** What a push's text may name. */
     public record Params(Optional<String> groupName, Optional<String> actorName, Optional<String> subjectName,
                          Optional<Integer> targetMinutes) {
@@ -32,7 +35,7 @@ public record PushPayload(Optional<String> notificationId, String kind, Optional
     /** Reads an outbox payload; a payload that is not a JSON object with a kind is refused (IllegalArgumentException). */
     public static PushPayload parse(String json) {
         JsonObject object;
-        try (JsonReader reader = Json.createReader(new StringReader(json == null ? "" : json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json == null ? "" : json))) {
             object = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalArgumentException("the push payload is not a JSON object", e);

@@ -4,11 +4,11 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.List;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * What a webhook receives, per format, from an outbox item's payload (the
@@ -22,6 +22,9 @@ import jakarta.json.JsonValue;
  */
 public final class WebhookMessages {
 
+    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     /** Discord's longest message. */
     public static final int DISCORD_MAX = 2000;
     /** Lines of a period's final board in a chat message. */
@@ -33,10 +36,10 @@ public final class WebhookMessages {
     /** The request body for the format; the payload as it is for {@code standard} (and any unknown format). */
     public static String body(String format, String payload) {
         return switch (format) {
-            case "slack" -> write(Json.createObjectBuilder().add("text", slackEscaped(sentence(read(payload)))).build());
-            case "discord" -> write(Json.createObjectBuilder()
+            case "slack" -> write(JSON.createObjectBuilder().add("text", slackEscaped(sentence(read(payload)))).build());
+            case "discord" -> write(JSON.createObjectBuilder()
                     .add("content", truncated(sentence(read(payload)), DISCORD_MAX))
-                    .add("allowed_mentions", Json.createObjectBuilder().add("parse", Json.createArrayBuilder()))
+                    .add("allowed_mentions", JSON.createObjectBuilder().add("parse", JSON.createArrayBuilder()))
                     .build());
             default -> payload;
         };
@@ -107,14 +110,14 @@ public final class WebhookMessages {
     }
 
     private static JsonObject read(String payload) {
-        try (JsonReader reader = Json.createReader(new StringReader(payload))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(payload))) {
             return reader.readObject();
         }
     }
 
     private static String write(JsonObject object) {
         StringWriter out = new StringWriter();
-        Json.createWriter(out).write(object);
+        JSON.createWriter(out).write(object);
         return out.toString();
     }
 }
