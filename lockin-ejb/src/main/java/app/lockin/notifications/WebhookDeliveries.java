@@ -12,11 +12,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -61,10 +61,12 @@ import org.apache.hc.core5.util.Timeout;
  * is dropped; TLS trusts {@link TrustedCertificates}, host names verified; no
  * proxy, cookies, authentication or automatic retries (the outbox retries).
  *
- * <p>Each attempt blocks one of {@value #SENDERS} threads of the channel's
- * own (made by the container's {@code ManagedThreadFactory}, idle ones ended
- * after a minute) for at most 10 s, so slow receivers hold no thread of the
- * container's shared executors and no request thread.
+ * <p>Each attempt blocks one of at most {@value #SENDERS} threads of the
+ * channel's own (made by the container's {@code ManagedThreadFactory} when
+ * none is idle, idle ones ended after a minute) for at most 10 s, so slow
+ * receivers hold no thread of the container's shared executors and no
+ * request thread; with all of them busy an attempt fails at once and the
+ * outbox tries it again later.
  *
  * <p>What an answer means: 2xx delivered; 410 refused (the receiver says the
  * hook is gone for good, as Slack and Discord do for a deleted one: the item
@@ -123,10 +125,11 @@ public class WebhookDeliveries implements DeliveryChannel {
     void open() {
         if (sending == null) {
             // blocking sends on threads of their own, not the container's shared executor: a receiver that
-            // takes its 10 s holds one of these only; idle threads end after a minute
-            ThreadPoolExecutor senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), threads);
-            senders.allowCoreThreadTimeOut(true);
+            // takes its 10 s holds one of these only. A thread is made only when none is idle (a handoff, not
+            // a queue: a pool with core threads makes a new one for each of its first SENDERS tasks), idle
+            // ones end after a minute; with all SENDERS busy an item fails now and is retried later
+            ThreadPoolExecutor senders = new ThreadPoolExecutor(0, SENDERS, 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), threads);
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads);
             timer.setRemoveOnCancelPolicy(true);
             sending = senders;
