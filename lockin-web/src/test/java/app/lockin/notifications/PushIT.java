@@ -211,4 +211,10 @@ class PushIT {
         String log = OwnServer.failedStart("push-bad-apns-key", Map.of("LOCKIN_APNS_KEY_PATH", "/nonexistent/AuthKey_LOCKIN.p8"));
         assertThat(log).contains("LOCKIN_APNS_KEY_PATH names a file that cannot be read: /nonexistent/AuthKey_LOCKIN.p8");
     }
+
+    @Test
+    void anFcmServiceAccountFileThatCannotBeReadStopsTheDeploymentNamingTheSetting() throws Exception {
+        String log = OwnServer.failedStart("push-bad-fcm-credentials", Map.of("LOCKIN_FCM_CREDENTIALS", "/nonexistent/service-account.json"));
+        assertThat(log).contains("LOCKIN_FCM_CREDENTIALS names a file that cannot be read: /nonexistent/service-account.json");
+    }
 }
