@@ -10,7 +10,8 @@
 #                  chunks with a 3 s pause after each, until two chunks in a row bring no new high
 #                  by more than 5 % (results thrown away), after --min-warmup S (default 90) at least
 #   --connections  concurrent connections of wrk and of pgbench (default 32)
-#   --jfr          record a Java Flight Recording of the server at the 1 M scale (in the results)
+#   --jfr          record a Java Flight Recording of the server at the 1 M scale, and of the push
+#                  scenario's server (in the results)
 #   --keep         keep the database's data folder at the end (it is removed otherwise)
 #   --no-docs      do not update BENCHMARKS.md and bench/results.png
 #   --only LIST    only these scenarios, comma-separated, of progress, groups, notifications, clock,
