@@ -141,20 +141,43 @@ const cpuPercent = (from, to, who) => ((to[who] - from[who]) / CLK_TCK) * 100 / 
 // The writers' seconds_done on a board, parsed once per distinct board (all hot streams get the same).
 let boardCache = [];   // {data, secs, first, last (arrival on the first and the last hot stream)} of the last boards
 const fanout = new Samples();   // per board during the measured writes: last hot stream's arrival - first's, ms
-const REQUIRED = ['user_id', 'display_name', 'avatar_url', 'seconds_done', 'target_minutes', 'goal_met',
-  'period_start', 'period_end', 'rank', 'is_focusing'];
+// An entry's fields as the served OpenAPI document's ProgressEntry schema says (read at the start,
+// so the check follows the contract instead of a list written here): every required one, no other.
+let entrySchema = null;   // {required: [...], properties: Set}
+function servedEntrySchema() {
+  return new Promise((resolve) => {
+    const req = http.request({
+      host: base.hostname, port: base.port, method: 'GET', path: '/openapi',
+      headers: { Accept: 'application/json' },
+    }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => {
+        try {
+          const schema = JSON.parse(body).components.schemas.ProgressEntry;
+          resolve({ required: schema.required || [], properties: new Set(Object.keys(schema.properties)) });
+        } catch (e) { noteError(`the served OpenAPI document has no ProgressEntry schema (${e.message})`); resolve(null); }
+      });
+    });
+    req.on('error', (e) => { noteError(`GET /openapi: ${e.message}`); resolve(null); });
+    req.end();
+  });
+}
 function contractProblem(board) {
   if (!Array.isArray(board)) return 'the board is not an array';
   for (const e of board) {
-    const keys = Object.keys(e).sort().join(',');
-    if (keys !== [...REQUIRED].sort().join(',')) return `an entry has the fields ${keys}`;
+    const missing = entrySchema.required.filter((k) => !(k in e));
+    if (missing.length) return `an entry lacks ${missing.join(', ')}`;
+    const unknown = Object.keys(e).filter((k) => !entrySchema.properties.has(k));
+    if (unknown.length) return `an entry has fields ProgressEntry does not name: ${unknown.join(', ')}`;
   }
   return null;
 }
 function writerSeconds(data, t) {
   for (const b of boardCache) if (b.data === data) { b.last = t; return b.secs; }
   const board = JSON.parse(data);
-  if (counts.contract === 0) {
+  if (counts.contract === 0 && entrySchema) {
     const problem = contractProblem(board);
     counts.contract = problem ? -1 : 1;
     if (problem) noteError(`leaderboard contract: ${problem}`);
@@ -430,6 +453,7 @@ const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'NaN');
 
 const marks = {};   // what finish() reports: the phases reached so far
 async function main() {
+  entrySchema = await servedEntrySchema();
   const rssIdle = serverPid ? serverRss() : NaN;
   const slotsNeeded = Math.ceil((opt.rate * (opt.warmup + opt.duration)) / W);
   log(`${streams.length} streams (${hotStreams.length} of the hot group), ${W} writers, ${opt.rate} writes/s: ${opt.warmup} s warm-up + ${opt.duration} s measured (${slotsNeeded} slots a writer at most)`);
