@@ -9,11 +9,11 @@ import java.util.function.UnaryOperator;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.spi.JsonProvider;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.Query;
 
+import app.lockin.config.SharedJson;
 import app.lockin.database.Row;
 import app.lockin.database.Rows;
 import app.lockin.notifications.WebhookAddresses;
@@ -34,9 +34,6 @@ import app.lockin.rules.NotFound;
  */
 @Stateless
 public class Webhooks {
-
-    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** How many webhooks a group may have; the database holds it (webhooks_before_insert). */
     public static final int MAX_PER_GROUP = 10;
@@ -222,7 +219,7 @@ public class Webhooks {
     }
 
     private static String json(List<String> values) {
-        JsonArrayBuilder array = JSON.createArrayBuilder();
+        JsonArrayBuilder array = SharedJson.PROVIDER.createArrayBuilder();
         values.forEach(v -> {
             if (v == null) {
                 array.addNull();
@@ -231,7 +228,7 @@ public class Webhooks {
             }
         });
         StringWriter out = new StringWriter();
-        JSON.createWriter(out).write(array.build());
+        SharedJson.PROVIDER.createWriter(out).write(array.build());
         return out.toString();
     }
 }

@@ -34,7 +34,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
 
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -60,6 +59,8 @@ import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 
+import app.lockin.config.SharedJson;
+
 /**
  * Pushes to Android phones through Firebase Cloud Messaging's HTTP v1 API
  * ({@code POST {endpoint}/v1/projects/{project}/messages:send}), with the
@@ -80,9 +81,6 @@ import com.google.auth.oauth2.ServiceAccountCredentials;
  */
 @ApplicationScoped
 public class FcmPushes implements DeliveryChannel {
-
-    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     static final String CREDENTIALS = "LOCKIN_FCM_CREDENTIALS";
     static final String PROJECT_ID = "LOCKIN_FCM_PROJECT_ID";
@@ -307,18 +305,18 @@ public class FcmPushes implements DeliveryChannel {
         PushPayload payload = PushPayload.parse(item.payload());
         PushTexts.Text text = PushTexts.of(payload, device.locale());
         String collapseId = payload.notificationId().orElse(item.id().toString());
-        JsonObjectBuilder notification = JSON.createObjectBuilder().add("title", text.title());
+        JsonObjectBuilder notification = SharedJson.PROVIDER.createObjectBuilder().add("title", text.title());
         text.body().ifPresent(b -> notification.add("body", b));
-        JsonObjectBuilder data = JSON.createObjectBuilder().add("kind", payload.kind());
+        JsonObjectBuilder data = SharedJson.PROVIDER.createObjectBuilder().add("kind", payload.kind());
         payload.notificationId().ifPresent(id -> data.add("notification_id", id));
         payload.groupId().ifPresent(id -> data.add("group_id", id));
-        return JSON.createObjectBuilder().add("message", JSON.createObjectBuilder()
+        return SharedJson.PROVIDER.createObjectBuilder().add("message", SharedJson.PROVIDER.createObjectBuilder()
                         .add("token", device.token())
                         .add("notification", notification)
                         .add("data", data)
-                        .add("android", JSON.createObjectBuilder().add("collapse_key", collapseId).add("priority", "high"))
-                        .add("apns", JSON.createObjectBuilder().add("headers",
-                                JSON.createObjectBuilder().add("apns-collapse-id", collapseId))))
+                        .add("android", SharedJson.PROVIDER.createObjectBuilder().add("collapse_key", collapseId).add("priority", "high"))
+                        .add("apns", SharedJson.PROVIDER.createObjectBuilder().add("headers",
+                                SharedJson.PROVIDER.createObjectBuilder().add("apns-collapse-id", collapseId))))
                 .build();
     }
 
@@ -358,7 +356,7 @@ public class FcmPushes implements DeliveryChannel {
     record FcmError(String status, String errorCode) {
 
         static FcmError of(String body) {
-            try (JsonReader reader = JSON.createReader(new StringReader(body == null ? "" : body))) {
+            try (JsonReader reader = SharedJson.PROVIDER.createReader(new StringReader(body == null ? "" : body))) {
                 JsonValue value = reader.readValue();
                 if (!(value instanceof JsonObject root) || !(root.get("error") instanceof JsonObject error)) {
                     return new FcmError(null, null);

@@ -7,10 +7,10 @@ import java.util.Optional;
 import jakarta.ejb.Stateless;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.spi.JsonProvider;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.config.SharedJson;
 import app.lockin.database.Row;
 import app.lockin.database.Rows;
 
@@ -23,9 +23,6 @@ import app.lockin.database.Rows;
  */
 @Stateless
 public class OutboxStore {
-
-    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** An item claimed, with where it goes. */
     public record Claimed(OutboxItem item, OutboxItem.Address address) {
@@ -55,9 +52,9 @@ public class OutboxStore {
 
     /** Records the attempts' results (retries after {@code firstRetry}, doubling). */
     public void finish(List<Attempt> attempts, Duration firstRetry) {
-        JsonArrayBuilder results = JSON.createArrayBuilder();
+        JsonArrayBuilder results = SharedJson.PROVIDER.createArrayBuilder();
         for (Attempt a : attempts) {
-            JsonObjectBuilder result = JSON.createObjectBuilder()
+            JsonObjectBuilder result = SharedJson.PROVIDER.createObjectBuilder()
                     .add("id", a.item().id().toString())
                     .add("attempt", a.item().attempt())
                     .add("outcome", a.delivery().outcome().name().toLowerCase(java.util.Locale.ROOT));

@@ -9,7 +9,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
+
+import app.lockin.config.SharedJson;
 
 /**
  * A push item's payload as the database writes it into the outbox
@@ -22,9 +23,6 @@ import jakarta.json.spi.JsonProvider;
 public record PushPayload(Optional<String> notificationId, String kind, Optional<String> groupId,
                           Optional<String> title, Optional<String> body, Params params) {
 
-    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
-    private static final JsonProvider JSON = JsonProvider.provider();
-
     /** What a push's text may name. */
     public record Params(Optional<String> groupName, Optional<String> actorName, Optional<String> subjectName,
                          Optional<Integer> targetMinutes) {
@@ -35,7 +33,7 @@ public record PushPayload(Optional<String> notificationId, String kind, Optional
     /** Reads an outbox payload; a payload that is not a JSON object with a kind is refused (IllegalArgumentException). */
     public static PushPayload parse(String json) {
         JsonObject object;
-        try (JsonReader reader = JSON.createReader(new StringReader(json == null ? "" : json))) {
+        try (JsonReader reader = SharedJson.PROVIDER.createReader(new StringReader(json == null ? "" : json))) {
             object = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalArgumentException("the push payload is not a JSON object", e);

@@ -8,7 +8,8 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
+
+import app.lockin.config.SharedJson;
 
 /**
  * What a webhook receives, per format, from an outbox item's payload (the
@@ -22,9 +23,6 @@ import jakarta.json.spi.JsonProvider;
  */
 public final class WebhookMessages {
 
-    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
-    private static final JsonProvider JSON = JsonProvider.provider();
-
     /** Discord's longest message. */
     public static final int DISCORD_MAX = 2000;
     /** Lines of a period's final board in a chat message. */
@@ -36,10 +34,10 @@ public final class WebhookMessages {
     /** The request body for the format; the payload as it is for {@code standard} (and any unknown format). */
     public static String body(String format, String payload) {
         return switch (format) {
-            case "slack" -> write(JSON.createObjectBuilder().add("text", slackEscaped(sentence(read(payload)))).build());
-            case "discord" -> write(JSON.createObjectBuilder()
+            case "slack" -> write(SharedJson.PROVIDER.createObjectBuilder().add("text", slackEscaped(sentence(read(payload)))).build());
+            case "discord" -> write(SharedJson.PROVIDER.createObjectBuilder()
                     .add("content", truncated(sentence(read(payload)), DISCORD_MAX))
-                    .add("allowed_mentions", JSON.createObjectBuilder().add("parse", JSON.createArrayBuilder()))
+                    .add("allowed_mentions", SharedJson.PROVIDER.createObjectBuilder().add("parse", SharedJson.PROVIDER.createArrayBuilder()))
                     .build());
             default -> payload;
         };
@@ -110,14 +108,14 @@ public final class WebhookMessages {
     }
 
     private static JsonObject read(String payload) {
-        try (JsonReader reader = JSON.createReader(new StringReader(payload))) {
+        try (JsonReader reader = SharedJson.PROVIDER.createReader(new StringReader(payload))) {
             return reader.readObject();
         }
     }
 
     private static String write(JsonObject object) {
         StringWriter out = new StringWriter();
-        JSON.createWriter(out).write(object);
+        SharedJson.PROVIDER.createWriter(out).write(object);
         return out.toString();
     }
 }

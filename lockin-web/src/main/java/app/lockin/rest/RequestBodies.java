@@ -28,7 +28,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
-import jakarta.json.spi.JsonProvider;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Priorities;
@@ -37,6 +36,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyReader;
 import jakarta.ws.rs.ext.Provider;
 
+import app.lockin.config.SharedJson;
 import app.lockin.rules.FieldError;
 import app.lockin.rules.Invalid;
 
@@ -57,9 +57,6 @@ import app.lockin.rules.Invalid;
 // JSON (named, so that this reader wins over JSON-B's own for records), or an @OptionalBody of any type (isReadable)
 @Consumes({MediaType.APPLICATION_JSON, RequestBodies.MERGE_PATCH, "application/*+json", MediaType.WILDCARD})
 public class RequestBodies implements MessageBodyReader<Record> {
-
-    /** Looked up once: each {@code Json.create...} call looks the JSON provider up again (a class-path scan). */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** RFC 7396's media type, accepted beside application/json on every PATCH. */
     public static final String MERGE_PATCH = "application/merge-patch+json";
@@ -159,8 +156,8 @@ public class RequestBodies implements MessageBodyReader<Record> {
         if (!(patch instanceof JsonObject)) {
             throw new Invalid("body", "must be a JSON object (a JSON Merge Patch of the resource)");
         }
-        JsonValue state = JSON.createReader(new StringReader(jsonb().toJson(current))).readValue();
-        T merged = bind(JSON.createMergePatch(patch).apply(state), type, representation);
+        JsonValue state = SharedJson.PROVIDER.createReader(new StringReader(jsonb().toJson(current))).readValue();
+        T merged = bind(SharedJson.PROVIDER.createMergePatch(patch).apply(state), type, representation);
         Invalid.throwIfAny(ProblemMapper.fieldErrors(validator.validate(merged)));
         return merged;
     }
