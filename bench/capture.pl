@@ -68,6 +68,7 @@ close $in;
 my %requests;    # label -> [ {sql, params => [...]} ]
 my @current;
 my %last_of;     # pid -> last statement of that backend, for its DETAIL line
+my %outbox_poll; # pid -> in the outbox's poll transaction (left out)
 for my $r (@records) {
     if ($r->{app} eq 'bench-marker') {
         if ($r->{level} eq 'LOG' && $r->{text} =~ /bench-capture-end:([\w:]+)/) {
@@ -81,13 +82,27 @@ for my $r (@records) {
         die "the application's statement failed while capturing: $r->{text}\n";
     }
     if ($r->{level} eq 'LOG' && $r->{text} =~ /^(?:execute [^:]+|statement): (.*)$/s) {
-        my $statement = { sql => $1, params => [] };
+        my $statement = { sql => $1, params => [], pid => $r->{pid} };
         $last_of{$r->{pid}} = $statement;
         next if $statement->{sql} =~ /pg_catalog\./;    # the driver's type cache, once per connection
         # the server's own timers (the maintenance tick, due goal checks) are not the request's
         if ($statement->{sql} =~ /\b(?:pause_runaway_sessions|claim_due_job|archive_expired_groups|process_due_goal_checks)\b/) {
             die "a timer of the server ran during the capture: capture again\n";
         }
+        # nor is the outbox's poll (every second, on a pooled connection): its transaction
+        # (BEGIN, outbox_claim, COMMIT on one backend) is left out; any other outbox work means
+        # deliveries ran meanwhile
+        if ($statement->{sql} =~ /\boutbox_claim\b/) {
+            my ($begin) = grep { $current[$_]{pid} == $r->{pid} } reverse 0 .. $#current;
+            splice @current, $begin, 1 if defined $begin && $current[$begin]{sql} =~ /^\s*BEGIN\s*;?\s*$/i;
+            $outbox_poll{$r->{pid}} = 1;
+            next;
+        }
+        if ($outbox_poll{$r->{pid}} && $statement->{sql} =~ /^\s*(?:COMMIT|ROLLBACK)\s*;?\s*$/i) {
+            delete $outbox_poll{$r->{pid}};
+            next;
+        }
+        die "the outbox delivered during the capture: capture again\n" if $statement->{sql} =~ /\boutbox_\w+\s*\(/;
         push @current, $statement;
     } elsif ($r->{level} eq 'DETAIL' && $r->{text} =~ /^parameters: (.*)$/s && $last_of{$r->{pid}}) {
         my $list = $1;

@@ -125,11 +125,15 @@ build_if_needed() {
 SERVER_SETTINGS=deploy/defaults.env
 read_server_settings() {
   SERVER_JAVA_OPTS=$(env_file_value LOCKIN_JAVA_OPTS "$SERVER_SETTINGS")
-  SERVER_SETTINGS_NOTE=$SERVER_SETTINGS
-  # BENCH_JAVA_OPTS measures other JVM options than the production ones (said in the results)
-  if [[ -n ${BENCH_JAVA_OPTS:-} ]]; then SERVER_JAVA_OPTS=$BENCH_JAVA_OPTS; SERVER_SETTINGS_NOTE="BENCH_JAVA_OPTS, not $SERVER_SETTINGS"; fi
   SERVER_HTTP_THREADS=$(env_file_value LOCKIN_HTTP_THREADS "$SERVER_SETTINGS")
   SERVER_MALLOC_ARENA_MAX=$(env_file_value MALLOC_ARENA_MAX "$SERVER_SETTINGS")
   [[ -n $SERVER_JAVA_OPTS && -n $SERVER_HTTP_THREADS && -n $SERVER_MALLOC_ARENA_MAX ]] \
     || die "$SERVER_SETTINGS lacks LOCKIN_JAVA_OPTS, LOCKIN_HTTP_THREADS or MALLOC_ARENA_MAX"
+  # BENCH_JAVA_OPTS and BENCH_HTTP_THREADS measure other JVM options or worker threads than the
+  # production ones (said in the results)
+  local overrides=()
+  if [[ -n ${BENCH_JAVA_OPTS:-} ]]; then SERVER_JAVA_OPTS=$BENCH_JAVA_OPTS; overrides+=(BENCH_JAVA_OPTS); fi
+  if [[ -n ${BENCH_HTTP_THREADS:-} ]]; then SERVER_HTTP_THREADS=$BENCH_HTTP_THREADS; overrides+=(BENCH_HTTP_THREADS); fi
+  SERVER_SETTINGS_NOTE=$SERVER_SETTINGS
+  if ((${#overrides[@]})); then SERVER_SETTINGS_NOTE="${overrides[*]}, not $SERVER_SETTINGS"; fi
 }

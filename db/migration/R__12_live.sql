@@ -89,7 +89,7 @@ drop trigger if exists group_members_notify_live on group_members;
 create trigger group_members_notify_live after insert or update or delete on group_members
     for each row execute function group_members_notify_live();
 
--- A group archived, or its target, period, zone or window changed.
+-- A group archived, or its target, period, zone, window or declared-time rule changed.
 create or replace function groups_notify_live() returns trigger
     language plpgsql
 as $$
@@ -98,8 +98,8 @@ begin
         perform notify_live('board ' || new.id);
         perform notify_live('archived ' || new.id);
         delete from goal_checks where group_id = new.id;
-    elsif (new.period_target_minutes, new.period, new.timezone, new.start_at, new.end_at)
-          is distinct from (old.period_target_minutes, old.period, old.timezone, old.start_at, old.end_at) then
+    elsif (new.period_target_minutes, new.period, new.timezone, new.start_at, new.end_at, new.declared_time)
+          is distinct from (old.period_target_minutes, old.period, old.timezone, old.start_at, old.end_at, old.declared_time) then
         perform notify_live('board ' || new.id);
         perform schedule_goal_checks(new.id, array(select user_id from goal_checks where group_id = new.id
                                                    union

@@ -1091,6 +1091,18 @@ export interface paths {
          *     period, plus the open segment of a running session of the group they
          *     take part in; it grows between two reads while they focus. Members
          *     only.
+         *
+         *     Freshness: each server reads a board once for all the members
+         *     reading it at a moment and serves it again for at most one second,
+         *     and never once it has heard of a change to it (any member's clock
+         *     action, log, target, name or privacy setting, made through any
+         *     server or none; the database tells every server milliseconds after
+         *     the commit). So a board is never more than a second old, and
+         *     `seconds_done` of someone focusing may lag the clock by up to that
+         *     second. The caller's own write is in their very next read
+         *     (read-your-writes), with nothing to send: always on the server that
+         *     took the write, and on another server once it has heard of the
+         *     change. For every change as it happens, open `/progress/stream`.
          */
         get: operations["currentProgress"];
         put?: never;

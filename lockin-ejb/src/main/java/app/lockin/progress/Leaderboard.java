@@ -14,7 +14,6 @@ import jakarta.persistence.PersistenceContext;
 import app.lockin.database.Row;
 import app.lockin.database.Rows;
 import app.lockin.groups.Access;
-import app.lockin.rules.NotFound;
 
 /**
  * The live leaderboard: every member's progress in the group's current period,
@@ -24,9 +23,10 @@ import app.lockin.rules.NotFound;
  * Each member reads it as they see it (group_leaderboard_seen_by: a member who
  * hides is absent to other plain members, the others ranked among themselves).
  * <p>
- * One statement, no transaction: the board lists the caller whenever they are
- * a member, so it also answers whether they may see it (a separate membership
- * query was most of this read's cost in the server, BENCHMARKS.md).
+ * No transaction: the board lists every member, so it also answers whether
+ * a caller may see it (a separate membership query was most of this read's
+ * cost in the server, BENCHMARKS.md). The web tier keeps the current board
+ * of each group for a moment and shares it among the group's readers.
  */
 @Stateless
 public class Leaderboard {
@@ -34,22 +34,9 @@ public class Leaderboard {
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
-    /** The board as {@code caller} sees it: 404 unless they are a member. */
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<ProgressEntry> current(UUID caller, UUID groupId) {
-        List<Row> rows = Rows.list(em.createNativeQuery("select * from group_leaderboard_seen_by(?1, ?2)"
-                        + ProgressEntry.SEEN_IN_ORDER)
-                .setParameter(1, groupId)
-                .setParameter(2, caller));
-        if (rows.isEmpty()) {   // a member always sees themself
-            throw new NotFound(Access.GROUP_NOT_FOUND);
-        }
-        return ProgressEntry.of(rows);
-    }
-
     /**
      * The board of a group as it is now for all its viewers at once (the live
-     * streams): in full, and as each audience that does not see everyone sees
+     * streams, the current board's readers): in full, and as each audience that does not see everyone sees
      * it (viewers who do not see the same members: one computation for each
      * such set, none when nobody hides). Empty for an unknown group.
      */

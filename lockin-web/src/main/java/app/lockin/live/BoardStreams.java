@@ -45,6 +45,9 @@ public class BoardStreams {
     Leaderboard leaderboard;
 
     @Inject
+    CurrentBoards current;
+
+    @Inject
     StreamEvents events;
 
     @Inject
@@ -62,7 +65,7 @@ public class BoardStreams {
         long changesSeen = group.changes();
         List<ProgressEntry> board;
         try {
-            board = leaderboard.current(subscriber.userId, subscriber.groupId);
+            board = current.current(subscriber.userId, subscriber.groupId);
         } catch (RuntimeException refused) {
             groups.computeIfPresent(subscriber.groupId, (id, g) -> g.subscribers.isEmpty() ? null : g);
             throw refused;
@@ -212,7 +215,9 @@ public class BoardStreams {
                 }
                 Board board;
                 try {
+                    long began = System.nanoTime();
                     board = leaderboard.board(groupId);
+                    current.offer(groupId, board, began);
                     failing = false;
                 } catch (RuntimeException e) {
                     if (!failing) {

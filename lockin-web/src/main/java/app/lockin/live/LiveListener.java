@@ -61,6 +61,9 @@ public class LiveListener {
     BoardStreams boards;
 
     @Inject
+    CurrentBoards currentBoards;
+
+    @Inject
     GoalCheckWakeUp goalChecks;
 
     private volatile boolean running;
@@ -106,6 +109,8 @@ public class LiveListener {
                     st.execute("set application_name = 'lockin-live'");
                     st.execute("LISTEN " + CHANNEL);
                 }
+                // boards read before now may miss what was said while nobody listened
+                currentBoards.changedAll();
                 connected = true;
                 backoff = FIRST_BACKOFF;
                 if (!first) {

@@ -49,6 +49,9 @@ public class MessageRouter {
     LiveExecutor executor;
 
     @Inject
+    CurrentBoards currentBoards;
+
+    @Inject
     BoardStreams boards;
 
     @Inject
@@ -80,6 +83,7 @@ public class MessageRouter {
             }
             LiveMessage m = message.get();
             if (m instanceof BoardChanged board) {
+                currentBoards.changed(board.groupId());
                 boards.changed(board.groupId());
             } else if (m instanceof MemberChanged member) {
                 if (!member.joined()) {

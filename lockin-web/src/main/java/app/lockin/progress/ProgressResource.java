@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.SseEventSink;
 
+import app.lockin.live.CurrentBoards;
 import app.lockin.live.LiveStreams;
 import app.lockin.rest.Paging;
 import app.lockin.security.CallerToken;
@@ -36,13 +37,21 @@ public class ProgressResource {
     Leaderboard leaderboard;
 
     @Inject
+    CurrentBoards boards;
+
+    @Inject
     LiveStreams streams;
 
-    /** One entry per member, highest seconds_done first. */
+    /**
+     * One entry per member, highest seconds_done first: the board this
+     * instance last read for the group while it is under a second old and
+     * nothing changed since ({@link CurrentBoards}); the caller's own writes
+     * always show.
+     */
     @GET
     @Path("current")
     public List<ProgressEntry> current(@PathParam("id") UUID groupId) {
-        return leaderboard.current(CallerToken.profileOf(security), groupId);
+        return boards.current(CallerToken.profileOf(security), groupId);
     }
 
     /**

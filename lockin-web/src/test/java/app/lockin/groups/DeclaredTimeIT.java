@@ -15,6 +15,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import app.lockin.testing.Api;
+import app.lockin.testing.EventStream;
 import app.lockin.testing.Fixtures;
 import app.lockin.testing.Fixtures.Crew;
 import app.lockin.testing.Focus;
@@ -97,6 +98,23 @@ class DeclaredTimeIT {
         assertThat(seconds(recounted, "seconds_done")).isEqualTo(62 * 60);
         assertThat(seconds(recounted, "seconds_declared")).isEqualTo(62 * 60);
         assertThat(recounted.getBoolean("goal_met")).isTrue();
+    }
+
+    /** The rule moves the board: its streams get the new one at once, and every reader within the second. */
+    @Test
+    void aNewRuleReachesTheBoardsStreams() {
+        Crew crew = Fixtures.crewSinceYesterday();
+        Instant now = Instant.now();
+        String session = Focus.pausedSince(crew.member(), crew.groupId(), now.minus(Duration.ofMinutes(70)));
+        Focus.log(crew.member(), session, now.minus(Duration.ofMinutes(65)), now.minus(Duration.ofMinutes(3)));
+        String memberId = Fixtures.profileOf(crew.member());
+        try (EventStream stream = EventStream.open(crew.owner(), "/api/groups/" + crew.groupId() + "/progress/stream")) {
+            stream.next("leaderboard", Duration.ofSeconds(5));
+            assertThat(patch(crew.admin(), crew.groupId(), "{\"declared_time\": \"not_counted\"}").status()).isEqualTo(200);
+            stream.next(e -> e.name().equals("leaderboard") && e.board().getValuesAs(JsonObject.class).stream()
+                    .anyMatch(entry -> entry.getString("user_id").equals(memberId) && seconds(entry, "seconds_done") == 0),
+                    Duration.ofSeconds(2));
+        }
     }
 
     /** Clocked time counts whatever the setting, and is not declared. */

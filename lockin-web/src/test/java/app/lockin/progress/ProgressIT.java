@@ -189,4 +189,95 @@ class ProgressIT {
         assertThat(SQL.count("select count(*) from notifications where group_id = ?::uuid and kind = 'milestone_group'", id))
                 .as("everyone made it: one for each member").isEqualTo(2);
     }
+
+    /** An owner and a member of a daily group with a 10-hour goal, and the second they were made in. */
+    private record Pair(User owner, User member, String groupId, Instant t0) {
+
+        static Pair make() {
+            User owner = User.random();
+            User member = User.random();
+            String id = group(owner, Fixtures.zoneAwayFromMidnight().getId(), "daily", 600, Instant.now().minus(Duration.ofDays(1)));
+            Fixtures.member(owner, id, member, "member");
+            return new Pair(owner, member, id, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        }
+
+        /** The member's seconds_done on the board as {@code reader} reads it now. */
+        long memberSecondsSeenBy(User reader) {
+            String memberId = Fixtures.profileOf(member);
+            return board(reader, groupId).stream().filter(e -> e.getString("user_id").equals(memberId)).findFirst().orElseThrow()
+                    .getJsonNumber("seconds_done").longValue();
+        }
+    }
+
+    /**
+     * The board is read once for all its readers of a moment and served
+     * again while under a second old and unchanged: the writer's very next
+     * read shows their write, every other reader's within the second.
+     */
+    @Test
+    void theWritersNextReadShowsTheirWriteAndEveryoneElsesWithinASecond() throws Exception {
+        Pair p = Pair.make();
+        String session = Focus.pausedSince(p.member(), p.groupId(), p.t0().minusSeconds(1_000));
+        long before = p.memberSecondsSeenBy(p.member());
+        assertThat(p.memberSecondsSeenBy(p.owner())).isEqualTo(before);
+
+        for (int i = 1; i <= 10; i++) {
+            // another reader keeps the board warm between the writes
+            board(p.owner(), p.groupId());
+            Instant from = p.t0().minusSeconds(1_000 - 60L * i);
+            Focus.log(p.member(), session, from, from.plusSeconds(30));
+            assertThat(p.memberSecondsSeenBy(p.member())).as("the writer's next read after write %d", i)
+                    .isEqualTo(before + 30L * i);
+        }
+        long written = before + 300;
+        Instant asked = Instant.now();
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(p.memberSecondsSeenBy(p.owner())).isEqualTo(written));
+        assertThat(Duration.between(asked, Instant.now())).as("another reader's wait").isLessThan(Duration.ofMillis(1_500));
+
+        // a change made past the API (an operator, another instance) reaches every reader within the second too
+        SQL.update("update profiles set display_name = 'Renamed by SQL' where id = ?::uuid", Fixtures.profileOf(p.member()));
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(board(p.owner(), p.groupId())).anySatisfy(e -> assertThat(e.getString("display_name")).isEqualTo("Renamed by SQL")));
+    }
+
+    /**
+     * While the database's messages are late (its backend that sends them to
+     * this instance held still, as a slow network would), a board is served
+     * for at most its second, and a writer still sees their own write at once.
+     */
+    @Test
+    void whenTheDatabasesMessagesAreLateABoardLastsItsSecondAndTheWriterStillSeesTheirWrite() throws Exception {
+        Pair p = Pair.make();
+        String session = Focus.pausedSince(p.member(), p.groupId(), p.t0().minusSeconds(500));
+        long before = p.memberSecondsSeenBy(p.member());
+
+        String listener = String.valueOf(SQL.value("select pid from pg_stat_activity where application_name = 'lockin-live'"));
+        signal("STOP", listener);
+        try {
+            long read = System.nanoTime();
+            assertThat(p.memberSecondsSeenBy(p.owner())).isEqualTo(before);
+            Focus.log(p.member(), session, p.t0().minusSeconds(400), p.t0().minusSeconds(340));
+            long owners = p.memberSecondsSeenBy(p.owner());
+            if (Duration.ofNanos(System.nanoTime() - read).compareTo(Duration.ofMillis(800)) < 0) {
+                assertThat(owners).as("another reader within the second: the board read before the write, unheard of")
+                        .isEqualTo(before);
+            }
+            assertThat(p.memberSecondsSeenBy(p.member())).as("the writer's next read").isEqualTo(before + 60);
+            assertThat(p.memberSecondsSeenBy(p.owner())).as("the writer's read is everyone's").isEqualTo(before + 60);
+
+            // the board of a write nobody here made (another instance's, an operator's) lasts its second
+            SQL.update("update group_members set override_period_target_minutes = 7 where group_id = ?::uuid and user_id = ?::uuid",
+                    p.groupId(), Fixtures.profileOf(p.member()));
+            await().atMost(Duration.ofMillis(1_500)).pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(board(p.owner(), p.groupId())).anySatisfy(e -> assertThat(e.getInt("target_minutes")).isEqualTo(7)));
+        } finally {
+            signal("CONT", listener);
+        }
+    }
+
+    private static void signal(String name, String pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, pid).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s %s", name, pid).isZero();
+    }
 }
