@@ -11,7 +11,8 @@
 #            "clock:N" for step N (0 create, 1 start, 2 pause, 3 resume, 4 stop) of a clock cycle.
 # name=value the values of the clock cycle the replay must vary (uid, gid, sid: the user, their
 #            group and the session created; key0..key4: the Idempotency-Key of each step,
-#            new in every cycle), named as the prelude names them.
+#            new in every cycle), named as the prelude names them; progress_group and
+#            progress_caller: the group and caller of the captured progress read.
 #
 # Writes, for each scenario: OUT_DIR/SCENARIO.pgbench (the script), OUT_DIR/SCENARIO.defines
 # (pgbench -D options: the captured parameter values) and OUT_DIR/SCENARIO.txt (the statements
@@ -22,7 +23,10 @@
 # What the replay changes, and why:
 #   * every parameter stays a parameter (pgbench -M prepared binds :variables as $n), so the
 #     server plans as it does for the application; NULL parameters become the literal NULL;
-#   * read scenarios replay the captured request's values as they are;
+#   * read scenarios replay the captured request's values as they are; progress replays the statement
+#     each request ran before a group's board was shared by its readers (issue 28): the board as the
+#     caller sees it, group_leaderboard_seen_by(progress_group, progress_caller), with the limiter's
+#     transaction the request did;
 #   * a clock cycle cannot repeat its values (a new session each time, the user's time logs may
 #     not overlap), so: the user, group and session come from a prelude that picks the next
 #     user of this client from bench.clock_users; UUIDs first sent in an INSERT (participant,
@@ -46,10 +50,12 @@ use warnings;
 
 my ($log, $out, @vars) = @ARGV;
 die "usage: capture.pl LOG_SLICE OUT_DIR [name=value ...]\n" unless $log && $out;
-my %known;    # value -> variable name
+my %known;    # value -> variable name (the clock cycle's)
+my %var;      # name -> value
 for (@vars) {
     my ($name, $value) = split /=/, $_, 2;
-    $known{$value} = $name;
+    $var{$name} = $value;
+    $known{$value} = $name unless $name =~ /^progress_/;
 }
 
 # ------------------------------------------------------------------ read the log
@@ -197,6 +203,15 @@ sub limiter_setup {
 # read scenarios: the request's own values, as -D constants
 for my $scenario (sort grep { !/:/ } keys %requests) {
     my @statements = mark_limiter(@{ $requests{$scenario} });
+    if ($scenario eq 'progress') {
+        # the server reads a group's board once for its readers of a second (or serves it from that
+        # reading); the ceiling is the statement each request ran before: the board as its caller sees it
+        die "progress: the capture did not name the group and the caller (progress_group, progress_caller)\n"
+            unless $var{progress_group} && $var{progress_caller};
+        @statements = ((grep { $_->{limiter} } @statements),
+            { sql => 'select * from group_leaderboard_seen_by($1, $2) b order by b.rank, b.display_name, b.user_id',
+              params => [ $var{progress_group}, $var{progress_caller} ] });
+    }
     die "no statements captured for $scenario\n" unless @statements;
     my (%constant, @defines);
     my $constant = sub {
@@ -207,7 +222,9 @@ for my $scenario (sort grep { !/:/ } keys %requests) {
         }
         return $constant{$value};
     };
-    my $script = "-- $scenario: the " . scalar(@statements) . " statements one request sent (bench/capture.pl)\n";
+    my $script = $scenario eq 'progress'
+        ? "-- progress: the statement each request ran before the board was shared, and the limiter's (bench/capture.pl)\n"
+        : "-- $scenario: the " . scalar(@statements) . " statements one request sent (bench/capture.pl)\n";
     my $in_limiter = 0;
     for my $s (@statements) {
         if ($s->{limiter} && !$in_limiter) {

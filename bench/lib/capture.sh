@@ -34,8 +34,11 @@ capture() {
   die "could not capture the statements"
 }
 auth() { echo "Authorization: Bearer $1"; }
+# The API reads a group's board once for all its readers of a second (issue 28): the ceiling stays the
+# statement each request ran before, the board as the caller sees it (capture.pl writes it with these)
 send_progress() {
   request progress -H "$(auth "$HOT_TOKEN")" "$BASE/api/groups/$HOT/progress/current"
+  CAPTURE_VARS+=(progress_group="$HOT" progress_caller="$(db -c "select profile_id from auth_identities where subject = 'bench-user-1'")")
 }
 # a page of the hot group's history from the middle of its year (the replay repeats this page)
 send_history() {
@@ -71,7 +74,7 @@ send_all() {
             "$BASE/api/sessions/$sid:$action"
     step=$((step + 1))
   done
-  CAPTURE_VARS=(uid="$CLOCK_UID" gid="$CLOCK_GROUP" sid="$sid")
+  CAPTURE_VARS+=(uid="$CLOCK_UID" gid="$CLOCK_GROUP" sid="$sid")
   for step in 0 1 2 3 4; do CAPTURE_VARS+=("key$step=$key-$step"); done
 }
 
