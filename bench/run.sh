@@ -15,7 +15,7 @@
 #   --keep         keep the database's data folder at the end (it is removed otherwise)
 #   --no-docs      do not update BENCHMARKS.md and bench/results.png
 #   --only LIST    only these scenarios, comma-separated, of progress, groups, notifications, clock,
-#                  history, stats, live, export, push: at the 1 M scale (and at 10 M with --10m: of progress,
+#                  history, stats, anchor, bare, live, export, push: at the 1 M scale (and at 10 M with --10m: of progress,
 #                  history and stats), no 10 k scale; the table is printed but BENCHMARKS.md's
 #                  results block is left alone (a partial run). --only live alone: data, one server
 #                  start, one run (~6 minutes); BENCHMARKS.md gets its live block only. --only export:

@@ -90,9 +90,11 @@ start_server() {
   # The hot group's 20 simulated members read ~1,500 boards a second between
   # them, far past a person's 600 reads a minute: every read still takes its
   # token (counted in batches, as in production: a bucket transaction now and
-  # then is part of what is measured), none is refused.
+  # then is part of what is measured), none is refused. The anchors (a constant
+  # answer, with and without the API's path) are on for the anchor scenarios.
   env DATABASE_URL="$DATABASE_URL" \
       LOCKIN_RATE_LIMITS="reads=1000000/1m" \
+      LOCKIN_BENCH_ANCHORS=true \
       LOCKIN_JWT_ISSUER=https://lockin.localhost/dev \
       LOCKIN_JWKS_LOCATION="$ROOT/.lockin/dev-jwks.json" \
       COGNITO_CLIENT_ID=lockin-dev-client \

@@ -9,8 +9,9 @@ le() { [[ $(echo "$1 <= $2" | bc -l) == 1 ]] && echo 1 || echo 0; }
 lt() { [[ $(echo "$1 < $2" | bc -l) == 1 ]] && echo 1 || echo 0; }
 
 declare -A TITLE=([progress]="progress of the hot group" [clock]="clock cycle step" [groups]="groups list" [notifications]="notifications page"
+                  [anchor]="GET /api/anchor: a constant behind the API's authentication and filters" [bare]="GET /bare/anchor: the same constant, bare JAX-RS"
                   [history]="history page of the hot group (20 periods)" [stats]="a year of stats for one person")
-declare -A TARGET=([progress]="≥ 50 %, p99 < 20 ms" [clock]="≥ 80 %" [groups]="–" [notifications]="–"
+declare -A TARGET=([progress]="≥ 100 % (of the per-request statement it replaced), p99 < 20 ms" [clock]="≥ 80 %" [groups]="≥ 50 %, or ≥ 80 % of the API's constant" [notifications]="≥ 50 %, or ≥ 80 % of the API's constant"
                    [history]="p99 < 50 ms at 10 M (32 connections)" [stats]="p99 < 50 ms at 10 M (32 connections)")
 declare -A CHART_TITLE=([history]="history page (20 periods)" [stats]="a year of stats")   # shorter, for the chart
 human() { case $1 in 10000) echo "10 k" ;; 1000000) echo "1 M" ;; 10000000) echo "10 M" ;; *) echo "$1" ;; esac; }
@@ -35,7 +36,9 @@ scenario_table() {
     ratio=$(pct "${API_RPS[$s]}" "${DB_TPS[$s]}")
     met=
     case $s in
-      progress) met=" ($(yes_no $(( $(le 50 "$ratio") && $(lt "${API_P99[$s]}" 20) ))))" ;;
+      progress) met=" ($(yes_no $(( $(le 100 "$ratio") && $(lt "${API_P99[$s]}" 20) ))))" ;;
+      groups|notifications)
+        met=" ($(yes_no $(( $(le 50 "$ratio") || $(le 80 "$( [[ -n ${API_RPS[anchor]:-} ]] && pct "${API_RPS[$s]}" "${API_RPS[anchor]}" || echo 0)") ))))" ;;
       clock) met=" ($(yes_no "$(le 80 "$ratio")"))" ;;
       history|stats) met=" ($(large_target "$s" | sed 's/^[^|]*|//'))" ;;
     esac
@@ -44,6 +47,23 @@ scenario_table() {
   done
 }
 or_dash() { if [[ -n ${1:-} ]]; then echo "$1"; else echo "–"; fi; }
+# The server's own ceiling (issue 28): the anchors, and each read endpoint's rate as a share of the
+# authenticated one (what an endpoint costs above the API's common path is its own work)
+anchor_table() {
+  echo "| the server's own ceiling ($(human "$MAIN_SCALE") logs, $CONNECTIONS connections; medians of $RUNS runs) | req/s (spread) | p50 ms | p99 ms | errors |"
+  echo "|---|--:|--:|--:|--:|"
+  local s
+  for s in "${ANCHOR_SCENARIOS[@]}"; do
+    [[ -n ${API_RPS[$s]:-} ]] || continue
+    printf '| %s | %.0f (%s %%) | %s | %s | %s |\n' "${TITLE[$s]}" "${API_RPS[$s]}" "${API_SPREAD[$s]}" "${API_P50[$s]}" "${API_P99[$s]}" "${API_ERR[$s]}"
+  done
+  if [[ -n ${API_RPS[anchor]:-} ]]; then
+    for s in $(measured); do
+      [[ $s == clock ]] && continue
+      printf '| %s, as a share of the constant behind the API'"'"'s path | %s %% | | | |\n' "${TITLE[$s]}" "$(pct "${API_RPS[$s]}" "${API_RPS[anchor]}")"
+    done
+  fi
+}
 scale_table() {
   echo "| time logs | generated in (of which the member-period totals) | database | progress EXPLAIN ANALYZE (execution / planning) | progress p50 / p99 under load | progress req/s (spread) | ready after (median of $RUNS, spread) | RSS idle |"
   echo "|--:|--:|--:|--:|--:|--:|--:|--:|"
@@ -81,9 +101,17 @@ targets_table() {
   echo "|---|---|---|"
   local s line
   if [[ -n ${API_RPS[progress]:-} && -n ${DB_TPS[progress]:-} ]]; then
-    echo "| progress read ≥ 50 % of its database-only ceiling, p99 < 20 ms | $(pct "${API_RPS[progress]}" "${DB_TPS[progress]}") %, p99 ${API_P99[progress]} ms | $(yes_no $(( $(le 50 "$(pct "${API_RPS[progress]}" "${DB_TPS[progress]}")") && $(lt "${API_P99[progress]}" 20) ))) |"
+    echo "| progress read ≥ 100 % of the database-only ceiling of the statement it replaced, p99 < 20 ms | $(pct "${API_RPS[progress]}" "${DB_TPS[progress]}") %, p99 ${API_P99[progress]} ms | $(yes_no $(( $(le 100 "$(pct "${API_RPS[progress]}" "${DB_TPS[progress]}")") && $(lt "${API_P99[progress]}" 20) ))) |"
     streak_cost_row
   fi
+  for s in groups notifications; do
+    if [[ -n ${API_RPS[$s]:-} && -n ${DB_TPS[$s]:-} ]]; then
+      local ratio share=""
+      ratio=$(pct "${API_RPS[$s]}" "${DB_TPS[$s]}")
+      if [[ -n ${API_RPS[anchor]:-} ]]; then share=$(pct "${API_RPS[$s]}" "${API_RPS[anchor]}"); fi
+      echo "| ${TITLE[$s]} ≥ 50 % of its database-only ceiling, or ≥ 80 % of the constant behind the API's path | $ratio %$([[ -n $share ]] && echo "; $share % of the constant") | $(yes_no $(( $(le 50 "$ratio") || $(le 80 "${share:-0}") ))) |"
+    fi
+  done
   if [[ -n ${API_RPS[clock]:-} && -n ${DB_TPS[clock]:-} ]]; then
     echo "| clock cycle steps (with Idempotency-Key) ≥ 80 % of their ceiling | $(pct "${API_RPS[clock]}" "${DB_TPS[clock]}") % | $(yes_no "$(le 80 "$(pct "${API_RPS[clock]}" "${DB_TPS[clock]}")")") |"
   fi
@@ -110,10 +138,12 @@ write_table() {
   {
     scenario_table; echo; scale_table; echo
     if [[ -n ${!AT_RPS[*]} ]]; then large_table; echo; fi
+    if [[ -n ${API_RPS[anchor]:-}${API_RPS[bare]:-} ]]; then anchor_table; echo; fi
     targets_table
   } >"$RESULTS/table.md"
   local s k
   DISTURBANCE=$({ for s in $(measured); do echo "${API_OTH[$s]}"; echo "${DB_OTH[$s]}"; done
+                  for s in "${ANCHOR_SCENARIOS[@]}"; do echo "${API_OTH[$s]:-0}"; done
                   for k in "${!AT_OTH[@]}"; do echo "${AT_OTH[$k]}"; done; echo 0; } | sort -n | tail -n 1)
   cat "$RESULTS/table.md"
   echo

@@ -179,9 +179,11 @@ measure_scenario() {   # scale scenario
 # the main scale: the SQL of each scenario captured, then every scenario, and RSS under load
 measure_main_scale() {   # scale
   local scale=$1 scenario
-  say "Scale $scale: capturing the SQL of one request of each scenario"
-  CLOCK_UID=$(db -c "select profile_id from bench.clock_users where k = 1")
-  capture send_all
+  if wanted_ceiling; then
+    say "Scale $scale: capturing the SQL of one request of each scenario"
+    CLOCK_UID=$(db -c "select profile_id from bench.clock_users where k = 1")
+    capture send_all
+  fi
   if wanted progress; then
     read -r "EXPLAIN_MS[$scale]" "PLAN_MS[$scale]" < <(explain_scenario progress "$scale")
     echo "  progress EXPLAIN ANALYZE: execution ${EXPLAIN_MS[$scale]} ms, planning ${PLAN_MS[$scale]} ms (median)"
@@ -190,6 +192,14 @@ measure_main_scale() {   # scale
   : >"$RESULTS/rss.samples"
   for scenario in "${ALL_SCENARIOS[@]}"; do
     if wanted "$scenario"; then measure_scenario "$scale" "$scenario"; fi
+  done
+  for scenario in "${ANCHOR_SCENARIOS[@]}"; do
+    if wanted "$scenario"; then
+      say "Scale $scale: $scenario (a constant answer), API under wrk"
+      measure_api_of "$scenario" "$scenario"
+      API_RPS[$scenario]=$W_RPS; API_SPREAD[$scenario]=$W_SPREAD; API_P50[$scenario]=$W_P50; API_P99[$scenario]=$W_P99
+      API_ERR[$scenario]=$W_ERRORS; API_OTH[$scenario]=$W_OTHERS
+    fi
   done
   if wanted progress; then
     say "Scale $scale: the streaks' cost, the board with them against the board before them (pgbench)"

@@ -7,7 +7,14 @@
 -- at a time per item and a webhook's items in order; outbox_finish records
 -- each attempt, retries with exponential back-off and jitter until the item
 -- is 24 hours old, then keeps it dead; a webhook failing for 24 hours is
--- turned off and its group's owner notified.
+-- turned off and its group's owner notified. The claims and the results
+-- commit without waiting for the disk (synchronous_commit off, for their
+-- transaction only): a database crash may forget the last fraction of a
+-- second of them, and the items concerned are then claimed and sent again,
+-- which the delivery's id lets a receiver drop (at least once, as always),
+-- while 1,000 deliveries a second no longer queue their commits with the
+-- requests' (BENCHMARKS.md, push). The items themselves are written in
+-- their cause's transaction, as durable as it.
 
 -- When the quiet hours p_user is in at p_at end, or null when they are not
 -- in quiet hours (or have none). Quiet hours are wall-clock times in the
@@ -311,6 +318,7 @@ create function outbox_claim(p_limit integer, p_lease interval, p_instance text)
                    url text, format text, secret text, previous_secret text)
     language sql
 as $$
+    select set_config('synchronous_commit', 'off', true);
     with due as (
              select o.id
                from outbox o
@@ -356,6 +364,7 @@ declare
     v_done record;
     v_hook webhooks%rowtype;
 begin
+    perform set_config('synchronous_commit', 'off', true);
     for v_done in
         with result as (
                  select * from jsonb_to_recordset(p_results)

@@ -1511,6 +1511,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/anchor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A constant answer, for measuring the server (off unless LOCKIN_BENCH_ANCHORS=true)
+         * @description For `./lockin bench` only, and 404 unless the server runs with
+         *     `LOCKIN_BENCH_ANCHORS=true`: the same constant after everything an API
+         *     request passes (authentication, the fair-use limits, the request
+         *     log), so that what an endpoint costs above it is its own work. Its
+         *     twin `/bare/anchor`, outside the API, answers it without any of that.
+         *     Clients have no use for it.
+         */
+        get: operations["benchAnchor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/maintenance/archive-expired-groups": {
         parameters: {
             query?: never;
@@ -5363,6 +5388,35 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    benchAnchor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The constant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        ok: true;
+                    };
+                };
+            };
+            400: components["responses"]["Malformed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
