@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,10 +42,6 @@ public class CurrentBoards {
     public static final Duration MAX_AGE = Duration.ofSeconds(1);
     static final long MAX_AGE_NANOS = MAX_AGE.toNanos();
 
-    /** Boards past their age are dropped past this many groups, at most every {@link #SWEEP_EVERY_NANOS}. */
-    private static final int SWEEP_ABOVE = 256;
-    private static final long SWEEP_EVERY_NANOS = 100_000_000L;
-
     @Inject
     Leaderboard leaderboard;
 
@@ -59,7 +54,8 @@ public class CurrentBoards {
     private final ConcurrentHashMap<UUID, Group> groups = new ConcurrentHashMap<>();
     /** When every group last counted as changed ({@link #changedAll}). */
     private volatile long allChanged = System.nanoTime();
-    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+    /** Boards past their age are dropped past 256 groups, at most every 100 ms. */
+    private final Sweeps sweeps = new Sweeps(256, 100_000_000L);
 
     /** A board and when its reading began ({@link System#nanoTime}): it shows every change committed before then. */
     private record Read(Board board, long began) {
@@ -176,8 +172,7 @@ public class CurrentBoards {
     /** Drops the groups whose board is past its age and not being read (so memory holds the last second's boards). */
     private void sweep() {
         long now = System.nanoTime();
-        long last = lastSweep.get();
-        if (groups.size() > SWEEP_ABOVE && now - last > SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) {
+        if (sweeps.due(groups.size(), now)) {
             groups.entrySet().removeIf(e -> {
                 Group g = e.getValue();
                 synchronized (g) {

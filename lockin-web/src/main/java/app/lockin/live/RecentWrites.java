@@ -2,7 +2,6 @@ package app.lockin.live;
 
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,16 +16,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RecentWrites {
 
-    /** Forgotten only past this many callers, and then at most every {@link #SWEEP_EVERY_NANOS}. */
-    private static final int SWEEP_ABOVE = 1_024;
-    private static final long SWEEP_EVERY_NANOS = 100_000_000L;
 
     /** A caller's requests in flight that may write, and when the last one ended ({@link System#nanoTime}). */
     private record Writer(int inFlight, long lastEnded) {
     }
 
     private final ConcurrentHashMap<UUID, Writer> writers = new ConcurrentHashMap<>();
-    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+    /** Forgotten only past 1,024 callers, and then at most every 100 ms. */
+    private final Sweeps sweeps = new Sweeps(1_024, 100_000_000L);
 
     void began(UUID caller) {
         writers.compute(caller, (id, w) -> w == null ? new Writer(1, System.nanoTime()) : new Writer(w.inFlight + 1, w.lastEnded));
@@ -45,8 +42,7 @@ public class RecentWrites {
     }
 
     private void sweep(long now) {
-        long last = lastSweep.get();
-        if (writers.size() > SWEEP_ABOVE && now - last > SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) {
+        if (sweeps.due(writers.size(), now)) {
             writers.entrySet().removeIf(e -> e.getValue().inFlight == 0 && now - e.getValue().lastEnded > CurrentBoards.MAX_AGE_NANOS);
         }
     }
