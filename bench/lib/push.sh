@@ -13,9 +13,13 @@
 # to its ended_at, when the server recorded the receiver's answer) p50 and p99 per channel; the
 # drained rate (items / first commit to last delivery); what arrived at the receivers; the
 # clock step's requests a second alone and while the deliveries run (wrk, $PUSH_CLOCK_SECONDS s
-# each, after a clock_reset), against the database-only ceiling when the run measured it; the
-# server's RSS (peak). Runs on a server started for it with the receivers' settings, after the
-# other scenarios, once $PUSH_WARM_GROUPS groups' milestones have warmed its delivery path up.
+# each, after a clock_reset), against the database-only ceiling when the run measured it, and
+# that ceiling's statements replayed by pgbench while a second set of milestones is delivered
+# (what the database and the machine leave the clock step beside the deliveries); the server's
+# RSS (peak). Runs on a server started for it with the receivers' settings, after the other
+# scenarios, once $PUSH_WARM_GROUPS groups' milestones have warmed its delivery path up and the
+# clock step has run to its plateau, as in the clock scenario (the JIT: a server two minutes old
+# still spends a third of a core compiling, measured with --jfr on 2026-12-07).
 
 PUSH_GROUPS=${BENCH_PUSH_GROUPS:-200}
 PUSH_MEMBERS=${BENCH_PUSH_MEMBERS:-50}
@@ -26,7 +30,7 @@ PUSH_CLOCK_SECONDS=20
 PUSH_CLOCK=${BENCH_PUSH_CLOCK:-on}       # off: no clock step alongside (to see the deliveries alone)
 declare -A PUSH_P50 PUSH_P99 PUSH_COUNT
 PUSH_RECEIVERS_PID=""; PUSH_DRAINED_RATE=; PUSH_RSS=; PUSH_CLOCK_ALONE=; PUSH_CLOCK_DURING=; PUSH_ARRIVED=
-PUSH_NOT_DELIVERED=; PUSH_ELAPSED=; PUSH_COLD_P99=
+PUSH_NOT_DELIVERED=; PUSH_ELAPSED=; PUSH_COLD_P99=; PUSH_CLOCK_DB_DURING=; PUSH_DB_SET_P99=
 
 stop_push_receivers() {
   if [[ -n $PUSH_RECEIVERS_PID ]]; then
@@ -62,6 +66,20 @@ push_clock_rps() {
   field rps "$(run_wrk clock "$RESULTS/users-clock.txt" "$CONNECTIONS" "$PUSH_CLOCK_SECONDS" | grep '^RESULT')"
 }
 
+# the clock's captured statements replayed by pgbench for $PUSH_CLOCK_SECONDS s, after a reset, as
+# the clock scenario's database-only ceiling runs them (measure_db): its transactions a second
+push_clock_db_tps() {
+  local defines=()
+  mapfile -t defines <"$RESULTS/sql/clock.defines"
+  PGBENCH_NAME=clock
+  PGBENCH_ARGS=(-h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$CONNECTIONS" -j 2
+                -f "$RESULTS/sql/clock.pgbench" "${defines[@]}" -D "clients=$CONNECTIONS" -D "users=$CLOCK_USERS"
+                -D "limiter_ppm=${LIMITER_PPM[clock]:-1000000}" -D limiter_acc=0)
+  clock_reset
+  pgbench_replay "$PUSH_CLOCK_SECONDS" "$RESULTS/pgbench-push-clock.txt"
+  sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$RESULTS/pgbench-push-clock.txt" | xargs printf '%.1f\n'
+}
+
 # the next $1 groups' milestones, $PUSH_RATE groups a second (pgbench's log in $RESULTS/$2)
 push_milestones() {
   "$PG_BIN/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 1 -j 1 -R "$PUSH_RATE" -t "$1" \
@@ -83,7 +101,9 @@ measure_push() {   # scale
   say "Scale $scale: push, milestones in $PUSH_GROUPS groups of $PUSH_MEMBERS with two phones each, $PUSH_WEBHOOKS webhooks"
   stop_server
   start_push_receivers
-  db -v warm="$PUSH_WARM_GROUPS" -v groups="$PUSH_GROUPS" -v members="$PUSH_MEMBERS" -v webhooks="$PUSH_WEBHOOKS" \
+  local sets=1
+  if [[ $PUSH_CLOCK == on && -s $RESULTS/sql/clock.pgbench ]]; then sets=2; fi
+  db -v warm="$PUSH_WARM_GROUPS" -v groups="$PUSH_GROUPS" -v sets="$sets" -v members="$PUSH_MEMBERS" -v webhooks="$PUSH_WEBHOOKS" \
      -v hook_url="$HOOK_URL" -f bench/push/setup.sql >"$RESULTS/push-setup.log"
   echo "  $(tail -n 1 "$RESULTS/push-setup.log" | awk -F'|' '{printf "%s groups, %s devices, %s webhooks", $1, $2, $3}') ($PUSH_WARM_GROUPS groups of them for the warm-up)"
   start_server "push"
@@ -91,13 +111,13 @@ measure_push() {   # scale
   warm_requests
   # the delivery path warmed up (its first seconds run interpreted code: ~4 s of extra delay, measured):
   # the first $PUSH_WARM_GROUPS groups' milestones at the same rate, delivered, not measured; with the
-  # clock step in the run, its path too (3 x $PUSH_CLOCK_SECONDS s of its load, from the same moment),
-  # so that neither figure of the clock below is a cold one
+  # clock step in the run, its path too, from the same moment and until its plateau (warm_up, as
+  # the clock scenario), so that neither figure of the clock below is a cold one
   if (( PUSH_WARM_GROUPS > 0 )); then
     started=$(db -c "select now()")
     push_milestones "$PUSH_WARM_GROUPS" push-warmup-pgbench.log & load_pid=$!
     if [[ $PUSH_CLOCK == on && -s $RESULTS/users-clock.txt ]]; then
-      for _ in 1 2 3; do push_clock_rps >/dev/null; done
+      BEFORE_RUN=clock_reset warm_up push-clock clock "$RESULTS/users-clock.txt" "$CONNECTIONS"
     fi
     wait "$load_pid" || die "the warm-up milestones failed: see ${RESULTS#"$ROOT"/}/push-warmup-pgbench.log"
     await_push_drained "$started"
@@ -105,13 +125,17 @@ measure_push() {   # scale
                               (order by extract(epoch from ended_at - created_at)))::numeric)
                              from outbox where created_at >= '$started' and status = 'delivered'")
     echo "  warm-up: $((PUSH_WARM_GROUPS * PUSH_MEMBERS * 2)) pushes delivered, commit -> delivered p99 $PUSH_COLD_P99 ms (cold, not a target)"
+  elif [[ $PUSH_CLOCK == on && -s $RESULTS/users-clock.txt ]]; then
+    BEFORE_RUN=clock_reset warm_up push-clock clock "$RESULTS/users-clock.txt" "$CONNECTIONS"
   fi
 
   if [[ $PUSH_CLOCK == on && -s $RESULTS/users-clock.txt ]]; then
+    wait_quiet
     PUSH_CLOCK_ALONE=$(push_clock_rps)
     echo "  clock step alone: $PUSH_CLOCK_ALONE req/s ($PUSH_CLOCK_SECONDS s)"
   fi
 
+  wait_quiet
   : >"$RESULTS/push-rss.samples"
   while sleep 0.2; do ps -o rss= -p "$SERVER_PID" 2>/dev/null >>"$RESULTS/push-rss.samples" || break; done & sampler=$!
   started=$(db -c "select now()")
@@ -145,11 +169,26 @@ measure_push() {   # scale
                              from outbox where created_at >= '$started' and status = 'delivered'")
   read -r _ PUSH_ELAPSED <<<"$summary"
   PUSH_DRAINED_RATE=$(echo "${PUSH_COUNT[all]:-0} / ${PUSH_ELAPSED:-1}" | bc -l | xargs printf '%.0f')
+  # the second set: the clock's database-only replay beside the same deliveries
+  if (( sets == 2 )); then
+    wait_quiet
+    started=$(db -c "select now()")
+    push_milestones "$PUSH_GROUPS" push-db-pgbench.log & load_pid=$!
+    PUSH_CLOCK_DB_DURING=$(push_clock_db_tps)
+    wait "$load_pid" || die "the second set's milestones failed: see ${RESULTS#"$ROOT"/}/push-db-pgbench.log"
+    await_push_drained "$started"
+    PUSH_DB_SET_P99=$(db -c "select round((1000 * percentile_cont(0.99) within group
+                                (order by extract(epoch from ended_at - created_at)))::numeric)
+                               from outbox where created_at >= '$started' and status = 'delivered'")
+    echo "  clock step's statements, database only (pgbench), while a second set was delivered: $PUSH_CLOCK_DB_DURING tps (that set's commit -> delivered p99 $PUSH_DB_SET_P99 ms)"
+  fi
   stop_push_receivers
   PUSH_ARRIVED=$(tr '\n' ' ' <"$PUSH_WORK/receivers-counts.txt" 2>/dev/null)
   echo "  delivered: ${PUSH_COUNT[all]:-0} items in $(printf '%.1f' "${PUSH_ELAPSED:-0}") s ($PUSH_DRAINED_RATE a second), not delivered: $PUSH_NOT_DELIVERED"
   echo "  commit -> delivered: p50 ${PUSH_P50[all]:-–} ms, p99 ${PUSH_P99[all]:-–} ms; arrived at the receivers: $PUSH_ARRIVED"
   echo "  server RSS peak: $PUSH_RSS MB"
+  echo "  outbox rows updated in place (HOT), the whole run: $(db -c "select n_tup_hot_upd || ' of ' || n_tup_upd
+                                                                           from pg_stat_user_tables where relname = 'outbox'")"
 }
 
 write_push_table() {
@@ -172,6 +211,9 @@ write_push_table() {
       else
         echo "| clock step while deliveries run, against the same $PUSH_CLOCK_SECONDS s alone (the database-only ceiling needs the clock scenario in the run) | $PUSH_CLOCK_DURING req/s ($(pct "$PUSH_CLOCK_DURING" "$PUSH_CLOCK_ALONE") % of $PUSH_CLOCK_ALONE) | reported |"
       fi
+    fi
+    if [[ -n ${PUSH_CLOCK_DURING:-} && -n ${PUSH_CLOCK_DB_DURING:-} ]]; then
+      echo "| clock step while deliveries run, against its statements replayed by pgbench while the same deliveries run ($PUSH_CLOCK_DB_DURING/s: what the database and the machine leave it) | $(pct "$PUSH_CLOCK_DURING" "$PUSH_CLOCK_DB_DURING") % | reported |"
     fi
     echo "| server RSS ≤ 512 MB during the deliveries | $PUSH_RSS MB | $(yes_no "$(le "$PUSH_RSS" 512)") |"
     if [[ -n $PUSH_COLD_P99 ]]; then

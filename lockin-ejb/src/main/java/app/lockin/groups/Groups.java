@@ -10,6 +10,8 @@ import java.util.function.UnaryOperator;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -27,8 +29,9 @@ import app.lockin.rules.NotFound;
 
 /**
  * Focus groups: creating, reading, changing, archiving and cloning them. Every
- * answer is read in the transaction that did the work, status by the
- * database's clock.
+ * answer of a change is read in the transaction that did the work, status by
+ * the database's clock; a read alone is one statement and runs without a
+ * transaction of its own (no BEGIN and COMMIT round trips, BENCHMARKS.md).
  */
 @Stateless
 public class Groups {
@@ -69,6 +72,7 @@ public class Groups {
      * cursor and of the status when given (one more than asked tells that
      * more remain).
      */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<GroupResponse> mine(UUID caller, Optional<GroupStatus> status, Optional<Cursor> after, int limit) {
         List<Row> rows = Rows.list(em.createNativeQuery(AS_MEMBER
                         + " and (cast(?2 as text) is null or group_status_now(g.status, g.start_at) = cast(?2 as text))"
@@ -84,6 +88,7 @@ public class Groups {
         return rows.stream().map(Groups::response).toList();
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public GroupResponse get(UUID caller, UUID groupId) {
         List<Row> rows = Rows.list(em.createNativeQuery(AS_MEMBER + " and g.id = ?2")
                 .setParameter(1, caller)

@@ -17,7 +17,10 @@ import jakarta.persistence.PersistenceContext;
 
 import app.lockin.rules.NotFound;
 
-/** A person's inbox: newest first, pages by keyset, marking read. */
+/**
+ * A person's inbox: newest first, pages by keyset, marking read. Reads are
+ * one statement each and run without a transaction of their own.
+ */
 @Stateless
 public class Notifications {
 
@@ -33,6 +36,7 @@ public class Notifications {
      * newest first (one more than asked tells the caller that more remain).
      */
     @SuppressWarnings("unchecked")
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<NotificationResponse> page(UUID caller, boolean unreadOnly, Optional<Cursor> after, int limit) {
         String sql = "select * from notifications where recipient_id = ?1"
                 + (unreadOnly ? " and read_at is null" : "")
@@ -89,6 +93,7 @@ public class Notifications {
         return NotificationResponse.of(notification);
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public NotificationResponse get(UUID caller, UUID notificationId) {
         return NotificationResponse.of(own(caller, notificationId, LockModeType.NONE));
     }
