@@ -2,7 +2,7 @@
 --
 --   wrk -t T -c C -d 30s -s bench/load.lua http://127.0.0.1:PORT -- SCENARIO USERS_FILE T [ARGS...]
 --
--- SCENARIO     progress | history | stats | groups | notifications | clock | anchor | bare
+-- SCENARIO     progress | history | stats | groups | notifications | clock | anchor | bare | me
 -- USERS_FILE   one simulated user a line: "<access token> <group id or ->"
 -- T            the thread count given to wrk (-t), to share the users out
 -- ARGS         progress: HOT_GROUP_ID, the group whose leaderboard it reads;
@@ -15,7 +15,8 @@
 -- the newest page (no before).
 -- stats: GET /api/me/stats?from=FROM&to=TO&timezone=Europe/Paris, each by the thread's next user.
 -- anchor: GET /api/anchor (a constant behind the API's authentication and filters), each by the
--- thread's next user; bare: GET /bare/anchor (the same constant without them), no token.
+-- thread's next user; bare: GET /bare/anchor (the same constant without them), no token; me:
+-- GET /api/me, the caller's own profile, each by the thread's next user.
 --
 -- Every request carries the token of the simulated user sending it. Thread t takes the users
 -- t, t + T, t + 2T, ... of the file, so no user is ever used by two threads at once.
@@ -126,6 +127,8 @@ function request()
       path = "/api/notifications?limit=20"
    elseif scenario == "anchor" then
       path = "/api/anchor"
+   elseif scenario == "me" then
+      path = "/api/me"
    elseif scenario == "bare" then
       return wrk.format("GET", "/bare/anchor")
    else

@@ -15,6 +15,15 @@ ticks_mine() {
   echo $total
 }
 CORES=$(nproc)
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+ticks_db() {   # PostgreSQL's: the postmaster, its backends live and ended
+  local total pid
+  total=$(ticks_of "$PG_PID")
+  for pid in $(pgrep -P "$PG_PID"); do total=$((total + $(ticks_of "$pid"))); done
+  echo "$total"
+}
+# microseconds of CPU per request: ticks over requests
+us_per() { echo "$1 * 1000000 / $TICKS_PER_SECOND / $2" | bc; }   # ticks requests
 mark_cpu() { MARK_T=$(date +%s.%N); MARK_BUSY=$(ticks_busy); MARK_MINE=$(ticks_mine); }
 # percent of the machine the others used since mark_cpu
 others_percent() {

@@ -50,18 +50,23 @@ warm_up() {   # name scenario users_file threads [extra args]
 # Sets RUN_LINE (wrk's RESULT line) and RUN_OTHERS.
 measured_wrk_run() {   # name run scenario users_file threads [extra args]
   local name=$1 run=$2 scenario=$3 users=$4 threads=$5; shift 5
-  local out o line redo
+  local out o line redo server_ticks db_ticks requests
   for redo in 0 1 2; do
     "${BEFORE_RUN:-true}"
     wait_quiet
     sample_rss & SAMPLER_PID=$!
     mark_cpu
+    server_ticks=$(ticks_of "$SERVER_PID"); db_ticks=$(ticks_db)
     out=$(run_wrk "$scenario" "$users" "$threads" "$DURATION" "$@")
+    server_ticks=$(( $(ticks_of "$SERVER_PID") - server_ticks )); db_ticks=$(( $(ticks_db) - db_ticks ))
     o=$(others_percent)
     kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
     echo "$out" >"$RESULTS/wrk-$name-$run.txt"
     line=$(grep '^RESULT' <<<"$out") || die "wrk gave no result for $name: $out"
-    MEASURED_REQUESTS=$((MEASURED_REQUESTS + $(field requests "$line")))
+    requests=$(field requests "$line")
+    MEASURED_REQUESTS=$((MEASURED_REQUESTS + requests))
+    # the CPU each request cost the server and PostgreSQL (both processes' ticks over the run)
+    line="$line server_us=$(us_per "$server_ticks" "$requests") db_us=$(us_per "$db_ticks" "$requests")"
     echo "  run $run: ${line#RESULT } others=${o}%"
     grep '^FIRST_ERROR' <<<"$out" | sed 's/^/  /' || true
     [[ $o -lt $DISTURBED_PERCENT || $redo -eq 2 ]] && break
@@ -81,7 +86,8 @@ limiter_writes() {
 }
 
 # one scenario under load: warm-up until throughput is stable, then $RUNS measured runs (a run
-# disturbed by other processes is done again, at most twice). Sets W_RPS W_P50 W_P99 (medians),
+# disturbed by other processes is done again, at most twice). Sets W_RPS W_P50 W_P99 W_SERVER_US
+# W_DB_US (medians; the last two the server's and PostgreSQL's CPU microseconds per request),
 # W_SPREAD (throughput spread, %), W_ERRORS (sum), W_OTHERS (the most disturbed run kept).
 # With COUNT_LIMITER=true (a scenario whose database-only ceiling follows): also how many of the
 # measured requests did a fair-use bucket transaction, LIMITER_PPM[name] (per million; reads are
@@ -106,9 +112,11 @@ measure_api() {   # name scenario users_file threads [extra args]
   W_SPREAD=$(fields rps "${lines[@]}" | spread)
   W_P50=$(fields p50_ms "${lines[@]}" | median)
   W_P99=$(fields p99_ms "${lines[@]}" | median)
+  W_SERVER_US=$(fields server_us "${lines[@]}" | median)
+  W_DB_US=$(fields db_us "${lines[@]}" | median)
   W_ERRORS=$(fields errors "${lines[@]}" | paste -sd+ | bc)
   W_OTHERS=$(printf '%s\n' "${others[@]}" | sort -n | tail -n 1)
-  echo "  median of $RUNS: ${W_RPS} req/s (spread ${W_SPREAD} %), p50 ${W_P50} ms, p99 ${W_P99} ms"
+  echo "  median of $RUNS: ${W_RPS} req/s (spread ${W_SPREAD} %), p50 ${W_P50} ms, p99 ${W_P99} ms; CPU per request: server ${W_SERVER_US} µs, PostgreSQL ${W_DB_US} µs"
 }
 fields() { local name=$1 l; shift; for l in "$@"; do field "$name" "$l"; done; }   # NAME LINE...
 

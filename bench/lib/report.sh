@@ -9,7 +9,7 @@ le() { [[ $(echo "$1 <= $2" | bc -l) == 1 ]] && echo 1 || echo 0; }
 lt() { [[ $(echo "$1 < $2" | bc -l) == 1 ]] && echo 1 || echo 0; }
 
 declare -A TITLE=([progress]="progress of the hot group" [clock]="clock cycle step" [groups]="groups list" [notifications]="notifications page"
-                  [anchor]="GET /api/anchor: a constant behind the API's authentication and filters" [bare]="GET /bare/anchor: the same constant, bare JAX-RS"
+                  [anchor]="GET /api/anchor: a constant behind the API's authentication and filters" [bare]="GET /bare/anchor: the same constant, bare JAX-RS" [me]="GET /api/me: the caller's own profile"
                   [history]="history page of the hot group (20 periods)" [stats]="a year of stats for one person")
 declare -A TARGET=([progress]="≥ 100 % (of the per-request statement it replaced), p99 < 20 ms" [clock]="≥ 80 %" [groups]="≥ 50 %, or ≥ 80 % of the API's constant" [notifications]="≥ 50 %, or ≥ 80 % of the API's constant"
                    [history]="p99 < 50 ms at 10 M (32 connections)" [stats]="p99 < 50 ms at 10 M (32 connections)")
@@ -49,20 +49,24 @@ scenario_table() {
 or_dash() { if [[ -n ${1:-} ]]; then echo "$1"; else echo "–"; fi; }
 # The server's own ceiling (issue 28): the anchors, and each read endpoint's rate as a share of the
 # authenticated one (what an endpoint costs above the API's common path is its own work)
+# the anchors, and the CPU a request costs the server and PostgreSQL in every scenario measured
 anchor_table() {
-  echo "| the server's own ceiling ($(human "$MAIN_SCALE") logs, $CONNECTIONS connections; medians of $RUNS runs) | req/s (spread) | p50 ms | p99 ms | errors |"
-  echo "|---|--:|--:|--:|--:|"
+  echo "| the server's own ceiling ($(human "$MAIN_SCALE") logs, $CONNECTIONS connections; medians of $RUNS runs) | req/s (spread) | p50 ms | p99 ms | errors | CPU per request: server / PostgreSQL |"
+  echo "|---|--:|--:|--:|--:|--:|"
   local s
   for s in "${ANCHOR_SCENARIOS[@]}"; do
     [[ -n ${API_RPS[$s]:-} ]] || continue
-    printf '| %s | %.0f (%s %%) | %s | %s | %s |\n' "${TITLE[$s]}" "${API_RPS[$s]}" "${API_SPREAD[$s]}" "${API_P50[$s]}" "${API_P99[$s]}" "${API_ERR[$s]}"
+    printf '| %s | %.0f (%s %%) | %s | %s | %s | %s / %s µs |\n' "${TITLE[$s]}" "${API_RPS[$s]}" "${API_SPREAD[$s]}" "${API_P50[$s]}" "${API_P99[$s]}" \
+      "${API_ERR[$s]}" "${API_SERVER_US[$s]:-–}" "${API_DB_US[$s]:-–}"
   done
-  if [[ -n ${API_RPS[anchor]:-} ]]; then
-    for s in $(measured); do
-      [[ $s == clock ]] && continue
-      printf '| %s, as a share of the constant behind the API'"'"'s path | %s %% | | | |\n' "${TITLE[$s]}" "$(pct "${API_RPS[$s]}" "${API_RPS[anchor]}")"
-    done
-  fi
+  for s in $(measured); do
+    if [[ -n ${API_RPS[anchor]:-} && $s != clock ]]; then
+      printf '| %s, as a share of the constant behind the API'"'"'s path | %s %% | | | | %s / %s µs |\n' "${TITLE[$s]}" \
+        "$(pct "${API_RPS[$s]}" "${API_RPS[anchor]}")" "${API_SERVER_US[$s]:-–}" "${API_DB_US[$s]:-–}"
+    else
+      printf '| %s | | | | | %s / %s µs |\n' "${TITLE[$s]}" "${API_SERVER_US[$s]:-–}" "${API_DB_US[$s]:-–}"
+    fi
+  done
 }
 scale_table() {
   echo "| time logs | generated in (of which the member-period totals) | database | progress EXPLAIN ANALYZE (execution / planning) | progress p50 / p99 under load | progress req/s (spread) | ready after (median of $RUNS, spread) | RSS idle |"
@@ -124,6 +128,9 @@ targets_table() {
     echo "| progress p50 at $(human "$LARGE") ≤ 1.5 × p50 at $(human "$SMALL") | ${PROGRESS_P50[$LARGE]} ms / ${PROGRESS_P50[$SMALL]} ms = ${GROWTH} × | $(yes_no "$(le "$GROWTH" 1.5)")$([[ $LARGE == "$TEN_M" ]] || echo ' (10 M not run: --10m)') |"
   fi
   echo "| ready within 10 s (at 1 M) | ${STARTUP[$MAIN_SCALE]} s | $(yes_no "$(le "${STARTUP[$MAIN_SCALE]}" 10)") |"
+  if [[ -n ${EMPTY_STARTUP[$MAIN_SCALE]:-} ]]; then
+    echo "| ready within 3 s of an empty Payara Micro started the same way (median of $RUNS, each just before) | ${STARTUP[$MAIN_SCALE]} s against ${EMPTY_STARTUP[$MAIN_SCALE]} s | $(yes_no "$(le "${STARTUP[$MAIN_SCALE]}" "$(echo "${EMPTY_STARTUP[$MAIN_SCALE]} + 3" | bc)")") |"
+  fi
   echo "| RSS under load ≤ 512 MB | $RSS_LOAD MB (idle ${RSS_IDLE[$MAIN_SCALE]} MB) | $(yes_no "$(le "$RSS_LOAD" 512)") |"
   export_target_row
 }

@@ -10,7 +10,7 @@ TOKENS=$RESULTS/tokens.txt
 # figures by scale
 declare -A STARTUP STARTUP_SPREAD PROGRESS_SPREAD RSS_IDLE PROGRESS_P50 PROGRESS_P99 PROGRESS_RPS EXPLAIN_MS PLAN_MS SIZE LOGS GEN_S TOTALS_S TOTALS_ROWS
 # figures by scenario (the main scale)
-declare -A API_RPS API_SPREAD API_P50 API_P99 API_ERR API_OTH DB_TPS DB_SPREAD DB_P50 DB_P99 DB_OTH
+declare -A API_RPS API_SPREAD API_P50 API_P99 API_ERR API_OTH API_SERVER_US API_DB_US DB_TPS DB_SPREAD DB_P50 DB_P99 DB_OTH
 # history and stats by "scenario:scale" (the main scale and 10 M): wrk figures, EXPLAIN ANALYZE
 declare -A AT_RPS AT_SPREAD AT_P50 AT_P99 AT_ERR AT_OTH AT_EXPLAIN AT_PLAN
 
@@ -60,11 +60,19 @@ make_user_files() {
 }
 
 # Payara Micro started $RUNS times (a start disturbed by other processes again, at most
-# twice); the last start keeps running. Ready time: the median; then RSS idle.
+# twice); the last start keeps running. Ready time: the median; then RSS idle. Before each, at the
+# main scale, an empty Payara Micro started the same way (start_empty_micro): the anchor.
+declare -A EMPTY_STARTUP=()
 measure_startup() {   # scale
-  local scale=$1 run attempt o readies=()
+  local scale=$1 run attempt o readies=() empties=()
   say "Scale $scale: Payara Micro, started $RUNS times (ready time: the median)"
   for run in $(seq 1 "$RUNS"); do
+    EMPTY_READY_S=
+    if [[ $scale == "$MAIN_SCALE" ]]; then
+      wait_quiet
+      start_empty_micro
+      empties+=("$EMPTY_READY_S")
+    fi
     for attempt in 1 2 3; do
       wait_quiet
       mark_cpu
@@ -74,10 +82,11 @@ measure_startup() {   # scale
       echo "  ready in $READY_S s, but other processes used ${o}% of the machine meanwhile: again"
       stop_server
     done
-    echo "  start $run: ready in $READY_S s"
+    echo "  start $run: ready in $READY_S s${EMPTY_READY_S:+ (an empty Payara Micro just before: $EMPTY_READY_S s)}"
     readies+=("$READY_S")
     if [[ $run -lt $RUNS ]]; then stop_server; fi
   done
+  if (( ${#empties[@]} > 0 )); then EMPTY_STARTUP[$scale]=$(printf '%s\n' "${empties[@]}" | median); fi
   READY_S=$(printf '%s\n' "${readies[@]}" | median)
   STARTUP_SPREAD[$scale]=$(printf '%s\n' "${readies[@]}" | spread)
   STARTUP[$scale]=$READY_S
@@ -167,6 +176,7 @@ measure_scenario() {   # scale scenario
   say "Scale $scale: $scenario, API under wrk"
   COUNT_LIMITER=true measure_api_of "$scenario" "$scenario"
   API_RPS[$scenario]=$W_RPS; API_SPREAD[$scenario]=$W_SPREAD; API_P50[$scenario]=$W_P50; API_P99[$scenario]=$W_P99; API_ERR[$scenario]=$W_ERRORS; API_OTH[$scenario]=$W_OTHERS
+  API_SERVER_US[$scenario]=$W_SERVER_US; API_DB_US[$scenario]=$W_DB_US
   if [[ $scenario == history || $scenario == stats ]]; then keep_at "$scenario" "$scale"; fi
   say "Scale $scale: $scenario, database only (pgbench)"
   BEFORE_RUN=$before measure_db "$scenario"
@@ -195,10 +205,11 @@ measure_main_scale() {   # scale
   done
   for scenario in "${ANCHOR_SCENARIOS[@]}"; do
     if wanted "$scenario"; then
-      say "Scale $scale: $scenario (a constant answer), API under wrk"
+      say "Scale $scale: $scenario (the server's own ceiling), API under wrk"
       measure_api_of "$scenario" "$scenario"
       API_RPS[$scenario]=$W_RPS; API_SPREAD[$scenario]=$W_SPREAD; API_P50[$scenario]=$W_P50; API_P99[$scenario]=$W_P99
       API_ERR[$scenario]=$W_ERRORS; API_OTH[$scenario]=$W_OTHERS
+      API_SERVER_US[$scenario]=$W_SERVER_US; API_DB_US[$scenario]=$W_DB_US
     fi
   done
   if wanted progress; then

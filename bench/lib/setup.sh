@@ -22,8 +22,9 @@ ONLY=              # "live": that scenario alone, at the main scale; or a list o
 ALL_SCENARIOS=(progress groups notifications clock history stats)   # in the order they run
 LARGE_SCENARIOS=(progress history stats)   # what the 10 M scale measures (under wrk)
 # the server's own ceiling (issue 28): a constant behind the API's authentication and filters, and
-# without them (LOCKIN_BENCH_ANCHORS): under wrk after the scenarios, no database-only ceiling
-ANCHOR_SCENARIOS=(anchor bare)
+# without them (LOCKIN_BENCH_ANCHORS), and the lightest real endpoint (GET /api/me: the caller's
+# profile, from the cache of callers): under wrk after the scenarios, no database-only ceiling
+ANCHOR_SCENARIOS=(anchor bare me)
 LIVE_STREAMS=10000 # the live scenario (bench/lib/live.sh): SSE streams held open,
 LIVE_RATE=100      # writes a second to the hot group,
 LIVE_DURATION=60   # seconds of measured writes, after
