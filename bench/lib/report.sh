@@ -220,7 +220,7 @@ report() {
   say "Results"
   if wanted_wrk; then
     write_table
-    write_chart
+    if wanted_ceiling; then write_chart; fi
   fi
   if wanted export; then write_export_table; fi
   if wanted live; then write_live_table; fi

@@ -10,6 +10,8 @@ import java.util.function.UnaryOperator;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -62,7 +64,12 @@ public class Profiles {
     public record Cursor(Instant joinedAt, UUID groupId) {
     }
 
-    /** One's profile with the first {@link #MEMBERSHIPS_SHOWN} memberships, and one more when more remain. */
+    /**
+     * One's profile with the first {@link #MEMBERSHIPS_SHOWN} memberships, and one more when more remain.
+     * Without a transaction of its own: its two statements would see two snapshots in one as well
+     * (read committed), and BEGIN and COMMIT cost as much as they do (BENCHMARKS.md).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public ProfileResponse me(UUID profileId) {
         Profile profile = find(profileId);
         return new ProfileResponse(profile.id(), profile.email(), profile.displayName(), profile.avatarUrl(),
@@ -73,6 +80,7 @@ public class Profiles {
      * Up to {@code limit + 1} of one's memberships, newest first, after the
      * cursor (one more than asked tells that more remain).
      */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProfileResponse.MembershipResponse> memberships(UUID profileId, Optional<Cursor> after, int limit) {
         List<Row> rows = Rows.list(em.createNativeQuery("""
                         select g.id as group_id, g.name as group_name, m.role::text as role,
