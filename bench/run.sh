@@ -15,7 +15,7 @@
 #   --keep         keep the database's data folder at the end (it is removed otherwise)
 #   --no-docs      do not update BENCHMARKS.md and bench/results.png
 #   --only LIST    only these scenarios, comma-separated, of progress, groups, notifications, clock,
-#                  history, stats, anchor, bare, live, export, push: at the 1 M scale (and at 10 M with --10m: of progress,
+#                  history, stats, anchor, bare, me, live, export, push: at the 1 M scale (and at 10 M with --10m: of progress,
 #                  history and stats), no 10 k scale; the table is printed but BENCHMARKS.md's
 #                  results block is left alone (a partial run). --only live alone: data, one server
 #                  start, one run (~6 minutes); BENCHMARKS.md gets its live block only. --only export:
@@ -29,7 +29,8 @@
 #      off; then the history-and-streaks tables the triggers would have kept: target_history, and
 #      member_period_totals rebuilt for every group, timed)
 #   2. Payara Micro started as in production (the launcher's JVM flags): seconds from launch to
-#      /health/ready answering 200 with its database check, and its resident memory (RSS) idle
+#      /health/ready answering 200 with its database check, and its resident memory (RSS) idle;
+#      at the main scale an empty Payara Micro started the same way before each start (the anchor)
 #   3. the progress query: EXPLAIN ANALYZE of the statement the application sends (captured from
 #      the server's SQL log), and the endpoint's p50 under load
 # and at 1 M, the main scale:
@@ -37,7 +38,9 @@
 #      requests/s, p50/p99, errors (non-2xx included), RSS under load (the peak); besides the
 #      progress read, the groups list, the notifications page and the clock cycle: history (pages
 #      of 20 periods over the hot group's year, as its members) and stats (a year of one's own
-#      focus per day, as 1024 users); EXPLAIN ANALYZE of the progress, history and stats statements
+#      focus per day, as 1024 users); EXPLAIN ANALYZE of the progress, history and stats statements;
+#      the server's own ceiling (a constant behind the API's path, the same bare, GET /api/me) and
+#      the CPU per request of the server and of PostgreSQL in every scenario
 #   5. the database-only ceiling: pgbench with the same connections replaying exactly the SQL
 #      statements one request of the scenario sent (captured with log_statement = all); and the
 #      streaks' cost: the board (group_leaderboard) against the board before streaks
@@ -49,7 +52,8 @@
 #      is written to: write -> event latency, freshness, dropped streams, client CPU, server RSS
 #   7b. the push scenario (bench/lib/push.sh): milestones in 200 groups of 50 with two
 #      phones each and 100 webhooks, delivered through the outbox to mock APNs/FCM/webhook servers
-#      on this machine: commit -> delivered p50/p99, drained rate, the clock step meanwhile, RSS
+#      on this machine: commit -> delivered p50/p99, drained rate, the clock step meanwhile (and
+#      its statements replayed by pgbench beside a second set of deliveries), RSS
 #   8. the table (printed, and written with the chart into BENCHMARKS.md)
 # and at 10 M (--10m), after 3: history and stats too, EXPLAIN ANALYZE and under wrk (their target:
 # p99 < 50 ms at 10 M, 32 connections).

@@ -357,9 +357,13 @@ class WebhooksIT {
         Reply hidden = hider.api().patch("/api/groups/" + crew.groupId() + "/members/" + Fixtures.profileOf(hider),
                 "{\"hidden_from_leaderboard\": true}");
         assertThat(hidden.status()).as(hidden.toString()).isEqualTo(200);
-        Instant dayBefore = Instant.now().minus(Duration.ofDays(1));
+        // started and joined well before yesterday, so that yesterday noon is theirs at any time of day
+        // (the crew's group started exactly a day ago: yesterday noon is before it for an hour a day)
+        TestEnvironment.sql().update("update groups set start_at = now() - interval '3 days' where id = ?::uuid",
+                crew.groupId());
+        Instant twoDaysAgo = Instant.now().minus(Duration.ofDays(2));
         for (User person : List.of(crew.owner(), crew.admin(), crew.member(), hider)) {
-            PastTime.joinedAt(crew.groupId(), person, dayBefore);
+            PastTime.joinedAt(crew.groupId(), person, twoDaysAgo);
         }
         // yesterday, in the group's zone: the member focused 61 minutes, the hider 30
         java.time.ZoneId zone = java.time.ZoneId.of(crew.owner().api().get("/api/groups/" + crew.groupId()).json().getString("timezone"));
