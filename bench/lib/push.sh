@@ -86,6 +86,13 @@ push_milestones() {
           -f bench/push/milestones.sql lockin >"$RESULTS/$2" 2>&1
 }
 
+# commit -> delivered p99 (ms) of the items written since $1
+push_p99_since() {
+  db -c "select round((1000 * percentile_cont(0.99) within group
+                         (order by extract(epoch from ended_at - created_at)))::numeric)
+           from outbox where created_at >= '$1' and status = 'delivered'"
+}
+
 # until no item written since $1 is pending (5 minutes at most)
 await_push_drained() {
   local pending
@@ -121,9 +128,7 @@ measure_push() {   # scale
     fi
     wait "$load_pid" || die "the warm-up milestones failed: see ${RESULTS#"$ROOT"/}/push-warmup-pgbench.log"
     await_push_drained "$started"
-    PUSH_COLD_P99=$(db -c "select round((1000 * percentile_cont(0.99) within group
-                              (order by extract(epoch from ended_at - created_at)))::numeric)
-                             from outbox where created_at >= '$started' and status = 'delivered'")
+    PUSH_COLD_P99=$(push_p99_since "$started")
     echo "  warm-up: $((PUSH_WARM_GROUPS * PUSH_MEMBERS * 2)) pushes delivered, commit -> delivered p99 $PUSH_COLD_P99 ms (cold, not a target)"
   elif [[ $PUSH_CLOCK == on && -s $RESULTS/users-clock.txt ]]; then
     BEFORE_RUN=clock_reset warm_up push-clock clock "$RESULTS/users-clock.txt" "$CONNECTIONS"
@@ -177,9 +182,7 @@ measure_push() {   # scale
     PUSH_CLOCK_DB_DURING=$(push_clock_db_tps)
     wait "$load_pid" || die "the second set's milestones failed: see ${RESULTS#"$ROOT"/}/push-db-pgbench.log"
     await_push_drained "$started"
-    PUSH_DB_SET_P99=$(db -c "select round((1000 * percentile_cont(0.99) within group
-                                (order by extract(epoch from ended_at - created_at)))::numeric)
-                               from outbox where created_at >= '$started' and status = 'delivered'")
+    PUSH_DB_SET_P99=$(push_p99_since "$started")
     echo "  clock step's statements, database only (pgbench), while a second set was delivered: $PUSH_CLOCK_DB_DURING tps (that set's commit -> delivered p99 $PUSH_DB_SET_P99 ms)"
   fi
   stop_push_receivers
