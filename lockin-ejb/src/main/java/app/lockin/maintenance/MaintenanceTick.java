@@ -1,10 +1,13 @@
 package app.lockin.maintenance;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
@@ -12,6 +15,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 
 import app.lockin.limits.FairUse;
@@ -32,8 +36,16 @@ import app.lockin.sessions.RunawayGuard;
  * The runaway guard goes first, so a forgotten session in a group that has
  * just ended is paused where the guard says, not where the archival stops it.
  * Every job runs in transactions of its own and fails alone: a failure is
- * logged, the jobs after it still run, and the tick comes again. Ticks never
- * overlap (a singleton's write lock).
+ * logged, the jobs after it still run, and the tick comes again.
+ * <p>
+ * The timer's callback only hands the jobs to the container's managed
+ * executor and returns. Payara (as GlassFish) counts a callback as failed when
+ * an enterprise bean it called failed, even if the callback caught the
+ * exception, and cancels a timer for good after two failed deliveries in a
+ * row: two ticks during a database outage of ten seconds stopped archival,
+ * purges, the runaway guard and the period summaries on that instance until
+ * it restarted (OutageIT). Ticks never overlap: one that finds the previous
+ * one's jobs still running is skipped.
  */
 @Singleton
 @Startup
@@ -48,6 +60,12 @@ public class MaintenanceTick {
 
     @Inject
     MaintenanceSchedule schedule;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    /** Set while a tick's jobs run. */
+    private final AtomicBoolean running = new AtomicBoolean();
 
     @EJB
     RunawayGuard runawayGuard;
@@ -81,6 +99,28 @@ public class MaintenanceTick {
     @Schedule(second = "*/" + TICK_SECONDS, minute = "*", hour = "*", persistent = false, info = "lockin-maintenance-tick")
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void tick() {
+        if (!running.compareAndSet(false, true)) {
+            LOG.fine("The previous tick's jobs are still running: this tick is skipped");
+            return;
+        }
+        try {
+            executor.execute(this::runJobs);
+        } catch (RejectedExecutionException e) {
+            running.set(false);
+            LOG.log(Level.WARNING, "The maintenance jobs could not be started ({0}); the next tick tries again",
+                    e.getMessage());
+        }
+    }
+
+    private void runJobs() {
+        try {
+            jobs();
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private void jobs() {
         run("Runaway guard", runawayGuard::pauseRunaways);
         run("Writing the reads counted in batches", fairUse::flushIdle);
         run("Archival", archival::runIfDue);
