@@ -18,6 +18,10 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
 import app.lockin.limits.FairUse;
 import app.lockin.notifications.OutboxStore;
 import app.lockin.sessions.RunawayGuard;
@@ -63,6 +67,10 @@ public class MaintenanceTick {
 
     @Resource
     ManagedExecutorService executor;
+
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
 
     /** Set while a tick's jobs run. */
     private final AtomicBoolean running = new AtomicBoolean();
@@ -121,20 +129,23 @@ public class MaintenanceTick {
     }
 
     private void jobs() {
-        run("Runaway guard", runawayGuard::pauseRunaways);
-        run("Writing the reads counted in batches", fairUse::flushIdle);
-        run("Archival", archival::runIfDue);
-        run("Purging expired idempotency keys", idempotencyKeyPurge::runIfDue);
-        run("Purging full fair-use buckets", fairUseBucketPurge::runIfDue);
-        run("Writing the period summaries due", outbox::writePeriodSummaries);
-        run("Purging delivered and dead outbox items", outboxPurge::runIfDue);
+        run("runaway_guard", "Runaway guard", runawayGuard::pauseRunaways);
+        run("read_batches", "Writing the reads counted in batches", fairUse::flushIdle);
+        run("archival", "Archival", archival::runIfDue);
+        run("idempotency_key_purge", "Purging expired idempotency keys", idempotencyKeyPurge::runIfDue);
+        run("fair_use_bucket_purge", "Purging full fair-use buckets", fairUseBucketPurge::runIfDue);
+        run("period_summaries", "Writing the period summaries due", outbox::writePeriodSummaries);
+        run("outbox_purge", "Purging delivered and dead outbox items", outboxPurge::runIfDue);
     }
 
-    private static void run(String job, Runnable step) {
+    /** Runs a job; a failure is logged and counted in lockin_maintenance_failures_total{job}. */
+    private void run(String job, String description, Runnable step) {
         try {
             step.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "{0} failed ({1}); the next tick tries again when it is due", new Object[] {job, why(e)});
+            metrics.counter("lockin_maintenance_failures_total", new Tag("job", job)).inc();
+            LOG.log(Level.WARNING, "{0} failed ({1}); the next tick tries again when it is due",
+                    new Object[] {description, why(e)});
         }
     }
 

@@ -37,6 +37,7 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import app.lockin.config.Durations;
+import app.lockin.database.DatabaseGauges;
 
 /**
  * Delivers the outbox (R__19_outbox.sql) from this instance, beside every
@@ -126,8 +127,8 @@ public class Outbox {
         for (DeliveryChannel channel : channelBeans) {
             channels.put(channel.name(), channel);
         }
-        metrics.gauge("lockin_outbox_pending", store, s -> s.backlog().pending());
-        metrics.gauge("lockin_outbox_oldest_seconds", store, s -> s.backlog().oldestSeconds());
+        metrics.gauge("lockin_outbox_pending", store, DatabaseGauges.<OutboxStore>orUnknown(s -> s.backlog().pending()));
+        metrics.gauge("lockin_outbox_oldest_seconds", store, DatabaseGauges.<OutboxStore>orUnknown(s -> s.backlog().oldestSeconds()));
         running = true;
         dispatcher = thread("lockin-outbox-dispatcher", this::dispatch);
         recorder = thread("lockin-outbox-recorder", this::record);

@@ -15,6 +15,8 @@ import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
+
+import app.lockin.database.DatabaseGauges;
 /** The application metric {@code lockin_sessions_running}: focus sessions running now, across all instances. */
 @Singleton
 @Startup
@@ -34,7 +36,8 @@ public class SessionGauges {
     @PostConstruct
     void register() {
         // through the container, so each scrape's query runs as a business method
-        metrics.gauge("lockin_sessions_running", context.getBusinessObject(SessionGauges.class), SessionGauges::running);
+        metrics.gauge("lockin_sessions_running", context.getBusinessObject(SessionGauges.class),
+                DatabaseGauges.orUnknown(SessionGauges::running));
     }
 
     /** Read when the metrics are scraped (a count on the partial index sessions_running_idx). */

@@ -9,6 +9,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +39,22 @@ class OutageIT {
         }
     }
 
+    /** lockin_maintenance_failures_total{job="runaway_guard"} as /metrics shows it (0 before the first failure). */
+    private static long runawayGuardFailures() {
+        Reply metrics = Api.anonymous().get("/metrics?scope=application", "text/plain");
+        assertThat(metrics.status()).as(metrics.toString()).isEqualTo(200);
+        Matcher count = RUNAWAY_GUARD_FAILURES.matcher(metrics.body());
+        return count.find() ? (long) Double.parseDouble(count.group(1)) : 0;
+    }
+
+    private static final Pattern RUNAWAY_GUARD_FAILURES =
+            Pattern.compile("lockin_maintenance_failures_total\\{[^}]*job=\"runaway_guard\"[^}]*\\} ([0-9.eE+]+)");
+
     @Test
     void anUnreachableDatabaseGives503AndNotReadyThenRecovers() throws Exception {
         User known = User.random();
         assertThat(known.api().get("/api/me").status()).isEqualTo(200);
-        long began = System.nanoTime();
+        long failuresBefore = runawayGuardFailures();
         try {
             admin("alter database lockin allow_connections false",
                     "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'lockin'");
@@ -58,9 +71,10 @@ class OutageIT {
             assertProblem(known.api().get("/api/me/export"), 503);
             assertProblem(known.api().get("/api/me/time-logs.csv?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z", "text/csv"), 503);
             assertThat(Api.anonymous().get("/health/live").status()).as("alive all the same").isEqualTo(200);
-            // long enough for two maintenance ticks (every 5 s) to fail: the container cancels a timer
-            // whose callback failed twice in a row, and the maintenance must go on all the same
-            Thread.sleep(Math.max(0, Duration.ofSeconds(12).toMillis() - Duration.ofNanos(System.nanoTime() - began).toMillis()));
+            // until two maintenance ticks (every 5 s) have failed: the container cancels a timer whose
+            // callback failed twice in a row, and the maintenance must go on all the same
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> runawayGuardFailures() >= failuresBefore + 2);
         } finally {
             admin("alter database lockin allow_connections true");
         }
