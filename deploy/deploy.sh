@@ -5,7 +5,7 @@
 #   Java 17 (java-17-amazon-corretto-headless / openjdk-17-jre-headless) and nginx, unless there
 #   the `lockin` system user
 #   /opt/lockin/              payara-micro.jar and lockin.war of this release (the previous
-#                             ones in /opt/lockin/previous/), logging.properties, preboot.asadmin,
+#                             ones in /opt/lockin/previous/), logging.properties, preboot.asadmin, postdeploy.asadmin,
 #                             defaults.env (the unit's defaults: port, JVM options, threads)
 #   /etc/lockin/lockin.env    from .env.example on the first install, NEVER overwritten
 #   /etc/systemd/system/lockin.service

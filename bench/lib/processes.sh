@@ -105,6 +105,7 @@ start_server() {
            -jar "$MICRO" --deploy "$WAR" --contextroot / --port "$HTTP_PORT" \
            --maxhttpthreads "$SERVER_HTTP_THREADS" --nocluster \
            --rootdir "$STATE/micro" --prebootcommandfile "$ROOT/deploy/payara-preboot.asadmin" \
+           --postdeploycommandfile "$ROOT/deploy/payara-postdeploy.asadmin" \
            >"$RESULTS/server-$label.log" 2>&1 &
   SERVER_PID=$!
   await_ready "$label" "$launched"
@@ -122,6 +123,7 @@ start_empty_micro() {
       java "${java_opts[@]}" -Duser.timezone=UTC -jar "$MICRO" --port "$HTTP_PORT" \
            --maxhttpthreads "$SERVER_HTTP_THREADS" --nocluster \
            --rootdir "$STATE/micro-empty" --prebootcommandfile "$ROOT/deploy/payara-preboot.asadmin" \
+           --postdeploycommandfile "$ROOT/deploy/payara-postdeploy.asadmin" \
            >"$RESULTS/server-empty.log" 2>&1 &
   pid=$!
   EMPTY_READY_S=

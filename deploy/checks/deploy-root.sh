@@ -24,7 +24,7 @@ snapshot() { # every file and directory under $1: path, mode, size, mtime, conte
 }
 INSTALLED_FILES=(etc etc/lockin etc/lockin/lockin.env etc/nginx etc/nginx/conf.d etc/nginx/conf.d/lockin.conf etc/nginx/snippets
   etc/nginx/snippets/lockin-proxy.conf etc/systemd etc/systemd/system etc/systemd/system/lockin.service opt opt/lockin
-  opt/lockin/defaults.env opt/lockin/lockin.war opt/lockin/logging.properties opt/lockin/payara-micro.jar opt/lockin/preboot.asadmin opt/lockin/previous
+  opt/lockin/defaults.env opt/lockin/lockin.war opt/lockin/logging.properties opt/lockin/payara-micro.jar opt/lockin/postdeploy.asadmin opt/lockin/preboot.asadmin opt/lockin/previous
   var var/www var/www/letsencrypt)
 
 check_refusals() {
@@ -54,8 +54,8 @@ check_first_install() {
   check "first run goes step by step ([1] ... [9])" bash -c "grep -q '^\[1\] ' '$out' && grep -q '^\[9\] Summary' '$out'"
   check "payara-micro.jar installed (the build's, mode 644)" same_with_mode "$WORK/jar-1" "$R/opt/lockin/payara-micro.jar" 644
   check "lockin.war installed (the build's, mode 644)" same_with_mode "$WORK/war-1" "$R/opt/lockin/lockin.war" 644
-  check "logging.properties and preboot.asadmin installed (644)" \
-    bash -c "cmp -s deploy/logging.properties '$R/opt/lockin/logging.properties' && cmp -s deploy/payara-preboot.asadmin '$R/opt/lockin/preboot.asadmin' && [[ \$(stat -c %a '$R/opt/lockin/preboot.asadmin') == 644 ]]"
+  check "logging.properties, preboot.asadmin and postdeploy.asadmin installed (644)" \
+    bash -c "cmp -s deploy/logging.properties '$R/opt/lockin/logging.properties' && cmp -s deploy/payara-preboot.asadmin '$R/opt/lockin/preboot.asadmin' && [[ \$(stat -c %a '$R/opt/lockin/preboot.asadmin') == 644 ]] && cmp -s deploy/payara-postdeploy.asadmin '$R/opt/lockin/postdeploy.asadmin' && [[ \$(stat -c %a '$R/opt/lockin/postdeploy.asadmin') == 644 ]]"
   check "defaults.env at /opt/lockin/defaults.env (as in deploy/, 644)" same_with_mode deploy/defaults.env "$R/opt/lockin/defaults.env" 644
   check "unit at /etc/systemd/system/lockin.service (as in deploy/, 644)" same_with_mode deploy/lockin.service "$R/etc/systemd/system/lockin.service" 644
   check "env file /etc/lockin/lockin.env from .env.example, mode 600" same_with_mode .env.example "$R/etc/lockin/lockin.env" 600

@@ -99,7 +99,8 @@ smoke_command() {
   printf '%s' "$cmd"
 }
 smoke_start() {
-  local argv ready=0
+  local argv ready=0 code
+  SMOKE_EARLY_ANSWERS=()
   smoke_environment
   read -ra argv <<<"$(smoke_command)"
   note "environment files: ${SMOKE_ENV_FILES[*]#"$S"}"
@@ -108,15 +109,20 @@ smoke_start() {
   (cd "$S/var/lib/lockin" && exec env -i PATH=/usr/bin:/bin HOME="$S/var/lib/lockin" "${SMOKE_ENV[@]}" "${argv[@]}") > "$WORK/micro.log" 2>&1 &
   MICRO_PID=$!
   PIDS+=("$MICRO_PID")
-  for _ in $(seq 180); do
+  for _ in $(seq 360); do
+    # what a client gets while it starts: a refused connection (000), or the application's own 401
+    code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$APP_PORT/api/me" 2>/dev/null) || true
+    [[ ${code:-000} == 000 || $code == 401 ]] || SMOKE_EARLY_ANSWERS+=("$code")
     curl -fs -m 2 "http://127.0.0.1:$APP_PORT/health/ready" >/dev/null 2>&1 && { ready=1; break; }
     kill -0 "$MICRO_PID" 2>/dev/null || break
-    sleep 1
+    sleep 0.5
   done
   if (( ready )); then ok "Payara Micro started from the installed files; /health/ready UP on $APP_PORT"; else not_ok "Payara Micro not ready; log tail:"; tail -n 20 "$WORK/micro.log" | indent; fi
 }
 check_smoke_server() {
   local host_ip
+  check "while it started, GET /api/me was refused or answered by the application (401), never by Payara's 404 page (postdeploy.asadmin; got: ${SMOKE_EARLY_ANSWERS[*]:-none other})" \
+    test "${#SMOKE_EARLY_ANSWERS[@]}" -eq 0
   host_ip=$(hostname -I 2>/dev/null | awk '{print $1}' || true)
   if [[ -n $host_ip && $host_ip != 127.* ]]; then
     check "the HTTP listener answers on 127.0.0.1 only, not on $host_ip (preboot.asadmin)" \

@@ -14,7 +14,8 @@ UNIT_SETTINGS=('User=lockin' 'Group=lockin' 'EnvironmentFile=/opt/lockin/default
 EXEC_START_ARGS=('/usr/bin/java $LOCKIN_JAVA_OPTS' '-XX:+ExitOnOutOfMemoryError' '-Duser.timezone=UTC'
   '-Dmp.health.default.readiness.empty.response=DOWN' '-jar /opt/lockin/payara-micro.jar'
   '--deploy /opt/lockin/lockin.war' '--contextroot /' '--port ${LOCKIN_PORT}' '--maxhttpthreads ${LOCKIN_HTTP_THREADS}' '--nocluster'
-  '--rootdir /var/lib/lockin/micro' '--logproperties /opt/lockin/logging.properties')
+  '--rootdir /var/lib/lockin/micro' '--logproperties /opt/lockin/logging.properties'
+  '--prebootcommandfile /opt/lockin/preboot.asadmin' '--postdeploycommandfile /opt/lockin/postdeploy.asadmin')
 
 # ExecStart of a unit file on one line, continuation lines joined
 exec_start_of() { sed -n '/^ExecStart=/,/[^\\]$/p' "$1" | sed 's/^ExecStart=//; s/[[:space:]]*\\$//' | tr -s '\n ' ' '; }

@@ -6,7 +6,8 @@
 # both instances in the upstream, this run's port and log paths, a header of
 # this test's own: X-Lockin-Upstream, the instance(s) nginx passed to, and the
 # limits per client address out of the way: every client of this test is
-# 127.0.0.1 (deploy/test.sh checks those limits).
+# 127.0.0.1 (deploy/test.sh checks those limits). NGINX_WORKER_CONNECTIONS: more
+# than the test's 512 (./lockin soak holds 2,000 streams: two connections each).
 start_nginx() {
   mkdir -p "$WORK/nginx/conf.d" "$WORK/nginx/snippets" "$WORK/nginx/logs"
   # shellcheck disable=SC2016 # nginx's $upstream_addr
@@ -19,9 +20,10 @@ start_nginx() {
   sed "s|/var/log/nginx/|$WORK/nginx/logs/|" deploy/nginx/lockin-proxy.conf > "$WORK/nginx/snippets/lockin-proxy.conf"
   cat > "$WORK/nginx/nginx.conf" <<EOF
 worker_processes 1;
+worker_rlimit_nofile $(( 2 * ${NGINX_WORKER_CONNECTIONS:-512} + 64 ));
 pid $WORK/nginx.pid;
 error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 512; }
+events { worker_connections ${NGINX_WORKER_CONNECTIONS:-512}; }
 http {
   client_body_temp_path $WORK/nginx/tmp-body;
   proxy_temp_path $WORK/nginx/tmp-proxy;

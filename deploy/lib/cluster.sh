@@ -16,7 +16,7 @@ cleanup() {
   echo "(logs and data of this run: $WORK)"
 }
 
-say() { printf '[cluster-test] %s\n' "$*"; }
+say() { printf '[%s] %s\n' "${SAY_AS:-cluster-test}" "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
 check() { say "ok: $*"; }
 
@@ -45,14 +45,22 @@ token() { java -Dlockin.home="$WORK/state" -cp "$DEV_CP" app.lockin.dev.Launcher
 
 # start_instance NAME PORT: a Payara Micro instance of the build in lockin-web/target,
 # in the data grid whose first port is HZ, logging to $WORK/NAME.log; sets LAST_PID.
+# INSTANCE_JAVA_OPTS, INSTANCE_HTTP_THREADS, INSTANCE_RATE_LIMITS and INSTANCE_ARCHIVE_SCHEDULE
+# replace the cluster test's own (./lockin soak runs the production ones).
 start_instance() {
+  local java_opts threads=() arenas=()
+  read -r -a java_opts <<<"${INSTANCE_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}"
+  if [[ -n ${INSTANCE_HTTP_THREADS:-} ]]; then threads=(--maxhttpthreads "$INSTANCE_HTTP_THREADS"); fi
+  if [[ -n ${INSTANCE_MALLOC_ARENA_MAX:-} ]]; then arenas=("MALLOC_ARENA_MAX=$INSTANCE_MALLOC_ARENA_MAX"); fi
   DATABASE_URL=$DATABASE_URL LOCKIN_JWT_ISSUER=$ISSUER LOCKIN_JWKS_LOCATION=$JWKS COGNITO_CLIENT_ID=$CLIENT \
-  LOCKIN_ARCHIVE_SCHEDULE=2s LOCKIN_RATE_LIMITS="writes=100000/1m, reads=100000/1m, streams=1000/1h" \
+  LOCKIN_ARCHIVE_SCHEDULE=${INSTANCE_ARCHIVE_SCHEDULE:-2s} \
+  LOCKIN_RATE_LIMITS=${INSTANCE_RATE_LIMITS:-"writes=100000/1m, reads=100000/1m, streams=1000/1h"} \
   LOCKIN_EXTRA_CA_CERTIFICATES=${EXTRA_CA:-} LOCKIN_WEBHOOK_PRIVATE_ADDRESSES=allow LOCKIN_OUTBOX_FIRST_RETRY=1s \
-    java -Xmx384m -XX:+UseSerialGC -Duser.timezone=UTC -Dmp.health.default.readiness.empty.response=DOWN \
+    env "${arenas[@]}" java "${java_opts[@]}" -Duser.timezone=UTC -Dmp.health.default.readiness.empty.response=DOWN \
       -jar lockin-web/target/payara-micro.jar --deploy lockin-web/target/lockin.war --contextroot / \
-      --port "$2" --name "$1" --clustername "lockin-cluster-test" \
+      --port "$2" --name "$1" --clustername "lockin-cluster-test" "${threads[@]}" \
       --clustermode "tcpip:127.0.0.1:$HZ" --startport "$HZ" --interfaces 127.0.0.1 \
+      --prebootcommandfile deploy/payara-preboot.asadmin --postdeploycommandfile deploy/payara-postdeploy.asadmin \
       --rootdir "$WORK/$1" > "$WORK/$1.log" 2>&1 &
   LAST_PID=$!
   PIDS+=("$LAST_PID")

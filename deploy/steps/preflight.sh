@@ -24,7 +24,7 @@ require_release_files() {
     # Both are zip archives; a truncated copy or an HTML error page is not.
     [[ $(head -c 2 "$f") == PK ]] || die "$f is not a jar/war (zip) file; rebuild it or copy it again"
   done
-  for f in "$ENV_EXAMPLE" "$here/lockin.service" "$here/defaults.env" "$here/logging.properties" "$here/payara-preboot.asadmin" \
+  for f in "$ENV_EXAMPLE" "$here/lockin.service" "$here/defaults.env" "$here/logging.properties" "$here/payara-preboot.asadmin" "$here/payara-postdeploy.asadmin" \
            "$here/nginx/lockin.conf" "$here/nginx/lockin-http.conf" "$here/nginx/lockin-proxy.conf"; do
     [[ -f $f ]] || die "$f is missing: run deploy.sh from a complete copy of the repository's deploy/ (and .env.example)"
   done

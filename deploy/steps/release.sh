@@ -35,5 +35,6 @@ install_release() {
   install_artifact "$WAR" lockin.war
   install_service_file /opt/lockin/logging.properties "$here/logging.properties"
   install_service_file /opt/lockin/preboot.asadmin "$here/payara-preboot.asadmin"
+  install_service_file /opt/lockin/postdeploy.asadmin "$here/payara-postdeploy.asadmin"
   install_service_file /opt/lockin/defaults.env "$here/defaults.env"
 }

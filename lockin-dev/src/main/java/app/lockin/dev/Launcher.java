@@ -137,8 +137,10 @@ public final class Launcher {
                 "--maxhttpthreads", settings.get("LOCKIN_HTTP_THREADS"),
                 "--nocluster",
                 "--rootdir", state.resolve("micro").toString(),
-                // the listener as production has it (loopback only, request lines up to 64 KiB)
-                "--prebootcommandfile", home.resolve("deploy/payara-preboot.asadmin").toString()));
+                // the listener as production has it (loopback only, request lines up to 64 KiB,
+                // opened once the application is deployed)
+                "--prebootcommandfile", home.resolve("deploy/payara-preboot.asadmin").toString(),
+                "--postdeploycommandfile", home.resolve("deploy/payara-postdeploy.asadmin").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put("MALLOC_ARENA_MAX", settings.get("MALLOC_ARENA_MAX"));
         builder.environment().putAll(serverEnv);

@@ -106,7 +106,8 @@ public final class OwnServer implements AutoCloseable {
                 "--maxhttpthreads", "4",
                 "--nocluster",
                 "--rootdir", work.resolve("micro").toString(),
-                "--prebootcommandfile", System.getProperty("lockin.it.preboot")));
+                "--prebootcommandfile", System.getProperty("lockin.it.preboot"),
+                "--postdeploycommandfile", System.getProperty("lockin.it.postdeploy")));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
