@@ -27,8 +27,8 @@ ended = started + minutes * 60
 windows = [(float(f["start"]), float(f["end"]) + GRACE, f["fault"]) for f in faults]
 
 
-def in_window(t):
-    return next((w[2] for w in windows if w[0] <= t <= w[1]), None)
+def in_window(t):   # the fault of the latest window holding t (a fault's grace may reach into the next one)
+    return next((w[2] for w in reversed(windows) if w[0] <= t <= w[1]), None)
 
 
 errors = []
