@@ -137,20 +137,20 @@ ready "$PORT_A" || fail "alpha did not come back after its kill (see $WORK/alpha
 fault "kill alpha, restart" "$t"
 say "alpha ready again $(elapsed "$t" "$(now)") s after its kill"
 
+# database_down SECONDS FAULT NAME: PostgreSQL stopped (pg_ctl stop -m fast: its clients cut), down for
+# SECONDS, started again on the same data (its log $WORK/db-NAME.log)
+database_down() {
+  local t; t=$(now)
+  kill -TERM "$DB_PID"; wait "$DB_PID" 2>/dev/null || true
+  sleep "$1"
+  start_database "$WORK/db-$3.log" || fail "PostgreSQL did not start again (see $WORK/db-$3.log)"
+  fault "$2" "$t"
+  say "$2: PostgreSQL up again $(elapsed "$t" "$(now)") s after its stop"
+}
 at_share 13
-t=$(now)
-kill -TERM "$DB_PID"; wait "$DB_PID" 2>/dev/null || true
-start_database "$WORK/db-restart.log" || fail "PostgreSQL did not start again (see $WORK/db-restart.log)"
-fault "PostgreSQL restart" "$t"
-say "PostgreSQL restarted ($(elapsed "$t" "$(now)") s)"
-
+database_down 0 "PostgreSQL restart" restart
 at_share 20
-t=$(now)
-kill -TERM "$DB_PID"; wait "$DB_PID" 2>/dev/null || true
-sleep 15
-start_database "$WORK/db-outage.log" || fail "PostgreSQL did not start after the outage (see $WORK/db-outage.log)"
-fault "PostgreSQL outage 15 s" "$t"
-say "PostgreSQL back after an outage of $(elapsed "$t" "$(now)") s"
+database_down 15 "PostgreSQL outage 15 s" outage
 
 at_share 27
 t=$(now)

@@ -5,8 +5,12 @@
 //
 //   node bench/live/client.js --base http://127.0.0.1:18080 --streams FILE --writers FILE \
 //        [--rate 100] [--warmup 10] [--duration 60] [--drain 5] [--open-concurrency 200]
-//        [--server-pid PID] [--clk-tck 100]
+//        [--server-pid PID] [--jcmd PATH] [--clk-tck 100]
 //
+// --jcmd PATH      the server's JDK's jcmd: the server's heap is measured after a full GC
+//                  (GC.run, then GC.heap_info) before the streams open and once they are all
+//                  open: heap_per_stream_kb = the difference / the streams opened (the guard of
+//                  LOCKIN_MAX_STREAMS' 64 KiB a stream).
 // --streams FILE   one stream a line: "<access token> <group id> hot|other"; every line is its
 //                  own person (its token), a member of that group. "hot" streams are those of the
 //                  hot group (the one written to): each of them is measured.
@@ -51,12 +55,13 @@ const http = require('node:http');
 const fs = require('node:fs');
 const os = require('node:os');
 const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 
 // ------------------------------------------------------------------ options
 const opt = {
   base: 'http://127.0.0.1:18080', streams: null, writers: null, rate: 100, warmup: 10, duration: 60,
-  drain: 5, 'open-concurrency': 200, 'server-pid': null, 'clk-tck': 100, 'slot-step': 2000, 'slot-length': 1000,
+  drain: 5, 'open-concurrency': 200, 'server-pid': null, jcmd: null, 'clk-tck': 100, 'slot-step': 2000, 'slot-length': 1000,
   slots: Infinity, 'first-slot': 0, 'open-timeout': 60, 'open-deadline': 300, 'open-stall': 60,
 };
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -134,6 +139,17 @@ const serverPid = opt['server-pid'];
 let rssPeak = 0;
 const serverRss = () => { const r = rssMb(serverPid); if (r > rssPeak) rssPeak = r; return r; };
 const rssTimer = serverPid ? setInterval(serverRss, 500) : null;
+// the server's heap used after a full GC, in MB (Serial GC: the young and the tenured generation)
+const heapAfterGc = () => {
+  if (!serverPid || !opt.jcmd) return NaN;
+  try {
+    execFileSync(opt.jcmd, [String(serverPid), 'GC.run'], { stdio: 'ignore' });
+    const info = execFileSync(opt.jcmd, [String(serverPid), 'GC.heap_info'], { encoding: 'utf8' });
+    let kb = 0;
+    for (const m of info.matchAll(/(?:def new|tenured) generation\s+total \d+K, used (\d+)K/g)) kb += Number(m[1]);
+    return kb > 0 ? kb / 1024 : NaN;
+  } catch { return NaN; }
+};
 const cpuMark = () => ({ t: performance.now(), me: ticks('self'), server: serverPid ? ticks(serverPid) : NaN });
 const cpuPercent = (from, to, who) => ((to[who] - from[who]) / CLK_TCK) * 100 / (((to.t - from.t) / 1000) * CORES);
 
@@ -454,17 +470,19 @@ const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'NaN');
 const marks = {};   // what finish() reports: the phases reached so far
 async function main() {
   entrySchema = await servedEntrySchema();
+  const heapIdle = heapAfterGc();
   const rssIdle = serverPid ? serverRss() : NaN;
   const slotsNeeded = Math.ceil((opt.rate * (opt.warmup + opt.duration)) / W);
   log(`${streams.length} streams (${hotStreams.length} of the hot group), ${W} writers, ${opt.rate} writes/s: ${opt.warmup} s warm-up + ${opt.duration} s measured (${slotsNeeded} slots a writer at most)`);
 
   const c0 = cpuMark();
-  Object.assign(marks, { c0, rssIdle });
+  Object.assign(marks, { c0, rssIdle, heapIdle });
   await openAll();
   const c1 = cpuMark();
   const openSeconds = ((counts.opened > 0 ? lastOpen : c1.t) - c0.t) / 1000;   // until the last stream opened
   const rssOpen = serverPid ? serverRss() : NaN;
-  Object.assign(marks, { c1, openSeconds, rssOpen });
+  const heapOpen = heapAfterGc();
+  Object.assign(marks, { c1, openSeconds, rssOpen, heapOpen });
   log(`opened ${counts.opened} streams in ${fmt(openSeconds)} s (${fmt(counts.opened / openSeconds, 0)}/s), ${counts.refused} refused; server RSS ${fmt(rssOpen, 0)} MB`);
   if (counts.opened === 0) { finish({ openSeconds, c0, c1, c2: c1, c3: c1, rssIdle, rssOpen, loop: null }); return; }
 
@@ -522,6 +540,8 @@ function finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop }, interru
     client_cpu: fmt(cpuPercent(c2, c3, 'me')), client_cpu_open: fmt(cpuPercent(c0, c1, 'me')),
     server_cpu: fmt(cpuPercent(c2, c3, 'server')), server_cpu_open: fmt(cpuPercent(c0, c1, 'server')),
     rss_idle_mb: fmt(rssIdle, 0), rss_open_mb: fmt(rssOpen, 0), rss_peak_mb: fmt(rssPeak, 0),
+    heap_idle_mb: fmt(marks.heapIdle, 0), heap_open_mb: fmt(marks.heapOpen, 0),
+    heap_per_stream_kb: fmt(((marks.heapOpen - marks.heapIdle) * 1024) / counts.opened, 1),
     client_rss_mb: fmt(process.memoryUsage().rss / 1048576, 0),
     loop_p99_ms: loop ? fmt(loop.percentile(99) / 1e6) : 'NaN',
     interrupted: interrupted ? 1 : 0,

@@ -10,7 +10,8 @@
 // Setup: every person reads /api/me (their profile); the first of every GROUP_SIZE people makes
 // a daily group and a join link, the others join by it.
 //
-// Load, each person on their own, at the pace of a phone in someone's evening:
+// Load, each person on their own, at the pace of a phone in someone's evening, compressed (focus
+// blocks of 1-4 minutes, 30-120 s between them, where an evening has 25-50 minute blocks):
 //   - clock cycles on their group's sessions: create, start, run, sometimes a pause and a resume
 //     dated by the device up to 30 s back (an app that was offline), stop (a quarter of the time
 //     from both devices at once, the second finding the session with ?status=running), and the
@@ -241,7 +242,7 @@ async function clockCycle(p) {
   const started = await write(p.token, 'POST', `/api/sessions/${id}:start`, undefined, [409]);
   if (started.status !== 200) return;
   ack('session', id, 'start');
-  await readWhile(p, rand(15_000, 60_000));
+  await readWhile(p, rand(60_000, 240_000));
   let gap = null;
   if (Math.random() < 0.5 && Date.now() < END) {
     // paused by a phone that was offline: the device's time, up to 30 s back
@@ -249,13 +250,13 @@ async function clockCycle(p) {
     const paused = await write(p.token, 'POST', `/api/sessions/${id}:pause`, { at: iso(pauseAt) }, [409, 422]);
     if (paused.status === 200) {
       ack('session', id, 'pause');
-      await readWhile(p, rand(5_000, 20_000));
+      await readWhile(p, rand(10_000, 30_000));
       const resumeAt = Date.now() - rand(0, 3_000);
       const resumed = await write(p.token, 'POST', `/api/sessions/${id}:resume`, { at: iso(resumeAt) }, [409, 422]);
       if (resumed.status === 200) {
         ack('session', id, 'resume');
         gap = [pauseAt + 1000, resumeAt - 1000];
-        await readWhile(p, rand(10_000, 40_000));
+        await readWhile(p, rand(30_000, 90_000));
       }
     }
   }
@@ -292,13 +293,13 @@ const reads = [
   () => '/api/me',
   p => `/api/groups/${p.group}/members`,
 ];
-// The app open for MS milliseconds: the board every 5-15 s, something else now and then.
+// The app open for MS milliseconds: the board every 10-30 s, something else now and then.
 async function readWhile(p, ms) {
   const until = Math.min(Date.now() + ms, END);
   while (Date.now() < until) {
     await call(p.token, 'GET', `/api/groups/${p.group}/progress/current`);
-    if (Math.random() < 0.3) await call(p.token, 'GET', pick(reads)(p));
-    await sleep(Math.min(rand(5_000, 15_000), Math.max(0, until - Date.now())));
+    if (Math.random() < 0.25) await call(p.token, 'GET', pick(reads)(p));
+    await sleep(Math.min(rand(10_000, 30_000), Math.max(0, until - Date.now())));
   }
 }
 
@@ -322,7 +323,7 @@ async function recruit(owner) {
 async function evening(p) {
   await sleep(rand(0, 60_000));
   while (Date.now() < END) {
-    await readWhile(p, rand(5_000, 40_000));
+    await readWhile(p, rand(30_000, 120_000));
     if (Date.now() >= END) break;
     await clockCycle(p);
     if (p.owns && Math.random() < 0.15) await recruit(p);
