@@ -17,7 +17,7 @@ do for [i=1:n] {
   x = system("sed -n ".i."p ".faults." | cut -f1") + 0
   label = system("sed -n ".i."p ".faults." | cut -f2 | tr -d '\"'")
   set arrow i from x, graph 0 to x, graph 1 nohead dashtype 2 linecolor rgb "#c03030"
-  set label i label at x, graph 0.95 rotate by 90 right offset -0.6, 0 textcolor rgb "#c03030" font ",9"
+  set label i label at x, graph 0.95 rotate by 90 right offset -0.6, 0 textcolor rgb "#c03030" font ",9" noenhanced
 }
 
 set title "requests a second (left) and their p99 in ms (right, log scale)"

@@ -214,6 +214,7 @@ check_stream_location_settings() { # SNIPPET
 # (so a connection cut mid-answer is an error, not an end), with the header
 # X-Accel-Buffering: yes (which the location ignores), and logs each request
 # line to LOG. ?mode=slow: event "one", 3 s later event "two", end;
+# ?mode=503 (not a stream, first only): the application's 503;
 # ?mode=drop: event "one", then the connection is cut; ?mode=500: a 500 from
 # the first stand-in (as Payara Micro answers for a moment while it stops).
 # Any other path: 200 "ok" at once.
@@ -232,6 +233,8 @@ class Standin(BaseHTTPRequestHandler):
         self.chunk("event: %s\nid: %s\ndata: {\"from\":%d,\"at\":%.3f}\n\n" % (name, name, port, time.time()))
     def do_GET(self):
         with open(log, "a") as f: f.write("%d %s\n" % (port, self.path))
+        if "/stream" not in self.path and "mode=503" in self.path and first:
+            self.send_response(503); self.send_header("Content-Length", "0"); self.end_headers(); return
         if "/stream" not in self.path:
             self.send_response(200); self.send_header("Content-Length", "3"); self.end_headers(); self.wfile.write(b"ok\n"); return
         if "mode=500" in self.path and first:
@@ -314,6 +317,10 @@ check_stream_served() {
   curl -s -m 10 -o /dev/null "$base/api/me?after-a-refused-stream" || true
   check "the first instance refused a stream (marked down for streams): the API's next request still goes to it (upstream lockin_streams apart from lockin)" \
     grep -q "^$STANDIN_A /api/me?after-a-refused-stream" "$WORK/stream-requests.log"
+  code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$base/api/me?mode=503" || true)
+  curl -s -m 10 -o /dev/null "$base/api/me?after-a-503" || true
+  check "an instance's own 503 (its database unavailable) reaches the client ($code), is not tried on the other instance, and does not take the instance out" \
+    bash -c "[[ $code == 503 ]] && ! grep -q '^$STANDIN_B /api/me?mode=503' '$WORK/stream-requests.log' && grep -q '^$STANDIN_A /api/me?after-a-503' '$WORK/stream-requests.log'"
   kill "${STANDIN_PIDS[0]}" 2>/dev/null; wait "${STANDIN_PIDS[0]}" 2>/dev/null || true
   code=$(curl -sN -m 10 -o "$out" -w '%{http_code}' "$base/api/me/stream?mode=slow" || true)
   check "an instance that is gone (connection refused): the stream is opened on the other one ($code)" \
