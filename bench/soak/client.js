@@ -43,7 +43,7 @@ const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const base = new URL(cfg.base);
 const tokens = fs.readFileSync(cfg.tokens, 'utf8').split('\n').filter(Boolean);
 const GROUP_SIZE = cfg.group_size || 8;
-const END = Date.now() + cfg.minutes * 60_000;
+let END = Infinity;   // the load's end: MINUTES after the setup
 const OUT = cfg.out;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 96 });
@@ -365,6 +365,7 @@ async function finalCheck() {
   await setup();
   console.log(`setup: ${people.length} people in ${Math.ceil(people.length / GROUP_SIZE)} groups (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   fs.writeFileSync(path.join(OUT, 'load-started'), String(Date.now() / 1000));
+  END = Date.now() + cfg.minutes * 60_000;
   for (const [i, p] of people.entries()) {
     setTimeout(() => {
       openStream(p, 'board', `/api/groups/${p.group}/progress/stream`);

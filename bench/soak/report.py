@@ -3,7 +3,8 @@
 report.py RUN MINUTES: prints one line a check, "ok<TAB>what" or "no<TAB>what", writes
 RUN/summary.md (the table for BENCHMARKS.md) and the chart's data files (RUN/chart-*.tsv).
 A 5xx or network error is inside a fault's window from the fault's start to 20 s after it
-ended (nginx's fail_timeout is 10 s; pools reconnect on their next use); memory grows when the
+ended (nginx's fail_timeout is 10 s; pools reconnect on their next use); every stream must be open
+again within 60 s of each fault's end; memory grows when the
 mean of the last three samples after a full GC exceeds the mean of the first three of the last
 two-thirds of the run by more than 5 %.
 """
@@ -61,6 +62,15 @@ verdict(result["first_event_since_reconnect"] == result["streams"],
         f"streams that had their first event since their last (re)connection: {result['first_event_since_reconnect']} of {result['streams']}")
 verdict(result["boards_current"] == result["boards_checked"],
         f"board streams whose last board is GET .../progress/current: {result['boards_current']} of {result['boards_checked']}")
+
+# every stream open again within 60 s of each fault's end (a client backs off 1-5 s between tries)
+for f in faults:
+    end = float(f["end"])
+    back = next((int(x["epoch"]) for x in seconds
+                 if int(x["epoch"]) >= end and int(x["streams_open"]) >= result["streams"]), None)
+    verdict(back is not None and back - end <= 60,
+            f"all {result['streams']} streams open again after \"{f['fault']}\": "
+            + (f"{max(0, back - end):.0f} s after it ended (at most 60 s)" if back is not None else "never"))
 
 # memory over the last two-thirds of the run, per instance (a restarted instance: its own samples)
 growth = {}

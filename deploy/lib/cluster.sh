@@ -32,6 +32,7 @@ below() { awk -v x="$1" -v limit="$2" 'BEGIN { exit !(x < limit) }'; }
 # once); started again on the same port and data directory, it is a restart.
 DB_PID=""
 start_database() { # LOG
+  : > "$1"   # there before the loop below reads it (the JVM opens it a moment later)
   LOCKIN_DB_PORT=$DB_PORT LOCKIN_DB_DIR=$WORK/pgdata java -cp "$DEV_CP" app.lockin.dev.Launcher db > "$1" 2>&1 &
   DB_PID=$!
   PIDS+=("$DB_PID")
