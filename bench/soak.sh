@@ -73,7 +73,6 @@ INSTANCE_RATE_LIMITS="writes=120/1m"          # the defaults (one item is needed
 INSTANCE_ARCHIVE_SCHEDULE=PT5M
 NGINX_WORKER_CONNECTIONS=$(( 4 * PEOPLE + 1024 ))   # two streams a person, each a client and an upstream connection
 command -v node >/dev/null || { say "installing nodejs"; apt-get install -y -q nodejs >/dev/null; }
-JCMD=$(dirname "$(readlink -f "$(command -v java)")")/jcmd
 
 require_tools_and_build
 choose_ports
@@ -95,9 +94,7 @@ sample_memory() {
     for name in alpha beta; do
       pid=$(cat "$WORK/$name.pid")
       [[ -d /proc/$pid ]] || continue
-      "$JCMD" "$pid" GC.run >/dev/null 2>&1 || continue
-      heap=$("$JCMD" "$pid" GC.heap_info 2>/dev/null \
-             | awk '/(def new|tenured) generation/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); sum += v } } END { print sum + 0 }')
+      heap=$(bench/heap-after-gc.sh "$pid" 2>/dev/null) || continue
       rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
       printf '%s\t%s\t%s\t%s\t%s\n' "$(date +%s)" "$name" "$pid" "$rss" "$heap" >> "$RUN/memory.tsv"
     done

@@ -70,7 +70,6 @@ run_live_client() {
   mark_cpu
   out=$(node --max-semi-space-size=32 bench/live/client.js --base "$BASE" --streams "$RESULTS/live-streams.txt" --writers "$RESULTS/live-writers.txt" \
              --rate "$LIVE_RATE" --warmup "$LIVE_WARMUP" --duration "$LIVE_DURATION" --server-pid "$SERVER_PID" \
-             --jcmd "$(dirname "$(readlink -f "$(command -v java)")")/jcmd" \
              --slot-step $((LIVE_SLOT_STEP * 1000)) --slots "$(live_slots)" --clk-tck "$(getconf CLK_TCK)" 2>&1) || true
   o=$(others_percent)
   echo "$out" >"$RESULTS/live-client.txt"

@@ -5,11 +5,11 @@
 //
 //   node bench/live/client.js --base http://127.0.0.1:18080 --streams FILE --writers FILE \
 //        [--rate 100] [--warmup 10] [--duration 60] [--drain 5] [--open-concurrency 200]
-//        [--server-pid PID] [--jcmd PATH] [--clk-tck 100]
+//        [--server-pid PID] [--clk-tck 100]
 //
-// --jcmd PATH      the server's JDK's jcmd: the server's heap is measured after a full GC
-//                  (GC.run, then GC.heap_info) before the streams open and once they are all
-//                  open: heap_per_stream_kb = the difference / the streams opened (the guard of
+// --server-pid PID the server's process: its RSS and CPU, and its heap after a full GC
+//                  (bench/heap-after-gc.sh) before the streams open and once they are all open:
+//                  heap_per_stream_kb = the difference / the streams opened (the guard of
 //                  LOCKIN_MAX_STREAMS' 64 KiB a stream).
 // --streams FILE   one stream a line: "<access token> <group id> hot|other"; every line is its
 //                  own person (its token), a member of that group. "hot" streams are those of the
@@ -55,13 +55,15 @@ const http = require('node:http');
 const fs = require('node:fs');
 const os = require('node:os');
 const crypto = require('node:crypto');
+const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
+const { sseParser } = require('../sse.js');
 
 // ------------------------------------------------------------------ options
 const opt = {
   base: 'http://127.0.0.1:18080', streams: null, writers: null, rate: 100, warmup: 10, duration: 60,
-  drain: 5, 'open-concurrency': 200, 'server-pid': null, jcmd: null, 'clk-tck': 100, 'slot-step': 2000, 'slot-length': 1000,
+  drain: 5, 'open-concurrency': 200, 'server-pid': null, 'clk-tck': 100, 'slot-step': 2000, 'slot-length': 1000,
   slots: Infinity, 'first-slot': 0, 'open-timeout': 60, 'open-deadline': 300, 'open-stall': 60,
 };
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -139,15 +141,11 @@ const serverPid = opt['server-pid'];
 let rssPeak = 0;
 const serverRss = () => { const r = rssMb(serverPid); if (r > rssPeak) rssPeak = r; return r; };
 const rssTimer = serverPid ? setInterval(serverRss, 500) : null;
-// the server's heap used after a full GC, in MB (Serial GC: the young and the tenured generation)
+// the server's heap used after a full GC, in MB
 const heapAfterGc = () => {
-  if (!serverPid || !opt.jcmd) return NaN;
+  if (!serverPid) return NaN;
   try {
-    execFileSync(opt.jcmd, [String(serverPid), 'GC.run'], { stdio: 'ignore' });
-    const info = execFileSync(opt.jcmd, [String(serverPid), 'GC.heap_info'], { encoding: 'utf8' });
-    let kb = 0;
-    for (const m of info.matchAll(/(?:def new|tenured) generation\s+total \d+K, used (\d+)K/g)) kb += Number(m[1]);
-    return kb > 0 ? kb / 1024 : NaN;
+    return Number(execFileSync(path.join(__dirname, '..', 'heap-after-gc.sh'), [String(serverPid)], { encoding: 'utf8' })) / 1024;
   } catch { return NaN; }
 };
 const cpuMark = () => ({ t: performance.now(), me: ticks('self'), server: serverPid ? ticks(serverPid) : NaN });
@@ -256,35 +254,6 @@ function answered(w, k, t) {
 const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 let closing = false;
 
-// Parses the event stream; calls onEvent(type, data, id, t) per event, t the arrival of the chunk
-// that completed it.
-function sseParser(onEvent) {
-  let buf = '', type = '', data = [], id = null;
-  return (chunk, t) => {
-    buf += chunk;
-    let start = 0, nl;
-    while ((nl = buf.indexOf('\n', start)) >= 0) {
-      let line = buf.slice(start, nl);
-      start = nl + 1;
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      if (line === '') {
-        if (data.length > 0 || type) onEvent(type || 'message', data.join('\n'), id, t);
-        type = ''; data = [];
-        continue;
-      }
-      if (line[0] === ':') { counts.pings++; continue; }
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      let value = colon < 0 ? '' : line.slice(colon + 1);
-      if (value[0] === ' ') value = value.slice(1);
-      if (field === 'event') type = value;
-      else if (field === 'data') data.push(value);
-      else if (field === 'id') id = value;
-    }
-    buf = buf.slice(start);
-  };
-}
-
 function openStream(s) {
   return new Promise((resolve) => {
     let settled = false;
@@ -326,7 +295,7 @@ function openStream(s) {
         } else if (type === 'milestone') counts.milestones++;
         else if (type === 'end') { counts.endEvents++; s.endReason = data; }
         else counts.otherEvents++;
-      });
+      }, () => { counts.pings++; });
       res.on('data', (chunk) => {
         const t = performance.now();
         if (t - s.lastData > maxSilence.ms && settled) { maxSilence.ms = t - s.lastData; }

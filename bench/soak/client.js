@@ -38,6 +38,7 @@ const http = require('http');
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
+const { sseParser } = require('../sse.js');
 
 const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const base = new URL(cfg.base);
@@ -97,7 +98,8 @@ function exchange(token, method, p, body, headers = {}) {
         const text = Buffer.concat(chunks).toString();
         let json = null;
         try { json = text ? JSON.parse(text) : null; } catch (e) { /* a problem from nginx may be HTML */ }
-        resolve({ status: res.statusCode, body: text, json, upstream: res.headers['x-lockin-upstream'] });
+        resolve({ status: res.statusCode, body: text, json, upstream: res.headers['x-lockin-upstream'],
+          retryAfter: Number(res.headers['retry-after']) || 0 });
       });
       res.on('error', e => resolve({ status: 0, error: e.code || e.message }));
     });
@@ -124,8 +126,9 @@ async function call(token, method, p, body, expected = [], headers = {}) {
   return r;
 }
 
-// A write as the app sends it (a GET of setup alike, without the key): one Idempotency-Key, retried after a lost answer, a 5xx or a 429
-// with back-off (Retry-After when given) for up to 90 s. The final answer.
+// A write as the app sends it (a GET of setup alike, without the key): one Idempotency-Key, retried
+// after a lost answer, a 5xx or a 429, after Retry-After when given, else with back-off and jitter,
+// for up to 90 s. The final answer.
 async function write(token, method, p, body, expected = []) {
   const key = crypto.randomUUID();
   const giveUp = Date.now() + 90_000;
@@ -133,7 +136,7 @@ async function write(token, method, p, body, expected = []) {
     const r = await call(token, method, p, body, expected, method === 'GET' ? {} : { 'Idempotency-Key': key });
     const retry = r.status === 0 || r.status >= 500 || r.status === 429;
     if (!retry || Date.now() > giveUp) return r;
-    await sleep(Math.min(8000, 250 * 2 ** attempt) * rand(0.5, 1.5));
+    await sleep(r.retryAfter > 0 ? r.retryAfter * 1000 : Math.min(8000, 250 * 2 ** attempt) * rand(0.5, 1.5));
   }
 }
 
@@ -141,17 +144,15 @@ async function write(token, method, p, body, expected = []) {
 const streams = [];
 let stopStreams = false;
 function openStream(person, kind, p) {
-  const st = { person, kind, path: p, open: false, lastId: null, connectedAt: 0, firstSince: false,
-    lastBoard: null, lastBoardAt: 0, connections: 0, refused: 0 };
+  const st = { person, kind, open: false, lastId: null, connectedAt: 0, firstSince: false,
+    lastBoard: null, lastBoardAt: 0, connections: 0 };
   streams.push(st);
   const connect = () => {
     if (stopStreams) return;
     const headers = { Authorization: 'Bearer ' + person.token, Accept: 'text/event-stream' };
     if (st.lastId) headers['Last-Event-ID'] = st.lastId;
-    let buffer = '', event = null, id = null, data = [];
     const req = http.request({ host: base.hostname, port: base.port, path: p, headers, agent: streamAgent }, res => {
       if (res.statusCode !== 200) {
-        st.refused++;
         res.resume();
         res.on('end', () => again(res.statusCode));
         return;
@@ -159,31 +160,12 @@ function openStream(person, kind, p) {
       st.open = true; st.connectedAt = Date.now(); st.firstSince = false; st.connections++;
       if (st.connections > 1) { bucket().reconnections++; totals.reconnections++; }
       res.setEncoding('utf8');
-      res.on('data', chunk => {
-        buffer += chunk;
-        let nl;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).replace(/\r$/, '');
-          buffer = buffer.slice(nl + 1);
-          if (line === '') {
-            if (event !== null || data.length) {
-              if (id) st.lastId = id;
-              st.firstSince = true;
-              if (event === 'leaderboard') { st.lastBoard = data.join('\n'); st.lastBoardAt = Date.now(); }
-            }
-            event = null; id = null; data = [];
-          } else if (line.startsWith(':')) {
-            if (line.startsWith(': connected')) st.firstSince = true;
-          } else {
-            const colon = line.indexOf(':');
-            const field = colon < 0 ? line : line.slice(0, colon);
-            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-            if (field === 'event') event = value;
-            else if (field === 'id') id = value;
-            else if (field === 'data') data.push(value);
-          }
-        }
-      });
+      const feed = sseParser((event, data, id) => {
+        if (id !== null) st.lastId = id;
+        st.firstSince = true;
+        if (event === 'leaderboard') { st.lastBoard = data; st.lastBoardAt = Date.now(); }
+      }, comment => { if (comment === 'connected') st.firstSince = true; });
+      res.on('data', chunk => feed(chunk));
       res.on('end', () => { st.open = false; again(200); });
       res.on('error', () => { st.open = false; again(0); });
     });
@@ -232,13 +214,12 @@ async function setup() {
   fs.writeFileSync(path.join(OUT, 'people.tsv'), people.map(p => [p.n, p.id, p.group].join('\t')).join('\n') + '\n');
 }
 
-// A clock cycle on the person's group; sets p.session while one may run.
+// A clock cycle on the person's group.
 async function clockCycle(p) {
   const created = await write(p.token, 'POST', '/api/sessions', { group_id: p.group }, [409]);
   if (created.status !== 201) return;
   const id = created.json.id;
   ack('session', id, 'create');
-  p.session = id;
   const started = await write(p.token, 'POST', `/api/sessions/${id}:start`, undefined, [409]);
   if (started.status !== 200) return;
   ack('session', id, 'start');
@@ -282,7 +263,7 @@ async function stopSession(p, id) {
     })());
   }
   const answers = await Promise.all(stops);
-  if (answers.some(a => a.status === 200)) { ack('session', id, 'stop'); p.session = null; }
+  if (answers.some(a => a.status === 200)) ack('session', id, 'stop');
 }
 
 const reads = [
@@ -330,9 +311,9 @@ async function evening(p) {
   }
 }
 
+// Whatever a person still has running or paused (a cycle cut by the end, a stop that never got an
+// answer) is found as the app finds it and stopped.
 async function windDown() {
-  // sessions a person's loop left running (a cycle cut by the end): stopped, as the app would
-  await pool(people.filter(p => p.session), 16, p => stopSession(p, p.session));
   await pool(people, 16, async p => {
     for (const status of ['running', 'paused']) {
       const r = await call(p.token, 'GET', `/api/sessions?status=${status}&limit=100`);

@@ -3,10 +3,10 @@
 report.py RUN MINUTES: prints one line a check, "ok<TAB>what" or "no<TAB>what", writes
 RUN/summary.md (the table for BENCHMARKS.md) and the chart's data files (RUN/chart-*.tsv).
 A 5xx or network error is inside a fault's window from the fault's start to 20 s after it
-ended (nginx's fail_timeout is 10 s; pools reconnect on their next use); every stream must be open
-again within 60 s of each fault's end; memory grows when the
-mean of the last three samples after a full GC exceeds the mean of the first three of the last
-two-thirds of the run by more than 5 %.
+ended (nginx's fail_timeout is 10 s; pools reconnect on their next use); every stream must be
+open again within 60 s of each fault's end; memory grows when the mean of the last three samples
+after a full GC exceeds the mean of the first three of the last two-thirds of the run by more
+than 5 %.
 """
 import csv, json, os, statistics, sys
 
@@ -50,8 +50,9 @@ def verdict(ok, text):
 
 per_fault = {w[2]: 0 for w in windows}
 for e in server:
-    if in_window(e[0]):
-        per_fault[in_window(e[0])] += 1
+    fault = in_window(e[0])
+    if fault:
+        per_fault[fault] += 1
 verdict(not outside, f"5xx and network errors outside the fault windows: {len(outside)}"
         + (" (" + "; ".join(f"{e[1]} {e[2]} {e[3]} {e[4]}" for e in outside[:5]) + ")" if outside else ""))
 verdict(not unexpected, f"unexpected 4xx answers (not 409/410/422 where the app expects them, nor 429): {len(unexpected)}"

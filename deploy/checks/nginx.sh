@@ -262,7 +262,7 @@ start_stream_standin() { # PORT LOG first|second
   return 1
 }
 STANDIN_PIDS=()
-# The plain-HTTP site with its upstreams (lockin, lockin_streams) made of two
+# The plain-HTTP site with its upstreams (lockin, lockin_event_streams) made of two
 # stand-ins with the site's own parameters, the second a backup (so every
 # request goes to the first, and to the second only when nginx passes it on or
 # the first is marked down), and gzip turned on for every type in nginx.conf,
@@ -315,7 +315,7 @@ check_stream_served() {
   check "an instance answering 500 before the stream starts (Payara while it stops): the stream is opened on the other one ($code)" \
     bash -c "[[ $code == 200 ]] && grep -q '\"from\":$STANDIN_B' '$out' && grep -q '^$STANDIN_A /api/me/stream?mode=500' '$WORK/stream-requests.log'"
   curl -s -m 10 -o /dev/null "$base/api/me?after-a-refused-stream" || true
-  check "the first instance refused a stream: the API's next request still goes to it (upstream lockin_streams apart from lockin)" \
+  check "the first instance refused a stream: the API's next request still goes to it (upstream lockin_event_streams apart from lockin)" \
     grep -q "^$STANDIN_A /api/me?after-a-refused-stream" "$WORK/stream-requests.log"
   curl -sN -m 10 -o /dev/null "$base/api/me/stream?mode=slow&after-a-refused-stream" || true
   check "the first instance refused a stream: the next stream still goes to it (no failure accounting for streams: nginx clears one only when a request ends)" \

@@ -46,8 +46,8 @@ token() { java -Dlockin.home="$WORK/state" -cp "$DEV_CP" app.lockin.dev.Launcher
 
 # start_instance NAME PORT: a Payara Micro instance of the build in lockin-web/target,
 # in the data grid whose first port is HZ, logging to $WORK/NAME.log; sets LAST_PID.
-# INSTANCE_JAVA_OPTS, INSTANCE_HTTP_THREADS, INSTANCE_RATE_LIMITS and INSTANCE_ARCHIVE_SCHEDULE
-# replace the cluster test's own (./lockin soak runs the production ones).
+# INSTANCE_JAVA_OPTS, INSTANCE_HTTP_THREADS, INSTANCE_MALLOC_ARENA_MAX, INSTANCE_RATE_LIMITS and
+# INSTANCE_ARCHIVE_SCHEDULE replace the cluster test's own (./lockin soak runs the production ones).
 start_instance() {
   local java_opts threads=() arenas=()
   read -r -a java_opts <<<"${INSTANCE_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}"

@@ -15,8 +15,8 @@ import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
-
 import app.lockin.database.DatabaseGauges;
+
 /** The application metric {@code lockin_sessions_running}: focus sessions running now, across all instances. */
 @Singleton
 @Startup

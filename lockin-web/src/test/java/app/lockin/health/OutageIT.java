@@ -39,6 +39,9 @@ class OutageIT {
         }
     }
 
+    private static final Pattern RUNAWAY_GUARD_FAILURES =
+            Pattern.compile("lockin_maintenance_failures_total\\{[^}]*job=\"runaway_guard\"[^}]*\\} ([0-9.eE+]+)");
+
     /** lockin_maintenance_failures_total{job="runaway_guard"} as /metrics shows it (0 before the first failure). */
     private static long runawayGuardFailures() {
         Reply metrics = Api.anonymous().get("/metrics?scope=application", "text/plain");
@@ -46,9 +49,6 @@ class OutageIT {
         Matcher count = RUNAWAY_GUARD_FAILURES.matcher(metrics.body());
         return count.find() ? (long) Double.parseDouble(count.group(1)) : 0;
     }
-
-    private static final Pattern RUNAWAY_GUARD_FAILURES =
-            Pattern.compile("lockin_maintenance_failures_total\\{[^}]*job=\"runaway_guard\"[^}]*\\} ([0-9.eE+]+)");
 
     @Test
     void anUnreachableDatabaseGives503AndNotReadyThenRecovers() throws Exception {
