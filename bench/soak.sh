@@ -11,7 +11,7 @@
 #   13 % a PostgreSQL restart (pg_ctl stop -m fast, start)
 #   20 % a 15 s PostgreSQL outage (stopped, 15 s, started)
 #   27 % an nginx reload
-# Every minute each instance gets a full GC (jcmd GC.run) and its heap after it and its RSS are
+# Every minute (a run shorter than 15 minutes: 15 times in all) each instance gets a full GC (jcmd GC.run) and its heap after it and its RSS are
 # recorded. At the end it checks, in SQL, that every acknowledged write is in the database
 # (sessions and their last acknowledged step, hand-made logs, memberships), that no two logs of
 # a person overlap, that no session is stuck (running without its open segment, an open segment
@@ -72,7 +72,14 @@ INSTANCE_MALLOC_ARENA_MAX=$(env_file_value MALLOC_ARENA_MAX deploy/defaults.env)
 INSTANCE_RATE_LIMITS="writes=120/1m"          # the defaults (one item is needed to replace the test's own)
 INSTANCE_ARCHIVE_SCHEDULE=PT5M
 NGINX_WORKER_CONNECTIONS=$(( 4 * PEOPLE + 1024 ))   # two streams a person, each a client and an upstream connection
-command -v node >/dev/null || { say "installing nodejs"; apt-get install -y -q nodejs >/dev/null; }
+# the load client (Node.js) and the chart (gnuplot), from Debian's packages when missing
+missing=()
+command -v node >/dev/null || missing+=(nodejs)
+command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  say "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 
 require_tools_and_build
 choose_ports
@@ -86,11 +93,13 @@ java -Dlockin.home="$WORK/state" -cp "$DEV_CP" app.lockin.dev.Launcher tokens "$
 say "$PEOPLE people's tokens made; $INSTANCE_JAVA_OPTS, $INSTANCE_HTTP_THREADS worker threads (deploy/defaults.env)"
 
 # ---------------------------------------------------------------- memory: after a full GC, each minute
+# (a short run more often: at least 15 samples over the run, so that its last two-thirds can be judged)
 # memory.tsv: epoch, instance, pid, RSS KB, heap used after the full GC KB
+SAMPLE_EVERY=$(( MINUTES * 60 / 15 < 60 ? MINUTES * 60 / 15 : 60 ))
 sample_memory() {
   local name pid heap rss
   printf 'epoch\tinstance\tpid\trss_kb\theap_kb\n' > "$RUN/memory.tsv"
-  while sleep 60; do
+  while sleep "$SAMPLE_EVERY"; do
     for name in alpha beta; do
       pid=$(cat "$WORK/$name.pid")
       [[ -d /proc/$pid ]] || continue
