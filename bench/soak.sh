@@ -11,13 +11,13 @@
 #   13 % a PostgreSQL restart (pg_ctl stop -m fast, start)
 #   20 % a 15 s PostgreSQL outage (stopped, 15 s, started)
 #   27 % an nginx reload
-# Every minute (a run shorter than 15 minutes: 15 times in all) each instance gets a full GC (jcmd GC.run) and its heap after it and its RSS are
-# recorded. At the end it checks, in SQL, that every acknowledged write is in the database
-# (sessions and their last acknowledged step, hand-made logs, memberships), that no two logs of
-# a person overlap, that no session is stuck (running without its open segment, an open segment
-# of a session not running, anything still running or paused once the people stopped); from
-# the client: every stream open again and its first event received since its last
-# (re)connection, every board stream's last board equal to GET .../progress/current, no 5xx
+# Every minute (15 times in all in a run shorter than 15 minutes) each instance gets a full GC
+# (jcmd GC.run) and its heap after it and its RSS are recorded. At the end it checks, in SQL,
+# that every acknowledged write is in the database (sessions and their last acknowledged step,
+# hand-made logs, memberships), that no two logs of a person overlap, that no session is stuck
+# (running without its open segment, an open segment of a session not running, anything still
+# running or paused once the people stopped); from the client: every stream open again and its
+# first event received since its last (re)connection, every board stream's last board equal to GET .../progress/current, no 5xx
 # and no network error outside the fault windows (a fault's start to 20 s after it ended); and
 # that neither instance's heap after full GC nor RSS grew by more than 5 % over the last
 # two-thirds of the run (the last 20 minutes of 30; means of the first and last three samples).
@@ -72,14 +72,7 @@ INSTANCE_MALLOC_ARENA_MAX=$(env_file_value MALLOC_ARENA_MAX deploy/defaults.env)
 INSTANCE_RATE_LIMITS="writes=120/1m"          # the defaults (one item is needed to replace the test's own)
 INSTANCE_ARCHIVE_SCHEDULE=PT5M
 NGINX_WORKER_CONNECTIONS=$(( 4 * PEOPLE + 1024 ))   # two streams a person, each a client and an upstream connection
-# the load client (Node.js) and the chart (gnuplot), from Debian's packages when missing
-missing=()
-command -v node >/dev/null || missing+=(nodejs)
-command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
-if [[ ${#missing[@]} -gt 0 ]]; then
-  say "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_missing node:nodejs gnuplot:gnuplot-nox   # the load client and the chart
 
 require_tools_and_build
 choose_ports

@@ -4,7 +4,7 @@
 # the data grid's first one.
 
 require_tools_and_build() {
-  command -v nginx >/dev/null || { say "installing nginx"; apt-get install -y -q nginx >/dev/null; }
+  install_missing nginx:nginx
   [[ -f lockin-web/target/lockin.war && -f lockin-web/target/payara-micro.jar ]] || fail "build first: ./lockin build"
 }
 choose_ports() {

@@ -20,6 +20,14 @@ say() { printf '[%s] %s\n' "${SAY_AS:-cluster-test}" "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
 check() { say "ok: $*"; }
 
+# install_missing COMMAND:PACKAGE ...: Debian's packages of the commands not on this machine
+install_missing() {
+  local pair packages=()
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null || packages+=("${pair#*:}"); done
+  [[ ${#packages[@]} -gt 0 ]] || return 0
+  say "installing ${packages[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now() { date +%s.%N; }
 # seconds from A to B, two decimals; below LIMIT?
