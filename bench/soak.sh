@@ -17,10 +17,11 @@
 # hand-made logs, memberships), that no two logs of a person overlap, that no session is stuck
 # (running without its open segment, an open segment of a session not running, anything still
 # running or paused once the people stopped); from the client: every stream open again and its
-# first event received since its last (re)connection, every board stream's last board equal to GET .../progress/current, no 5xx
-# and no network error outside the fault windows (a fault's start to 20 s after it ended); and
-# that neither instance's heap after full GC nor RSS grew by more than 5 % over the last
-# two-thirds of the run (the last 20 minutes of 30; means of the first and last three samples).
+# first event received since its last (re)connection, every board stream's last board equal to
+# GET .../progress/current, no 5xx and no network error outside the fault windows (a fault's
+# start to 20 s after it ended); and that neither instance's heap after full GC nor RSS grew by
+# more than 5 % over the last two-thirds of the run (the last 20 minutes of 30; means of the
+# first and last three samples).
 # Prints a summary (markdown, for BENCHMARKS.md) and draws bench/soak.png; keeps everything in
 # .lockin/soak/<time>/. Exits non-zero when a check fails.
 set -euo pipefail
