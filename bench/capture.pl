@@ -78,8 +78,26 @@ my %outbox_poll; # pid -> in the outbox's poll transaction (left out)
 for my $r (@records) {
     if ($r->{app} eq 'bench-marker') {
         if ($r->{level} eq 'LOG' && $r->{text} =~ /bench-capture-end:([\w:]+)/) {
-            $requests{$1} = [@current];
-            @current = ();
+            # the request was answered before its marker, so its transactions have ended: a
+            # transaction still open is another's (the outbox's poll, whose BEGIN the log may
+            # show before the marker and its claim after it), carried to what follows
+            my $label = $1;
+            my %open;    # pid -> index of its BEGIN not yet ended
+            for my $i (0 .. $#current) {
+                my $sql = $current[$i]{sql};
+                if ($sql =~ /^\s*BEGIN\s*;?\s*$/i) {
+                    $open{ $current[$i]{pid} } = $i;
+                } elsif ($sql =~ /^\s*(?:COMMIT|ROLLBACK)\s*;?\s*$/i) {
+                    delete $open{ $current[$i]{pid} };
+                }
+            }
+            my (@answered, @carried);
+            for my $i (0 .. $#current) {
+                my $begin = $open{ $current[$i]{pid} };
+                if (defined $begin && $i >= $begin) { push @carried, $current[$i] } else { push @answered, $current[$i] }
+            }
+            $requests{$label} = [@answered];
+            @current = @carried;
         }
         next;
     }
