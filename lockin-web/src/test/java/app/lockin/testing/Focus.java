@@ -2,6 +2,7 @@ package app.lockin.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
 import java.time.Instant;
 
 import jakarta.json.JsonObject;
@@ -9,8 +10,8 @@ import jakarta.json.JsonObject;
 /**
  * Focus sessions through the API, for set-ups. The suite runs the runaway
  * guard with LOCKIN_MAX_SEGMENT=3s every 2 s, so a segment stays open only
- * for seconds: history is written as manual logs into sessions that were
- * started and paused in the past ({@link #pausedSince}).
+ * for seconds: history is written as manual logs into sessions paused since
+ * a past instant ({@link #pausedSince}).
  */
 public final class Focus {
 
@@ -44,12 +45,13 @@ public final class Focus {
     }
 
     /**
-     * A session of the group started at {@code from} - 10 s and paused at once
-     * (device times), ready for manual logs after {@code from}; its host a
-     * member of the group since then at least. When the runaway
-     * guard pauses it first, its log is [from - 10 s, from - 7 s] (of source
-     * {@code device}: the device dated its start): either way nothing of it
-     * reaches {@code from}.
+     * A session of the group started at {@code from} - 10 s and paused at
+     * that same instant, ready for manual logs after {@code from}; its host a
+     * member of the group since then at least. No time is logged. It is set
+     * up in the database, not with {@code :start} and {@code :pause} dated
+     * back: the suite's runaway guard (a 3 s cap, every 2 s) would find a
+     * segment dated 10 s back already past its cap, and when its tick fell
+     * between the two requests it closed a 3 s log the test did not expect.
      */
     public static String pausedSince(User host, String groupId, Instant from) {
         String id = session(host, groupId);
@@ -57,12 +59,16 @@ public final class Focus {
         if (groupId != null) {
             Fixtures.memberSince(groupId, host, start.minusSeconds(1));
         }
-        ok(actAt(host, id, "start", start));
-        Reply paused = actAt(host, id, "pause", start);
-        if (paused.status() != 200) {
-            assertThat(paused.status()).as(paused.toString()).isEqualTo(409);
-            assertThat(get(host, id).getString("status")).as("paused by the runaway guard").isEqualTo("paused");
+        try {
+            Sql sql = TestEnvironment.sql();
+            sql.update("update session_participants set joined_at = ? where session_id = ?::uuid and role = 'host'",
+                    Sql.ts(start), id);
+            sql.update("update sessions set status = 'paused', started_at = ?, transitioned_at = ? where id = ?::uuid",
+                    Sql.ts(start), Sql.ts(start), id);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
+        assertThat(get(host, id).getString("status")).isEqualTo("paused");
         return id;
     }
 
