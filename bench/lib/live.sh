@@ -84,7 +84,8 @@ LIVE_FIELDS=(streams opened refused not_tried dropped open_s open_rate hot_strea
              writes_skipped write_retries writes_replayed p50_ms p99_ms max_ms samples early unseen fresh_p50_ms fresh_p99_ms fresh_samples
              fanout_p50_ms fanout_p99_ms fanout_boards
              milestones pings end_events max_silence_s contract client_cpu client_cpu_open server_cpu
-             server_cpu_open rss_idle_mb rss_open_mb rss_peak_mb heap_idle_mb heap_open_mb heap_per_stream_kb
+             server_cpu_open rss_idle_mb rss_open_mb rss_peak_mb heap_idle_mb heap_open_mb heap_probe_mb heap_probe_streams
+             heap_per_stream_kb
              client_rss_mb loop_p99_ms interrupted)
 
 # The live scenario at the main scale: its data, a fresh server, one run of the client.
@@ -136,7 +137,11 @@ live_table() {
   echo "| streams opened / refused / not tried (opening stopped) / dropped | ${LIVE[opened]} / ${LIVE[refused]} / ${LIVE[not_tried]} / ${LIVE[dropped]} | all open, 0 dropped ($met_drop) |"
   echo "| open rate (streams opened / seconds until the last one opened) | ${LIVE[open_rate]} streams/s (${LIVE[open_s]} s) | – |"
   echo "| server RSS: idle / all streams open / peak | ${LIVE[rss_idle_mb]} / ${LIVE[rss_open_mb]} / ${LIVE[rss_peak_mb]} MB | peak ≤ 512 MB ($met_rss) |"
-  echo "| memory per open stream: heap after a full GC with the streams open − before, ÷ ${LIVE[opened]} streams (${LIVE[heap_idle_mb]} → ${LIVE[heap_open_mb]} MB) | ${LIVE[heap_per_stream_kb]} KB | ≤ 64 KB, LOCKIN_MAX_STREAMS' share of the heap ($met_heap) |"
+  if [[ ${LIVE[heap_probe_streams]} =~ ^[1-9][0-9]*$ ]]; then
+    echo "| memory per open stream: heap after a full GC with ${LIVE[heap_probe_streams]} streams open (80 % of the instance's limit, none refused yet) − before, ÷ ${LIVE[heap_probe_streams]} (${LIVE[heap_idle_mb]} → ${LIVE[heap_probe_mb]} MB; all ${LIVE[opened]} open: ${LIVE[heap_open_mb]} MB) | ${LIVE[heap_per_stream_kb]} KB | ≤ 64 KB, LOCKIN_MAX_STREAMS' share of the heap ($met_heap) |"
+  else
+    echo "| memory per open stream: heap after a full GC with the streams open − before, ÷ ${LIVE[opened]} streams (${LIVE[heap_idle_mb]} → ${LIVE[heap_open_mb]} MB) | ${LIVE[heap_per_stream_kb]} KB | ≤ 64 KB, LOCKIN_MAX_STREAMS' share of the heap ($met_heap) |"
+  fi
   echo "| server CPU: opening / measured writes (% of $CORES cores) | ${LIVE[server_cpu_open]} % / ${LIVE[server_cpu]} % | – |"
   echo "| load client CPU: opening / measured writes (% of $CORES cores) | ${LIVE[client_cpu_open]} % / ${LIVE[client_cpu]} % (RSS ${LIVE[client_rss_mb]} MB, event-loop delay p99 ${LIVE[loop_p99_ms]} ms) | reported |"
   echo "| writes failed / not kept up / sent again after no answer (same Idempotency-Key; replayed) | ${LIVE[write_errors]} / ${LIVE[writes_skipped]} / ${LIVE[write_retries]} (${LIVE[writes_replayed]}) | 0 / 0 / – |"

@@ -8,9 +8,11 @@
 //        [--server-pid PID] [--clk-tck 100]
 //
 // --server-pid PID the server's process: its RSS and CPU, and its heap after a full GC
-//                  (bench/heap-after-gc.sh) before the streams open and once they are all open:
-//                  heap_per_stream_kb = the difference / the streams opened (the guard of
-//                  LOCKIN_MAX_STREAMS' 64 KiB a stream).
+//                  (bench/heap-after-gc.sh) before the streams open, when --heap-probe N of them
+//                  are open (default 80 % of the instance's limit, lockin_streams_limit, so that
+//                  no refused opening weighs in), and once they are all open:
+//                  heap_per_stream_kb = (heap at the probe − before) / the streams then open (the
+//                  guard of LOCKIN_MAX_STREAMS' 64 KiB a stream; without a probe, all of them).
 // --streams FILE   one stream a line: "<access token> <group id> hot|other"; every line is its
 //                  own person (its token), a member of that group. "hot" streams are those of the
 //                  hot group (the one written to): each of them is measured.
@@ -64,7 +66,7 @@ const { sseParser } = require('../sse.js');
 const opt = {
   base: 'http://127.0.0.1:18080', streams: null, writers: null, rate: 100, warmup: 10, duration: 60,
   drain: 5, 'open-concurrency': 200, 'server-pid': null, 'clk-tck': 100, 'slot-step': 2000, 'slot-length': 1000,
-  slots: Infinity, 'first-slot': 0, 'open-timeout': 60, 'open-deadline': 300, 'open-stall': 60,
+  slots: Infinity, 'first-slot': 0, 'open-timeout': 60, 'open-deadline': 300, 'open-stall': 60, 'heap-probe': 0,
 };
 for (let i = 2; i < process.argv.length; i += 2) {
   const name = process.argv[i].replace(/^--/, '');
@@ -74,7 +76,7 @@ for (let i = 2; i < process.argv.length; i += 2) {
   }
   opt[name] = process.argv[i + 1];
 }
-for (const k of ['rate', 'warmup', 'duration', 'drain', 'open-concurrency', 'clk-tck', 'slot-step', 'slot-length', 'slots', 'first-slot', 'open-timeout', 'open-deadline', 'open-stall']) {
+for (const k of ['rate', 'warmup', 'duration', 'drain', 'open-concurrency', 'clk-tck', 'slot-step', 'slot-length', 'slots', 'first-slot', 'open-timeout', 'open-deadline', 'open-stall', 'heap-probe']) {
   opt[k] = Number(opt[k]);
 }
 if (!opt.streams || !opt.writers) {
@@ -342,18 +344,48 @@ async function openAll() {
   let next = 0;
   const deadline = performance.now() + opt['open-deadline'] * 1000;
   lastOpen = performance.now();
-  const going = () => {
+  const going = (end) => {
     const now = performance.now();
-    return next < order.length && now < deadline && now - lastOpen < opt['open-stall'] * 1000;
+    return next < end && now < deadline && now - lastOpen < opt['open-stall'] * 1000;
   };
-  const worker = async () => { while (going()) await openStream(order[next++]); };
+  const openUpTo = async (end) => {
+    const worker = async () => { while (going(end)) await openStream(order[next++]); };
+    await Promise.all(Array.from({ length: Math.min(opt['open-concurrency'], Math.max(end - next, 1)) }, worker));
+  };
   const progress = setInterval(() => log(`${counts.opened} streams open, ${counts.refused} refused`), 10000);
-  await Promise.all(Array.from({ length: Math.min(opt['open-concurrency'], order.length) }, worker));
+  const probeAt = Math.min(order.length, await heapProbeAt());
+  if (probeAt > 0) {
+    await openUpTo(probeAt);
+    if (counts.refused === 0 && counts.opened > 0) {
+      marks.heapProbe = heapAfterGc();
+      marks.probeOpened = counts.opened;
+      log(`${counts.opened} streams open: heap after a full GC ${fmt(marks.heapProbe, 0)} MB`);
+    }
+  }
+  await openUpTo(order.length);
   clearInterval(progress);
   counts.notTried = order.length - next;
   if (counts.notTried > 0) {
     noteError(`${counts.notTried} streams not tried: opening went on for ${opt['open-deadline']} s, or none opened for ${opt['open-stall']} s`);
   }
+}
+
+// How many streams are open when the heap is probed: --heap-probe, else 80 % of the instance's
+// limit (lockin_streams_limit of its metrics), 0 (no probe) when neither is known.
+async function heapProbeAt() {
+  if (opt['heap-probe'] > 0) return opt['heap-probe'];
+  if (!serverPid) return 0;
+  return new Promise((resolve) => {
+    http.get({ host: base.hostname, port: base.port, path: '/metrics?scope=application', timeout: 5000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        const m = /^lockin_streams_limit(?:\{[^}]*\})? ([0-9.eE+]+)$/m.exec(text);
+        resolve(m ? Math.floor(Number(m[1]) * 0.8) : 0);
+      });
+    }).on('error', () => resolve(0)).on('timeout', function () { this.destroy(); resolve(0); });
+  });
 }
 
 // ------------------------------------------------------------------- writer
@@ -510,7 +542,10 @@ function finish({ openSeconds, c0, c1, c2, c3, rssIdle, rssOpen, loop }, interru
     server_cpu: fmt(cpuPercent(c2, c3, 'server')), server_cpu_open: fmt(cpuPercent(c0, c1, 'server')),
     rss_idle_mb: fmt(rssIdle, 0), rss_open_mb: fmt(rssOpen, 0), rss_peak_mb: fmt(rssPeak, 0),
     heap_idle_mb: fmt(marks.heapIdle, 0), heap_open_mb: fmt(marks.heapOpen, 0),
-    heap_per_stream_kb: fmt(((marks.heapOpen - marks.heapIdle) * 1024) / counts.opened, 1),
+    heap_probe_mb: fmt(marks.heapProbe, 0), heap_probe_streams: marks.probeOpened || 0,
+    heap_per_stream_kb: marks.probeOpened
+      ? fmt(((marks.heapProbe - marks.heapIdle) * 1024) / marks.probeOpened, 1)
+      : fmt(((marks.heapOpen - marks.heapIdle) * 1024) / counts.opened, 1),
     client_rss_mb: fmt(process.memoryUsage().rss / 1048576, 0),
     loop_p99_ms: loop ? fmt(loop.percentile(99) / 1e6) : 'NaN',
     interrupted: interrupted ? 1 : 0,
