@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.annotation.sql.DataSourceDefinitions;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
@@ -22,31 +23,51 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Defines the application's DataSource and brings the schema up to date
+ * Defines the application's DataSources (the primary's, and the replicas' of
+ * {@link ReplicaMonitor}) and brings the schema up to date
  * (the Flyway migrations of {@code db/}) before the application serves
  * anything: a deployment whose database cannot be migrated does not start.
  */
 @Singleton
 @Startup
 @TransactionManagement(TransactionManagementType.BEAN)
-@DataSourceDefinition(
-        name = Migrations.DATA_SOURCE,
-        className = "app.lockin.database.ConfiguredDataSource",
-        minPoolSize = 2,
-        maxPoolSize = 32,
-        maxIdleTime = 300,
-        properties = {
-                "fish.payara.is-connection-validation-required=true",
-                "fish.payara.connection-validation-method=custom-validation",
-                "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
-                // validate each connection at most once every 30 s rather than on every
-                // checkout: a validation is a round trip ("SELECT 1") before the request's SQL
-                "fish.payara.validate-atmost-once-period-in-seconds=30",
-                "fish.payara.fail-all-connections=true"
-        })
+@DataSourceDefinitions({
+        @DataSourceDefinition(
+                name = Migrations.DATA_SOURCE,
+                className = "app.lockin.database.ConfiguredDataSource",
+                minPoolSize = 2,
+                maxPoolSize = 32,
+                maxIdleTime = 300,
+                properties = {
+                        "fish.payara.is-connection-validation-required=true",
+                        "fish.payara.connection-validation-method=custom-validation",
+                        "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+                        // validate each connection at most once every 30 s rather than on every
+                        // checkout: a validation is a round trip ("SELECT 1") before the request's SQL
+                        "fish.payara.validate-atmost-once-period-in-seconds=30",
+                        "fish.payara.fail-all-connections=true"
+                }),
+        // the replicas (DATABASE_READ_URL): reads outside transactions only (Reads), so never
+        // enlisted in one; no connection is opened until a read wants one
+        @DataSourceDefinition(
+                name = Migrations.READ_DATA_SOURCE,
+                className = "app.lockin.database.ReplicaDataSource",
+                transactional = false,
+                minPoolSize = 0,
+                maxPoolSize = 32,
+                maxIdleTime = 300,
+                properties = {
+                        "fish.payara.is-connection-validation-required=true",
+                        "fish.payara.connection-validation-method=custom-validation",
+                        "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+                        "fish.payara.validate-atmost-once-period-in-seconds=30",
+                        "fish.payara.fail-all-connections=true"
+                })
+})
 public class Migrations {
 
     public static final String DATA_SOURCE = "java:app/jdbc/lockin";
+    public static final String READ_DATA_SOURCE = "java:app/jdbc/lockin-read";
 
     private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
 

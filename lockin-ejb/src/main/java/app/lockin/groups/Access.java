@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
+import app.lockin.database.Reads;
 import app.lockin.rules.Forbidden;
 import app.lockin.rules.NotFound;
 
@@ -32,6 +33,13 @@ public final class Access {
     /** The caller's membership of the group, or 404. */
     public static Membership member(EntityManager em, UUID groupId, UUID caller) {
         return find(em, groupId, caller).orElseThrow(() -> new NotFound(GROUP_NOT_FOUND));
+    }
+
+    /** 404 unless the caller is a member of the group: for reads, wherever {@link Reads} reads them. */
+    public static void member(Reads reads, UUID groupId, UUID caller) {
+        if (reads.list("select 1 as member from group_members where group_id = ?1 and user_id = ?2", groupId, caller).isEmpty()) {
+            throw new NotFound(GROUP_NOT_FOUND);
+        }
     }
 
     /** The caller's membership, when their role manages members (owner, admin); 403 otherwise. */

@@ -10,11 +10,10 @@ import java.util.UUID;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
+import jakarta.inject.Inject;
 
+import app.lockin.database.Reads;
 import app.lockin.database.Row;
-import app.lockin.database.Rows;
 
 /**
  * A person's own focus: seconds per local day of the time zone they choose,
@@ -26,8 +25,8 @@ import app.lockin.database.Rows;
 @Stateless
 public class FocusStats {
 
-    @PersistenceContext(unitName = "lockin")
-    EntityManager em;
+    @Inject
+    Reads reads;
 
     /** Seconds focused on one local day. */
     public record Day(LocalDate date, long seconds) {
@@ -46,11 +45,8 @@ public class FocusStats {
     /** 422 (from the database) when {@code to} is before {@code from}, the range is over 366 days, or the zone is unknown. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Summary of(UUID caller, LocalDate from, LocalDate to, String timezone) {
-        Row row = Rows.single(em.createNativeQuery("select seconds, streak_days from focus_stats(?1, ?2, ?3, ?4)")
-                .setParameter(1, caller)
-                .setParameter(2, Date.valueOf(from))
-                .setParameter(3, Date.valueOf(to))
-                .setParameter(4, timezone));
+        Row row = reads.list("select seconds, streak_days from focus_stats(?1, ?2, ?3, ?4)",
+                caller, Date.valueOf(from), Date.valueOf(to), timezone).get(0);
         Object[] seconds = row.array("seconds");
         List<Day> days = new ArrayList<>(seconds.length);
         for (int i = 0; i < seconds.length; i++) {

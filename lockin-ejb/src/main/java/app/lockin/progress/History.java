@@ -14,11 +14,9 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Reads;
 import app.lockin.database.Row;
-import app.lockin.database.Rows;
 import app.lockin.groups.Access;
 import app.lockin.rules.NotFound;
 import app.lockin.sessions.TimelineSettings;
@@ -34,8 +32,8 @@ import app.lockin.sessions.TimelineSettings;
 @Stateless
 public class History {
 
-    @PersistenceContext(unitName = "lockin")
-    EntityManager em;
+    @Inject
+    Reads reads;
 
     @Inject
     TimelineSettings timeline;
@@ -55,15 +53,11 @@ public class History {
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Page page(UUID caller, UUID groupId, Optional<Instant> before, int limit) {
         Viewer viewer = viewer(caller, groupId);
-        List<Row> rows = Rows.list(em.createNativeQuery("""
+        List<Row> rows = reads.list("""
                 select period_start, period_end, target_minutes, user_ids, seconds_done, seconds_declared, goals_met,
                        is_final, is_first, is_sealed
                   from group_history(?1, cast(?2 as timestamptz), ?3, make_interval(secs => ?4))
-                """)
-                .setParameter(1, groupId)
-                .setParameter(2, before.map(Timestamp::from).orElse(null))
-                .setParameter(3, limit)
-                .setParameter(4, (double) timeline.offlineGrace().toSeconds()));
+                """, groupId, before.map(Timestamp::from).orElse(null), limit, (double) timeline.offlineGrace().toSeconds());
         List<HistoryPeriod> periods = rows.stream().map(r -> period(r, viewer)).toList();
         boolean first = !rows.isEmpty() && rows.get(rows.size() - 1).bool("is_first");
         if (rows.stream().anyMatch(r -> r.bool("is_final") && !r.bool("is_sealed"))) {
@@ -88,7 +82,7 @@ public class History {
     }
 
     private Viewer viewer(UUID caller, UUID groupId) {
-        List<Row> rows = Rows.list(em.createNativeQuery("""
+        List<Row> rows = reads.list("""
                 with formers as (   -- each former member (not a member again) as they last left
                     select distinct on (f.user_id) f.user_id, f.hidden_from_leaderboard
                       from former_members f
@@ -110,9 +104,7 @@ public class History {
                                      or p.id in (select m.user_id from group_members m where m.group_id = v.group_id))) as erased
                   from group_members v
                  where v.group_id = ?1 and v.user_id = ?2
-                """)
-                .setParameter(1, groupId)
-                .setParameter(2, caller));
+                """, groupId, caller);
         if (rows.isEmpty()) {
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }

@@ -8,11 +8,11 @@ import java.util.UUID;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
+import jakarta.inject.Inject;
 
+import app.lockin.database.Lsn;
+import app.lockin.database.Reads;
 import app.lockin.database.Row;
-import app.lockin.database.Rows;
 import app.lockin.groups.Access;
 
 /**
@@ -31,31 +31,29 @@ import app.lockin.groups.Access;
 @Stateless
 public class Leaderboard {
 
-    @PersistenceContext(unitName = "lockin")
-    EntityManager em;
+    @Inject
+    Reads reads;
 
     /**
      * The board of a group as it is now for all its viewers at once (the live
      * streams, the current board's readers): in full, and as each audience that does not see everyone sees
      * it (viewers who do not see the same members: one computation for each
-     * such set, none when nobody hides). Empty for an unknown group.
+     * such set, none when nobody hides). Empty for an unknown group. Read
+     * where everything committed before {@code after} shows (null: anywhere
+     * recent enough, {@link Reads}).
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public Board board(UUID groupId) {
-        List<ProgressEntry> entries = ProgressEntry.of(Rows.list(em.createNativeQuery(ProgressEntry.IN_FULL)
-                .setParameter(1, groupId)));
-        List<Row> notShown = Rows.list(em.createNativeQuery("""
+    public Board board(UUID groupId, Lsn after) {
+        List<ProgressEntry> entries = ProgressEntry.of(reads.listAfter(after, ProgressEntry.IN_FULL, groupId));
+        List<Row> notShown = reads.listAfter(after, """
                 select v.user_id as viewer_id, array_agg(m.user_id order by m.user_id) as member_ids
                   from group_members v
                   join group_members m on m.group_id = v.group_id
                  where v.group_id = ?1 and not member_shown(m, v)
                  group by v.user_id
-                """)
-                .setParameter(1, groupId));
-        return new Board(entries, notShown, viewer -> ProgressEntry.of(Rows.list(em.createNativeQuery(
-                        "select * from group_leaderboard_seen_by(?1, ?2)" + ProgressEntry.SEEN_IN_ORDER)
-                .setParameter(1, groupId)
-                .setParameter(2, viewer))));
+                """, groupId);
+        return new Board(entries, notShown, viewer -> ProgressEntry.of(reads.listAfter(after,
+                "select * from group_leaderboard_seen_by(?1, ?2)" + ProgressEntry.SEEN_IN_ORDER, groupId, viewer)));
     }
 
     /**
@@ -68,11 +66,8 @@ public class Leaderboard {
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProgressEntry> at(UUID caller, UUID groupId, Instant at) {
-        Access.member(em, groupId, caller);
-        return ProgressEntry.of(Rows.list(em.createNativeQuery("select * from group_board_at(?1, ?2, ?3)"
-                        + ProgressEntry.SEEN_IN_ORDER)
-                .setParameter(1, groupId)
-                .setParameter(2, Timestamp.from(at))
-                .setParameter(3, caller)));
+        Access.member(reads, groupId, caller);
+        return ProgressEntry.of(reads.list("select * from group_board_at(?1, ?2, ?3)" + ProgressEntry.SEEN_IN_ORDER,
+                groupId, Timestamp.from(at), caller));
     }
 }

@@ -2,7 +2,9 @@ package app.lockin.database;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.postgresql.Driver;
@@ -15,7 +17,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * variable or a system property) when the server opens a connection, so the
  * same deployment runs on Payara Micro and on Payara Server without
  * server-side resource set-up, and whatever the server sets through the
- * bean setters cannot point it elsewhere.
+ * bean setters cannot point it elsewhere. {@link ReplicaDataSource} is the
+ * same for the replicas.
  */
 public class ConfiguredDataSource extends PGSimpleDataSource {
 
@@ -31,13 +34,14 @@ public class ConfiguredDataSource extends PGSimpleDataSource {
             // uuid[] (2951) and boolean[] (1000) in binary: a history page's boards come as
             // arrays, and parsing 400 UUIDs from text doubled the time to read a page
             + "&binaryTransferEnable=2951,1000"
-            + "&ApplicationName=lockin"
             + "&connectTimeout=5"
             + "&tcpKeepAlive=true";
 
-    private transient volatile Settings settings;
+    private transient volatile List<Settings> settings;
+    /** Where the next connection is tried first, when there are several databases (replicas). */
+    private final AtomicInteger next = new AtomicInteger();
 
-    private record Settings(String url, Properties credentials) {
+    private record Settings(String jdbcUrl, Properties credentials) {
     }
 
     @Override
@@ -53,39 +57,80 @@ public class ConfiguredDataSource extends PGSimpleDataSource {
     @Override
     public String getUrl() {
         try {
-            return settings().url();
+            return settings().get(0).jdbcUrl();
         } catch (IllegalArgumentException e) {
             return "jdbc:postgresql:unconfigured";
         }
     }
 
+    /** The setting that says where the database is. */
+    protected String setting() {
+        return "DATABASE_URL";
+    }
+
+    /** Its value's databases: one. */
+    protected List<DatabaseUrl> databases(String value) {
+        return List.of(DatabaseUrl.parse(setting(), value));
+    }
+
+    /** The application's name its connections give the server ({@code pg_stat_activity}). */
+    protected String applicationName() {
+        return "lockin";
+    }
+
+    /**
+     * A new connection to the database, or to one of the databases in turn
+     * (the next connection starts with the next one): one that cannot be
+     * reached is passed over for the one after it; the last failure is
+     * thrown when none can be.
+     */
     private Connection connect() throws SQLException {
-        Settings s;
+        List<Settings> all;
         try {
-            s = settings();
+            all = settings();
         } catch (IllegalArgumentException e) {
             throw new SQLException(e.getMessage(), "08001", e);
         }
-        Connection connection = new Driver().connect(s.url(), s.credentials());
-        if (connection == null) {
-            throw new SQLException("DATABASE_URL is not a PostgreSQL URL", "08001");
+        int first = Math.floorMod(next.getAndIncrement(), all.size());
+        SQLException failure = null;
+        for (int i = 0; i < all.size(); i++) {
+            Settings s = all.get((first + i) % all.size());
+            try {
+                Connection connection = new Driver().connect(s.jdbcUrl(), s.credentials());
+                if (connection == null) {
+                    throw new SQLException(setting() + " is not a PostgreSQL URL", "08001");
+                }
+                return connection;
+            } catch (SQLException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+            }
         }
-        return connection;
+        throw failure;
     }
 
-    private Settings settings() {
-        Settings s = settings;
+    private List<Settings> settings() {
+        List<Settings> s = settings;
         if (s == null) {
             // the pool may open connections on a thread without a context class loader
             String value = ConfigProvider.getConfig(ConfiguredDataSource.class.getClassLoader())
-                    .getOptionalValue("DATABASE_URL", String.class).orElse(null);
-            DatabaseUrl url = DatabaseUrl.parse(value);
-            Properties credentials = new Properties();
-            url.user().ifPresent(u -> credentials.setProperty("user", u));
-            url.password().ifPresent(p -> credentials.setProperty("password", p));
-            String jdbc = url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + CONNECTION_DEFAULTS;
-            settings = s = new Settings(jdbc, credentials);
+                    .getOptionalValue(setting(), String.class).orElse(null);
+            settings = s = databases(value).stream().map(this::settingsOf).toList();
         }
         return s;
+    }
+
+    private Settings settingsOf(DatabaseUrl url) {
+        Properties credentials = new Properties();
+        url.user().ifPresent(u -> credentials.setProperty("user", u));
+        url.password().ifPresent(p -> credentials.setProperty("password", p));
+        return new Settings(withDefaults(url.jdbcUrl(), applicationName()), credentials);
+    }
+
+    /** The JDBC URL with the session settings every connection gets. */
+    public static String withDefaults(String jdbcUrl, String applicationName) {
+        return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + CONNECTION_DEFAULTS + "&ApplicationName=" + applicationName;
     }
 }

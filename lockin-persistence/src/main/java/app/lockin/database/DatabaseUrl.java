@@ -4,17 +4,26 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Where the database is, read from {@code DATABASE_URL}.
+ * Where a database is, read from {@code DATABASE_URL} (and the settings of
+ * the same form: {@code DATABASE_MIGRATION_URL}, and the replicas'
+ * {@code DATABASE_READ_URL}, a comma-separated list of them).
  *
  * <p>Two forms are accepted: the original backend's
  * {@code postgresql://user:password@host:port/db?sslmode=require} (also
  * {@code postgres://}), whose credentials are taken out of the URL, and a
  * plain {@code jdbc:postgresql://...} URL, passed to the driver as it is.
+ * A value that is neither is refused with a message naming its setting.
  */
 public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
+
+    /** A comma that starts another URL of a list. */
+    private static final Pattern LIST_SEPARATOR = Pattern.compile(",(?=\\s*(?:postgres(?:ql)?://|jdbc:postgresql:))");
 
     public DatabaseUrl {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -22,9 +31,15 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
         }
     }
 
+    /** {@code DATABASE_URL}'s value. */
     public static DatabaseUrl parse(String value) {
+        return parse("DATABASE_URL", value);
+    }
+
+    /** The value of the setting {@code name}: one URL. */
+    public static DatabaseUrl parse(String name, String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("DATABASE_URL is not set");
+            throw new IllegalArgumentException(name + " is not set");
         }
         String url = value.strip();
         if (url.startsWith("jdbc:postgresql:")) {
@@ -34,14 +49,14 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("DATABASE_URL is not a valid URL: " + e.getReason());
+            throw new IllegalArgumentException(name + " is not a valid URL: " + e.getReason());
         }
         if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
             throw new IllegalArgumentException(
-                    "DATABASE_URL must start with postgresql://, postgres:// or jdbc:postgresql:");
+                    name + " must start with postgresql://, postgres:// or jdbc:postgresql:");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("DATABASE_URL names no host");
+            throw new IllegalArgumentException(name + " names no host");
         }
         StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getRawAuthority().substring(
                 uri.getRawUserInfo() == null ? 0 : uri.getRawUserInfo().length() + 1));
@@ -61,6 +76,37 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
             }
         }
         return new DatabaseUrl(jdbc.toString(), user, password);
+    }
+
+    /**
+     * The value of the setting {@code name} as a list of URLs separated by
+     * commas (a comma inside a URL, in a password say, is percent-encoded
+     * or inside a JDBC URL's query: only a comma followed by the start of
+     * another URL separates two). Each is refused as {@link #parse(String, String)}
+     * refuses it, its position named; the same database twice is refused too.
+     */
+    public static List<DatabaseUrl> list(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is not set");
+        }
+        String[] parts = LIST_SEPARATOR.split(value.strip(), -1);
+        List<DatabaseUrl> urls = new ArrayList<>(parts.length);
+        for (int i = 0; i < parts.length; i++) {
+            String item = parts.length == 1 ? name : name + "'s URL " + (i + 1) + " of " + parts.length;
+            DatabaseUrl url = parse(item, parts[i]);
+            String plain = parts[i].strip();
+            int query = plain.indexOf('?');
+            if (!plain.startsWith("jdbc:") && (query < 0 ? plain : plain.substring(0, query)).contains(",")) {
+                throw new IllegalArgumentException(item + " holds a comma that does not start another URL"
+                        + " (each URL of the list starts with postgresql://, postgres:// or jdbc:postgresql:;"
+                        + " a comma in a password is written %2C)");
+            }
+            if (urls.stream().anyMatch(u -> u.toString().equals(url.toString()))) {
+                throw new IllegalArgumentException(item + " (" + url + ") is listed twice");
+            }
+            urls.add(url);
+        }
+        return List.copyOf(urls);
     }
 
     private static String decode(String s) {

@@ -66,7 +66,7 @@ public final class Rows {
         while (result.next()) {
             Map<String, Object> values = new HashMap<>(labels.length * 2);
             for (int i = 0; i < labels.length; i++) {
-                values.put(labels[i], result.getObject(i + 1));
+                values.put(labels[i], NativeSql.value(result.getObject(i + 1)));
             }
             action.accept(new Row(columns, values));
         }

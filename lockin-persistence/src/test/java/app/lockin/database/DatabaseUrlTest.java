@@ -3,6 +3,7 @@ package app.lockin.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -58,5 +59,39 @@ class DatabaseUrlTest {
         assertThatThrownBy(() -> DatabaseUrl.parse("mysql://u:p@h/db")).hasMessageContaining("postgresql://");
         assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:mysql://h/db")).hasMessageContaining("postgresql://");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///db")).hasMessageContaining("host");
+    }
+
+    @Test
+    void aRefusalNamesTheSettingItCameFrom() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("DATABASE_MIGRATION_URL", "mysql://h/db"))
+                .hasMessageStartingWith("DATABASE_MIGRATION_URL must start with");
+    }
+
+    @Test
+    void aListTakesCommasThatStartAnotherUrl() {
+        List<DatabaseUrl> urls = DatabaseUrl.list("DATABASE_READ_URL",
+                "postgresql://u:p%2Cq@replica-1:5432/lockin , postgres://u:p@replica-2/lockin?sslmode=require,"
+                        + "jdbc:postgresql://replica-3:5433,replica-4:5433/lockin?targetServerType=any");
+        assertThat(urls).extracting(DatabaseUrl::jdbcUrl).containsExactly(
+                "jdbc:postgresql://replica-1:5432/lockin",
+                "jdbc:postgresql://replica-2/lockin?sslmode=require",
+                "jdbc:postgresql://replica-3:5433,replica-4:5433/lockin?targetServerType=any");
+        assertThat(urls.get(0).password()).contains("p,q");
+        assertThat(DatabaseUrl.list("DATABASE_READ_URL", "postgresql://h/db")).hasSize(1);
+    }
+
+    @Test
+    void aMalformedListIsRefusedNamingTheUrlAtFault() {
+        assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", " ")).hasMessage("DATABASE_READ_URL is not set");
+        assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", "postgresql://a/db,mysql://b/db"))
+                .hasMessageContaining("postgresql://");
+        assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", "postgresql://a/db,postgresql:///db"))
+                .hasMessageStartingWith("DATABASE_READ_URL's URL 2 of 2 names no host");
+        assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", ",postgresql://a/db"))
+                .hasMessageStartingWith("DATABASE_READ_URL's URL 1 of 2 is not set");
+        assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", "postgresql://a/db,replica-2"))
+                .hasMessageContaining("holds a comma that does not start another URL");
+        assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", "postgresql://u:p@a/db, postgresql://v:q@a/db"))
+                .hasMessageContaining("listed twice");
     }
 }

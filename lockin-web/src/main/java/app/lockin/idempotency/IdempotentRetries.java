@@ -34,6 +34,7 @@ import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
 
+import app.lockin.live.ReadYourWrites;
 import app.lockin.rest.Problem;
 import app.lockin.rules.FieldError;
 import app.lockin.rules.Unavailable;
@@ -75,6 +76,9 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
 
     @Inject
     UserTransaction transaction;
+
+    @Inject
+    ReadYourWrites readYourWrites;
 
     /** A request that claimed its key in the transaction it runs in, and its answer once made. */
     private record Pending(UUID caller, String key, byte[] requestHash, int status, String contentType, String location) {
@@ -143,6 +147,11 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
         return answer.build();
     }
 
+    /** Whether the request's transaction commits only as its answer is written (an answer with a body, to a request with a key). */
+    public static boolean commitsLater(ContainerRequestContext request) {
+        return request.getProperty(PENDING) instanceof Pending;
+    }
+
     /** Ends the transaction of an answer without a body here; one with a body ends as it is written. */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
@@ -157,7 +166,7 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
         } else {
             request.removeProperty(PENDING);
             keepAndCommit(pending, pending.answered(response).answer(null));
-        }
+        }   // then ReadYourWrites, a later response filter, stamps the answer
     }
 
     /**
@@ -183,6 +192,9 @@ public class IdempotentRetries implements ContainerRequestFilter, ContainerRespo
             throw e;
         }
         keepAndCommit(pending, pending.answer(written.toByteArray()));
+        if (pending.status() < 300) {
+            readYourWrites.committed(pending.caller(), context.getHeaders());
+        }
         context.setOutputStream(client);
         client.write(written.toByteArray());
     }

@@ -10,15 +10,16 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 
+import app.lockin.database.Lsn;
 import app.lockin.live.StreamEvents.EndReason;
 import app.lockin.notifications.NotificationResponse;
 import app.lockin.progress.Board;
@@ -46,6 +47,9 @@ public class BoardStreams {
 
     @Inject
     CurrentBoards current;
+
+    @Inject
+    LiveListener listener;
 
     @Inject
     StreamEvents events;
@@ -216,8 +220,9 @@ public class BoardStreams {
                 Board board;
                 try {
                     long began = System.nanoTime();
-                    board = leaderboard.board(groupId);
-                    current.offer(groupId, board, began);
+                    Lsn after = listener.heard();   // a replica must show the change that led here
+                    board = leaderboard.board(groupId, after);
+                    current.offer(groupId, board, began, after);
                     failing = false;
                 } catch (RuntimeException e) {
                     if (!failing) {

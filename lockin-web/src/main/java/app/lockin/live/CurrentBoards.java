@@ -10,6 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import app.lockin.database.Lsn;
+import app.lockin.database.Reads;
+import app.lockin.database.Replicas;
 import app.lockin.groups.Access;
 import app.lockin.progress.Board;
 import app.lockin.progress.Leaderboard;
@@ -33,7 +36,9 @@ import app.lockin.rules.NotFound;
  * </ul>
  * Otherwise it is read again, once for all the requests that want it at
  * the same moment. A write made through another instance reaches this one
- * with the database's message (milliseconds after its commit).
+ * with the database's message (milliseconds after its commit). With
+ * replicas a board is read where the last change heard shows, and is served
+ * only to callers whose last write it shows ({@code LockIN-Read-After}).
  */
 @ApplicationScoped
 public class CurrentBoards {
@@ -51,14 +56,26 @@ public class CurrentBoards {
     @Inject
     RecentWrites writes;
 
+    @Inject
+    Reads reads;
+
+    @Inject
+    Replicas replicas;
+
     private final ConcurrentHashMap<UUID, Group> groups = new ConcurrentHashMap<>();
     /** When every group last counted as changed ({@link #changedAll}). */
     private volatile long allChanged = System.nanoTime();
     /** Boards past their age are dropped past 256 groups, at most every 100 ms. */
     private final Sweeps sweeps = new Sweeps(256, 100_000_000L);
 
-    /** A board and when its reading began ({@link System#nanoTime}): it shows every change committed before then. */
-    private record Read(Board board, long began) {
+    /**
+     * A board and when its reading began ({@link System#nanoTime}): it shows
+     * every change committed before then; with replicas, every change
+     * committed before the log position {@code shows} (the last change this
+     * instance had heard of, and the reader's own last write), which is what
+     * it was read after.
+     */
+    private record Read(Board board, long began, Lsn shows) {
 
         Instant periodEnd() {
             return board.entries().isEmpty() ? Instant.MIN : board.entries().get(0).periodEnd();
@@ -83,11 +100,11 @@ public class CurrentBoards {
         return board.seenBy(caller);
     }
 
-    /** A board the live streams read after a change, {@code began} ({@link System#nanoTime}) before reading it. */
-    void offer(UUID groupId, Board board, long began) {
+    /** A board the live streams read after a change, {@code began} ({@link System#nanoTime}) before reading it, {@code after} that position. */
+    void offer(UUID groupId, Board board, long began, Lsn after) {
         Group group = groups.get(groupId);
         if (group != null) {
-            keep(group, new Read(board, began));
+            keep(group, new Read(board, began, after));
         }
     }
 
@@ -140,7 +157,8 @@ public class CurrentBoards {
 
     private Read read(Group group, UUID groupId) {
         long began = System.nanoTime();
-        Read read = new Read(leaderboard.board(groupId), began);
+        Lsn after = Lsn.later(listener.heard(), reads.requestPosition());
+        Read read = new Read(leaderboard.board(groupId, after), began, after);
         if (!read.board().entries().isEmpty()) {
             keep(group, read);
         }
@@ -160,6 +178,12 @@ public class CurrentBoards {
     private boolean servable(Group group, Read read, UUID caller) {
         if (read == null || group.dropped || !listener.connected()) {
             return false;
+        }
+        if (replicas.configured()) {
+            Lsn mustShow = reads.requestPosition();
+            if (mustShow != null && (read.shows() == null || mustShow.isAfter(read.shows()))) {
+                return false;   // read where the caller's last write may not show yet
+            }
         }
         long now = System.nanoTime();
         return now - read.began() < MAX_AGE_NANOS

@@ -1,6 +1,7 @@
 package app.lockin.live;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import app.lockin.database.ConfiguredDataSource;
+import app.lockin.database.Lsn;
+import app.lockin.database.Replicas;
 
 /**
  * Hears what the database says changed. One thread LISTENs on the channel
@@ -66,6 +69,12 @@ public class LiveListener {
     @Inject
     GoalCheckWakeUp goalChecks;
 
+    @Inject
+    Replicas replicas;
+
+    /** With replicas: the primary's log position when this instance last heard from the database (null before). */
+    private volatile Lsn heard;
+
     private volatile boolean running;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Instant lostAt = Instant.now();
@@ -91,6 +100,15 @@ public class LiveListener {
         }
     }
 
+    /**
+     * With replicas, where the primary's log stood just after this instance
+     * last heard messages (or connected): past the commit of every change it
+     * has heard of, so a board read after it shows them. Null without replicas.
+     */
+    Lsn heard() {
+        return heard;
+    }
+
     /** Whether this instance hears the database's messages now. */
     boolean connected() {
         return connected;
@@ -109,6 +127,7 @@ public class LiveListener {
                     st.execute("set application_name = 'lockin-live'");
                     st.execute("LISTEN " + CHANNEL);
                 }
+                hear(c);
                 // boards read before now may miss what was said while nobody listened
                 currentBoards.changedAll();
                 connected = true;
@@ -153,6 +172,7 @@ public class LiveListener {
             PGNotification[] received = pg.getNotifications(WAIT_MILLIS);
             if (received != null && received.length > 0) {
                 quietSince = System.nanoTime();
+                hear(c);
                 router.route(Arrays.stream(received).map(PGNotification::getParameter).toList());
             } else if (System.nanoTime() - quietSince > CHECK_QUIET_CONNECTION.toNanos()) {
                 // a cut network shows no error by itself: a round trip does
@@ -161,6 +181,17 @@ public class LiveListener {
                 }
                 quietSince = System.nanoTime();
             }
+        }
+    }
+
+    /** With replicas: notes the primary's position now, before what was heard is acted on. */
+    private void hear(Connection c) throws SQLException {
+        if (!replicas.configured()) {
+            return;
+        }
+        try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("select pg_current_wal_lsn()::text")) {
+            r.next();
+            heard = Lsn.later(heard, Lsn.parse(r.getString(1)));
         }
     }
 

@@ -34,8 +34,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Cors implements ContainerRequestFilter, ContainerResponseFilter {
 
     static final String METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
-    static final String HEADERS = "Authorization, Content-Type, X-Request-Id, Idempotency-Key, Last-Event-ID";
-    static final String EXPOSED = "Location, Link, X-Request-Id, WWW-Authenticate, Idempotency-Replayed, Retry-After, RateLimit-Policy, RateLimit";
+    static final String HEADERS = "Authorization, Content-Type, X-Request-Id, Idempotency-Key, Last-Event-ID, LockIN-Read-After";
+    static final String EXPOSED = "Location, Link, X-Request-Id, WWW-Authenticate, Idempotency-Replayed, Retry-After, RateLimit-Policy, RateLimit, LockIN-Read-After";
 
     private final Set<String> origins;
 

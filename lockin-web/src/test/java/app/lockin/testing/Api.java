@@ -25,13 +25,20 @@ public final class Api {
 
     private final String authorization;
     private final List<String> headers;
+    /** Whether requests echo the run's latest {@link ReadAfter} position, as the app echoes its last one. */
+    private final boolean echoes;
     /** Where the requests go: the suite's server unless {@link #at} said otherwise. */
     private final String baseUrl;
 
     private Api(String authorization, List<String> headers, String baseUrl) {
+        this(authorization, headers, baseUrl, true);
+    }
+
+    private Api(String authorization, List<String> headers, String baseUrl, boolean echoes) {
         this.authorization = authorization;
         this.headers = headers;
         this.baseUrl = baseUrl;
+        this.echoes = echoes;
     }
 
     public static Api anonymous() {
@@ -51,12 +58,17 @@ public final class Api {
         List<String> more = new ArrayList<>(headers);
         more.add(name);
         more.add(value);
-        return new Api(authorization, List.copyOf(more), baseUrl);
+        return new Api(authorization, List.copyOf(more), baseUrl, echoes);
+    }
+
+    /** The same caller, whose requests do not send {@value ReadAfter#HEADER} (a client that does not echo it). */
+    public Api withoutReadAfter() {
+        return new Api(authorization, headers, baseUrl, false);
     }
 
     /** The same caller, calling another server ({@code http://host:port}, an {@link OwnServer}'s). */
     public Api at(String otherBaseUrl) {
-        return new Api(authorization, headers, otherBaseUrl);
+        return new Api(authorization, headers, otherBaseUrl, echoes);
     }
 
     public Reply head(String path) {
@@ -117,6 +129,10 @@ public final class Api {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        String readAfter = echoes ? ReadAfter.header() : null;
+        if (readAfter != null) {
+            request.header(ReadAfter.HEADER, readAfter);
+        }
         for (int i = 0; i + 1 < headers.size(); i += 2) {
             request.setHeader(headers.get(i), headers.get(i + 1));
         }
@@ -132,6 +148,7 @@ public final class Api {
             HttpRequest built = request.build();
             HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
             Contract.check(built, response);
+            ReadAfter.answered(response.headers().firstValue(ReadAfter.HEADER).orElse(null));
             return new Reply(response.statusCode(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -33,15 +33,18 @@ public final class Sql {
 
     /** Rows of a query, each a map from column label to value. */
     public List<Map<String, Object>> rows(String sql, Object... parameters) throws SQLException {
-        try (Connection c = connect(); PreparedStatement s = prepare(c, sql, parameters); ResultSet rs = s.executeQuery()) {
+        try (Connection c = connect()) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+            try (PreparedStatement s = prepare(c, sql, parameters); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    rows.add(row);
                 }
-                rows.add(row);
             }
+            ReadAfter.wrote(c);   // it may have written (insert ... returning, a function)
             return rows;
         }
     }
@@ -60,8 +63,13 @@ public final class Sql {
     }
 
     public int update(String sql, Object... parameters) throws SQLException {
-        try (Connection c = connect(); PreparedStatement s = prepare(c, sql, parameters)) {
-            return s.executeUpdate();
+        try (Connection c = connect()) {
+            int count;
+            try (PreparedStatement s = prepare(c, sql, parameters)) {
+                count = s.executeUpdate();
+            }
+            ReadAfter.wrote(c);
+            return count;
         }
     }
 

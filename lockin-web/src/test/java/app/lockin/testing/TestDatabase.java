@@ -9,7 +9,8 @@ import app.lockin.dev.EmbeddedDatabase;
 /**
  * The test run's PostgreSQL: real binaries (lockin-dev's EmbeddedDatabase) on the
  * port the build reserved, started by the first test that needs it and stopped
- * when the JVM ends. The server's database is {@value EmbeddedDatabase#DATABASE};
+ * when the JVM ends, with its streaming replica ({@link TestReplica}), from
+ * which the server reads. The server's database is {@value EmbeddedDatabase#DATABASE};
  * the SQL-only tests make databases of their own beside it.
  */
 public final class TestDatabase {
@@ -24,8 +25,13 @@ public final class TestDatabase {
             return;
         }
         Path work = work();
-        postgres = EmbeddedDatabase.start(Files.createTempDirectory(work, "pgdata-"), Integer.getInteger("lockin.it.db.port"));
+        Path data = Files.createTempDirectory(work, "pgdata-");
+        postgres = EmbeddedDatabase.start(data, Integer.getInteger("lockin.it.db.port"));
         Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::stop, "test-database-stop"));
+        Integer replicaPort = Integer.getInteger("lockin.it.db.replica.port");
+        if (replicaPort != null) {
+            TestReplica.start(data, postgres.port(), replicaPort);
+        }
     }
 
     private static void stop() {
