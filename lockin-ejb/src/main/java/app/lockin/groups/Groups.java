@@ -12,13 +12,14 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import app.lockin.database.Labels;
+import app.lockin.database.Reads;
 import app.lockin.database.Row;
-import app.lockin.database.Rows;
 import app.lockin.limits.FairUse;
 import app.lockin.limits.Limit;
 import app.lockin.notifications.Notification;
@@ -49,6 +50,9 @@ public class Groups {
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
+    @Inject
+    Reads reads;
+
     @EJB
     FairUse fairUse;
 
@@ -74,25 +78,20 @@ public class Groups {
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<GroupResponse> mine(UUID caller, Optional<GroupStatus> status, Optional<Cursor> after, int limit) {
-        List<Row> rows = Rows.list(em.createNativeQuery(AS_MEMBER
+        List<Row> rows = reads.list(AS_MEMBER
                         + " and (cast(?2 as text) is null or group_status_now(g.status, g.start_at) = cast(?2 as text))"
                         // the cursor's own row gives its exact created_at (answers show milliseconds)
                         + " and (cast(?4 as uuid) is null or (g.created_at, g.id)"
                         + " < (coalesce((select c.created_at from groups c where c.id = cast(?4 as uuid)), cast(?3 as timestamptz)), cast(?4 as uuid)))"
-                        + " order by g.created_at desc, g.id desc limit ?5")
-                .setParameter(1, caller)
-                .setParameter(2, status.map(Labels::of).orElse(null))
-                .setParameter(3, after.map(c -> Timestamp.from(c.createdAt())).orElse(null))
-                .setParameter(4, after.map(c -> c.id().toString()).orElse(null))
-                .setParameter(5, limit + 1));
+                        + " order by g.created_at desc, g.id desc limit ?5",
+                caller, status.map(Labels::of).orElse(null), after.map(c -> Timestamp.from(c.createdAt())).orElse(null),
+                after.map(c -> c.id().toString()).orElse(null), limit + 1);
         return rows.stream().map(Groups::response).toList();
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public GroupResponse get(UUID caller, UUID groupId) {
-        List<Row> rows = Rows.list(em.createNativeQuery(AS_MEMBER + " and g.id = ?2")
-                .setParameter(1, caller)
-                .setParameter(2, groupId));
+        List<Row> rows = reads.list(AS_MEMBER + " and g.id = ?2", caller, groupId);
         if (rows.isEmpty()) {
             throw new NotFound(Access.GROUP_NOT_FOUND);
         }

@@ -3,6 +3,9 @@ package app.lockin.notifications;
 import java.time.Instant;
 import java.util.UUID;
 
+import app.lockin.database.Labels;
+import app.lockin.database.Row;
+
 /** An item of the inbox, read in the transaction that found or changed it. */
 public record NotificationResponse(
         UUID id,
@@ -20,6 +23,13 @@ public record NotificationResponse(
     public static NotificationResponse pendingInvite(Notification n, UUID id, Instant createdAt) {
         return new NotificationResponse(id, n.kind(), n.status(), n.title(), n.body(), n.groupId(), n.actorId(),
                 createdAt, null);
+    }
+
+    /** A row of notifications: its columns by name, kind and status as text. */
+    public static NotificationResponse of(Row r) {
+        return new NotificationResponse(r.uuid("id"), Labels.parse(NotificationKind.class, r.string("kind")),
+                Labels.parse(NotificationStatus.class, r.string("status")), r.string("title"), r.string("body"),
+                r.uuid("group_id"), r.uuid("actor_id"), r.instant("created_at"), r.instant("read_at"));
     }
 
     public static NotificationResponse of(Notification n) {

@@ -11,10 +11,14 @@ import java.util.stream.Collectors;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Lsn;
+import app.lockin.database.Reads;
+import app.lockin.database.Row;
 import app.lockin.rules.NotFound;
 
 /**
@@ -24,8 +28,15 @@ import app.lockin.rules.NotFound;
 @Stateless
 public class Notifications {
 
+    /** An item's columns, as {@link NotificationResponse#of(Row)} reads them. */
+    private static final String COLUMNS = "select id, recipient_id, kind::text as kind, status::text as status, title, body,"
+            + " group_id, actor_id, created_at, read_at from notifications";
+
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
+
+    @Inject
+    Reads reads;
 
     /** The position after which a page starts: the last item seen. */
     public record Cursor(Instant createdAt, UUID id) {
@@ -35,33 +46,26 @@ public class Notifications {
      * Up to {@code limit + 1} notifications of the caller after the cursor,
      * newest first (one more than asked tells the caller that more remain).
      */
-    @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<NotificationResponse> page(UUID caller, boolean unreadOnly, Optional<Cursor> after, int limit) {
-        String sql = "select * from notifications where recipient_id = ?1"
+        String sql = COLUMNS + " where recipient_id = ?1"
                 + (unreadOnly ? " and read_at is null" : "")
-                + (after.isPresent() ? " and (created_at, id) < (?2, ?3)" : "")
-                + " order by created_at desc, id desc limit ?4";
-        var query = em.createNativeQuery(sql, Notification.class)
-                .setParameter(1, caller)
-                .setParameter(4, limit + 1);
-        after.ifPresent(cursor -> query
-                .setParameter(2, Timestamp.from(cursor.createdAt()))
-                .setParameter(3, cursor.id()));
-        return ((List<Notification>) query.getResultList()).stream().map(NotificationResponse::of).toList();
+                + (after.isPresent() ? " and (created_at, id) < (?3, ?4)" : "")
+                + " order by created_at desc, id desc limit ?2";
+        Object[] parameters = after.isPresent()
+                ? new Object[] {caller, limit + 1, Timestamp.from(after.get().createdAt()), after.get().id()}
+                : new Object[] {caller, limit + 1};
+        return reads.list(sql, parameters).stream().map(NotificationResponse::of).toList();
     }
 
     /** The given notifications (any recipient's: for the live streams, which route each to its recipient). */
-    @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<NotificationResponse> byIds(Collection<UUID> ids) {
+    public List<NotificationResponse> byIds(Collection<UUID> ids, Lsn after) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return ((List<Notification>) em.createNativeQuery(
-                        "select * from notifications where id = any (string_to_array(?1, ',')::uuid[])", Notification.class)
-                .setParameter(1, ids.stream().map(UUID::toString).collect(Collectors.joining(",")))
-                .getResultList()).stream().map(NotificationResponse::of).toList();
+        return reads.listAfter(after, COLUMNS + " where id = any (string_to_array(?1, ',')::uuid[])",
+                ids.stream().map(UUID::toString).collect(Collectors.joining(","))).stream().map(NotificationResponse::of).toList();
     }
 
     /** A notification and whose inbox it is in. */
@@ -69,19 +73,16 @@ public class Notifications {
     }
 
     /** The notifications written since {@code since} for any of the recipients, oldest first (for streams that may have missed them). */
-    @SuppressWarnings("unchecked")
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<Delivery> since(Collection<UUID> recipients, Instant since) {
+    public List<Delivery> since(Collection<UUID> recipients, Instant since, Lsn after) {
         if (recipients.isEmpty()) {
             return List.of();
         }
-        return ((List<Notification>) em.createNativeQuery("""
-                        select * from notifications
+        return reads.listAfter(after, COLUMNS + """
                          where recipient_id = any (string_to_array(?1, ',')::uuid[]) and created_at >= ?2
-                         order by created_at, id""", Notification.class)
-                .setParameter(1, recipients.stream().map(UUID::toString).collect(Collectors.joining(",")))
-                .setParameter(2, Timestamp.from(since))
-                .getResultList()).stream().map(n -> new Delivery(n.recipientId(), NotificationResponse.of(n))).toList();
+                         order by created_at, id""",
+                recipients.stream().map(UUID::toString).collect(Collectors.joining(",")), Timestamp.from(since))
+                .stream().map(r -> new Delivery(r.uuid("recipient_id"), NotificationResponse.of(r))).toList();
     }
 
     /** Marks one's notification read (read_at stamped by the database); again is harmless. */

@@ -20,8 +20,8 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import app.lockin.database.Labels;
+import app.lockin.database.Reads;
 import app.lockin.database.Row;
-import app.lockin.database.Rows;
 import app.lockin.groups.GroupStatus;
 import app.lockin.groups.MemberRole;
 import app.lockin.rules.Invalid;
@@ -33,6 +33,9 @@ public class Profiles {
 
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
+
+    @Inject
+    Reads reads;
 
     @Inject
     AvatarLocations avatars;
@@ -82,7 +85,7 @@ public class Profiles {
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProfileResponse.MembershipResponse> memberships(UUID profileId, Optional<Cursor> after, int limit) {
-        List<Row> rows = Rows.list(em.createNativeQuery("""
+        List<Row> rows = reads.list("""
                         select g.id as group_id, g.name as group_name, m.role::text as role,
                                group_status_now(g.status, g.start_at) as status, m.created_at as joined_at
                           from group_members m join groups g on g.id = m.group_id
@@ -92,11 +95,8 @@ public class Profiles {
                                 cast(?2 as timestamptz)), cast(?3 as uuid)))
                          order by m.created_at desc, m.group_id desc
                          limit ?4
-                        """)
-                .setParameter(1, profileId)
-                .setParameter(2, after.map(c -> Timestamp.from(c.joinedAt())).orElse(null))
-                .setParameter(3, after.map(c -> c.groupId().toString()).orElse(null))
-                .setParameter(4, limit + 1));
+                        """, profileId, after.map(c -> Timestamp.from(c.joinedAt())).orElse(null),
+                after.map(c -> c.groupId().toString()).orElse(null), limit + 1);
         return rows.stream()
                 .map(row -> new ProfileResponse.MembershipResponse(row.uuid("group_id"), row.string("group_name"),
                         Labels.parse(MemberRole.class, row.string("role")), Labels.parse(GroupStatus.class, row.string("status")),

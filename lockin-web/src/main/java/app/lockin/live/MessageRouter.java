@@ -63,6 +63,10 @@ public class MessageRouter {
     @Inject
     GoalCheckWakeUp goalChecks;
 
+    /** Where what was heard shows: a replica reads the notifications only once it has replayed that far. */
+    @Inject
+    LiveListener listener;
+
     @Inject
     KnownProfiles knownProfiles;
 
@@ -118,7 +122,7 @@ public class MessageRouter {
     void deliverMissed(Instant since) {
         Set<UUID> recipients = new HashSet<>(mine.recipients());
         boards.subscribers().forEach(s -> recipients.add(s.userId));
-        for (Delivery d : notifications.since(recipients, since)) {
+        for (Delivery d : notifications.since(recipients, since, listener.heard())) {
             mine.notification(d.recipientId(), d.notification());
             if (d.notification().kind().name().startsWith("MILESTONE_")) {
                 boards.milestone(d.recipientId(), d.notification());
@@ -128,7 +132,8 @@ public class MessageRouter {
 
     /** Reads the new notifications that someone here listens for, in one query, and routes each. */
     private void deliver(List<NotificationAdded> added) {
-        Map<UUID, NotificationResponse> byId = notifications.byIds(added.stream().map(NotificationAdded::notificationId).toList())
+        Map<UUID, NotificationResponse> byId = notifications.byIds(added.stream().map(NotificationAdded::notificationId).toList(),
+                        listener.heard())
                 .stream().collect(Collectors.toMap(NotificationResponse::id, Function.identity()));
         for (NotificationAdded m : added) {
             NotificationResponse n = byId.get(m.notificationId());
