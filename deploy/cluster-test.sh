@@ -10,6 +10,9 @@
 # the outbox (issue 27): a webhook's events all arrive, in order, when the instance
 # delivering is killed mid-delivery and when PostgreSQL restarts with items pending;
 # fair use (issue 14): one caller's limit (invites) holds across both instances;
+# reads from a streaming replica of PostgreSQL (issue 29): both instances read
+# from it, and a write through one is in the writer's next read through the
+# other while the replica is held behind (LockIN-Read-After);
 # and the live updates (issue 12, Server-Sent Events), through the real nginx
 # site of deploy/nginx (its stream location):
 #   - a subscriber on one instance sees a write made on the other within 1 s
@@ -56,6 +59,8 @@ cd "$(dirname "$0")/.."
 . deploy/cluster/outbox.sh
 # shellcheck source=deploy/cluster/sigterm-in-flight.sh
 . deploy/cluster/sigterm-in-flight.sh
+# shellcheck source=deploy/cluster/replica.sh
+. deploy/cluster/replica.sh
 
 WORK=$(mktemp -d /tmp/lockin-cluster.XXXXXX)
 PIDS=()
@@ -69,6 +74,7 @@ start_instances                     # instances.sh: alpha and beta, one data gri
 start_nginx                         # nginx.sh: the real site in front of both
 check_archival_timer                # archival-timer.sh
 check_fair_use                      # fair-use.sh
+check_reads_on_replica              # replica.sh: reads on the replica, a writer's next read on the other instance
 check_write_across_instances        # live-updates.sh
 check_database_restart              # database-restart.sh
 check_outbox_survives_kill_and_restart   # outbox.sh: a kill mid-delivery, PostgreSQL restarted with items pending

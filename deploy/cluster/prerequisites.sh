@@ -9,7 +9,7 @@ require_tools_and_build() {
 }
 choose_ports() {
   DEV_CP="$(ls lockin-dev/target/lockin-dev-*.jar):lockin-dev/target/lib/*"
-  DB_PORT=$(free_port); PORT_A=$(free_port); PORT_B=$(free_port); PROXY=$(free_port)
+  DB_PORT=$(free_port); REPLICA_PORT=$(free_port); PORT_A=$(free_port); PORT_B=$(free_port); PROXY=$(free_port)
   # The data grid's first port, with the next three free too (the instances take
   # the first free one from it, and each names only this one to find the other),
   # below the kernel's ephemeral range, where client connections of whatever

@@ -34,14 +34,17 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 below() { awk -v x="$1" -v limit="$2" 'BEGIN { exit !(x < limit) }'; }
 
-# The dev launcher's embedded PostgreSQL (./lockin db), its data in $WORK/pgdata.
+# The dev launcher's embedded PostgreSQL (./lockin db), its data in $WORK/pgdata, with
+# a streaming replica of it on REPLICA_PORT (data in $WORK/pgdata-replica) from which
+# the instances read (DATABASE_READ_URL).
 # Started as the JVM itself (not a subshell), so SIGTERM reaches it and its
 # shutdown hook stops PostgreSQL (pg_ctl stop -m fast: clients are cut at
 # once); started again on the same port and data directory, it is a restart.
 DB_PID=""
 start_database() { # LOG
   : > "$1"   # there before the loop below reads it (the JVM opens it a moment later)
-  LOCKIN_DB_PORT=$DB_PORT LOCKIN_DB_DIR=$WORK/pgdata java -cp "$DEV_CP" app.lockin.dev.Launcher db > "$1" 2>&1 &
+  LOCKIN_DB_PORT=$DB_PORT LOCKIN_DB_DIR=$WORK/pgdata LOCKIN_DB_REPLICA_PORT=${REPLICA_PORT:-} \
+    java -cp "$DEV_CP" app.lockin.dev.Launcher db > "$1" 2>&1 &
   DB_PID=$!
   PIDS+=("$DB_PID")
   for _ in $(seq 60); do grep -q '^DATABASE_URL=' "$1" && return 0; sleep 0.5; done
@@ -49,6 +52,8 @@ start_database() { # LOG
 }
 # sql QUERY: its answer, unaligned, from the test's database as postgres
 sql() { psql "postgresql://postgres@localhost:$DB_PORT/lockin" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
+# replica_sql QUERY: the same, from the replica
+replica_sql() { psql "postgresql://postgres@localhost:$REPLICA_PORT/lockin" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 # development tokens, signed by a key of this run (the launcher's token command)
 token() { java -Dlockin.home="$WORK/state" -cp "$DEV_CP" app.lockin.dev.Launcher token "$1" 2>/dev/null; }
 
@@ -61,7 +66,7 @@ start_instance() {
   read -r -a java_opts <<<"${INSTANCE_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}"
   if [[ -n ${INSTANCE_HTTP_THREADS:-} ]]; then threads=(--maxhttpthreads "$INSTANCE_HTTP_THREADS"); fi
   if [[ -n ${INSTANCE_MALLOC_ARENA_MAX:-} ]]; then arenas=("MALLOC_ARENA_MAX=$INSTANCE_MALLOC_ARENA_MAX"); fi
-  DATABASE_URL=$DATABASE_URL LOCKIN_JWT_ISSUER=$ISSUER LOCKIN_JWKS_LOCATION=$JWKS COGNITO_CLIENT_ID=$CLIENT \
+  DATABASE_URL=$DATABASE_URL DATABASE_READ_URL=${DATABASE_READ_URL:-} LOCKIN_JWT_ISSUER=$ISSUER LOCKIN_JWKS_LOCATION=$JWKS COGNITO_CLIENT_ID=$CLIENT \
   LOCKIN_ARCHIVE_SCHEDULE=${INSTANCE_ARCHIVE_SCHEDULE:-2s} \
   LOCKIN_RATE_LIMITS=${INSTANCE_RATE_LIMITS:-"writes=100000/1m, reads=100000/1m, streams=1000/1h"} \
   LOCKIN_EXTRA_CA_CERTIFICATES=${EXTRA_CA:-} LOCKIN_WEBHOOK_PRIVATE_ADDRESSES=allow LOCKIN_OUTBOX_FIRST_RETRY=1s \

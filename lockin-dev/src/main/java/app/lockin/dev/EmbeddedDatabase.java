@@ -1,7 +1,9 @@
 package app.lockin.dev;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,8 +66,58 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * A streaming replica of the running {@code primary} (whose data folder is
+     * {@code primaryData}), its data in {@code data}, on {@code port}; a data
+     * folder that already holds one (a restart) is started as it is.
+     * <p>
+     * The embedded binaries have no {@code pg_basebackup}, so the base backup
+     * is the low-level one PostgreSQL documents (Continuous Archiving, "Making
+     * a Base Backup Using the Low Level API"): a physical replication slot
+     * keeps the WAL from the backup's start; the data folder is copied between
+     * {@code pg_backup_start} and {@code pg_backup_stop} ({@code pg_start_backup}
+     * and {@code pg_stop_backup} before PostgreSQL 15) on one connection, whose
+     * stop gives the {@code backup_label}; {@code standby.signal} and
+     * {@code primary_conninfo} make the copy a hot standby that streams from
+     * the primary through the slot, as {@code pg_basebackup -R} would.
+     */
+    public static EmbeddedDatabase replicaOf(EmbeddedDatabase primary, Path primaryData, Path data, int port) throws IOException {
+        if (!Files.exists(data.resolve("standby.signal"))) {
+            String slot = "lockin_replica_" + port;
+            try (Connection c = primary.postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("select pg_create_physical_replication_slot('" + slot + "', true)");
+                boolean v15 = c.getMetaData().getDatabaseMajorVersion() >= 15;
+                s.execute(v15 ? "select pg_backup_start('" + slot + "', true)" : "select pg_start_backup('" + slot + "', true, false)");
+                DataFolder.copy(primaryData, data);
+                try (ResultSet stop = s.executeQuery(v15 ? "select labelfile from pg_backup_stop(true)"
+                        : "select labelfile from pg_stop_backup(false, true)")) {
+                    stop.next();
+                    Files.writeString(data.resolve("backup_label"), stop.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new IOException("cannot make a base backup of the primary: " + e.getMessage(), e);
+            }
+            Files.createFile(data.resolve("standby.signal"));
+            Files.writeString(data.resolve("postgresql.auto.conf"), String.join("\n",
+                    "primary_conninfo = 'host=localhost port=" + primary.port() + " user=postgres application_name=" + slot + "'",
+                    "primary_slot_name = '" + slot + "'",
+                    // the replica tells the primary which rows its queries still read: vacuum keeps
+                    // them, and no query is cancelled by the primary's cleanup
+                    "hot_standby_feedback = on",
+                    ""), StandardOpenOption.APPEND);
+        }
+        return start(data, port);
+    }
+
     public int port() {
         return postgres.getPort();
+    }
+
+    /** Pauses (or resumes) a replica's replay of the primary's log: it stays where it is, still answering. */
+    public void replay(boolean running) throws SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(running ? "select pg_wal_replay_resume()" : "select pg_wal_replay_pause()");
+        }
     }
 
     /** The URL in the original backend's form, as DATABASE_URL takes it. */

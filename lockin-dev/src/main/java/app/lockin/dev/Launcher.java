@@ -214,7 +214,11 @@ public final class Launcher {
 
     // ----------------------------------------------------------------- db
 
-    /** The embedded PostgreSQL alone, in the foreground (scripts that start several servers share it). */
+    /**
+     * The embedded PostgreSQL alone, in the foreground (scripts that start
+     * several servers share it), with a streaming replica of it when
+     * LOCKIN_DB_REPLICA_PORT is set (the cluster test's reads).
+     */
     private void database() throws Exception {
         int dbPort = Integer.parseInt(env.getOrDefault("LOCKIN_DB_PORT", "54329"));
         Path data = Path.of(env.getOrDefault("LOCKIN_DB_DIR", state.resolve("pgdata").toString()));
@@ -222,7 +226,16 @@ public final class Launcher {
         EmbeddedDatabase database = EmbeddedDatabase.start(data, dbPort,
                 present("LOCKIN_DB_TLS_CERT") ? Path.of(env.get("LOCKIN_DB_TLS_CERT")) : null,
                 present("LOCKIN_DB_TLS_KEY") ? Path.of(env.get("LOCKIN_DB_TLS_KEY")) : null);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(null, List.of(database)), "lockin-db-stop"));
+        List<AutoCloseable> started = new ArrayList<>(List.of(database));
+        if (present("LOCKIN_DB_REPLICA_PORT")) {
+            // a streaming replica beside it (DATABASE_READ_URL), its data in LOCKIN_DB_REPLICA_DIR
+            int replicaPort = Integer.parseInt(env.get("LOCKIN_DB_REPLICA_PORT"));
+            Path replicaData = Path.of(env.getOrDefault("LOCKIN_DB_REPLICA_DIR", data + "-replica"));
+            EmbeddedDatabase replica = EmbeddedDatabase.replicaOf(database, data, replicaData, replicaPort);
+            started.add(0, replica);   // stopped first
+            System.out.println("DATABASE_READ_URL=" + replica.databaseUrl());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(null, started), "lockin-db-stop"));
         System.out.println("DATABASE_URL=" + database.databaseUrl());
         System.out.flush();
         Thread.currentThread().join();

@@ -28,9 +28,8 @@ public final class TestDatabase {
         Path data = Files.createTempDirectory(work, "pgdata-");
         postgres = EmbeddedDatabase.start(data, Integer.getInteger("lockin.it.db.port"));
         Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::stop, "test-database-stop"));
-        Integer replicaPort = Integer.getInteger("lockin.it.db.replica.port");
-        if (replicaPort != null) {
-            TestReplica.start(data, postgres.port(), replicaPort);
+        if (Integer.getInteger("lockin.it.db.replica.port") != null) {
+            TestReplica.start(postgres, data);
         }
     }
 
