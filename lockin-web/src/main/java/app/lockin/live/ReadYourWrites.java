@@ -5,6 +5,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -39,6 +40,7 @@ import app.lockin.security.CallerToken;
  * neither sent nor needed (it is still checked, and otherwise ignored).
  */
 @Provider
+@ApplicationScoped   // a bean: IdempotentRetries tells it of the commits it makes
 @Priority(Priorities.USER - 100)
 public class ReadYourWrites implements ContainerRequestFilter, ContainerResponseFilter {
 
