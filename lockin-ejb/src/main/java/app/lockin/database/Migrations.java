@@ -60,7 +60,9 @@ import org.flywaydb.core.api.output.MigrateResult;
                         "fish.payara.is-connection-validation-required=true",
                         "fish.payara.connection-validation-method=custom-validation",
                         "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
-                        "fish.payara.validate-atmost-once-period-in-seconds=30",
+                        // a replica restarts on its own: its pool finds its connections gone within
+                        // 2 s (then all are dropped), and reads go to the primary meanwhile
+                        "fish.payara.validate-atmost-once-period-in-seconds=2",
                         "fish.payara.fail-all-connections=true"
                 })
 })

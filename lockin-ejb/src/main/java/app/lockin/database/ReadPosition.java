@@ -1,25 +1,36 @@
 package app.lockin.database;
 
-import jakarta.enterprise.context.RequestScoped;
-
 /**
- * The position in the primary's log a request's reads must show: the
- * {@code LockIN-Read-After} its client echoed (the position of its last
- * write's commit) or the caller's last write through this instance,
- * whichever is later; null when it need not show anything in particular.
- * Set by the web tier before the request is served, read by {@link Reads}.
+ * The position in the primary's log that the reads of the request being
+ * served on this thread must show: the {@code LockIN-Read-After} its client
+ * echoed (the position after its last write's commit) or the caller's last
+ * write through this instance, whichever is later; null when they need not
+ * show anything in particular. The web tier sets it around each request
+ * (every enterprise bean the request calls runs on its thread) and clears
+ * it after; {@link Reads} reads it.
  */
-@RequestScoped
-public class ReadPosition {
+public final class ReadPosition {
 
-    private Lsn after;
+    private static final ThreadLocal<Lsn> CURRENT = new ThreadLocal<>();
 
-    public Lsn after() {
-        return after;
+    private ReadPosition() {
     }
 
-    /** The reads must show {@code position} (the later of it and what was set before). */
-    public void atLeast(Lsn position) {
-        after = Lsn.later(after, position);
+    /** The position this thread's reads must show, or null. */
+    public static Lsn current() {
+        return CURRENT.get();
+    }
+
+    /** This thread's reads must show {@code position} (null: nothing in particular) until {@link #clear()}. */
+    public static void set(Lsn position) {
+        if (position == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(position);
+        }
+    }
+
+    public static void clear() {
+        CURRENT.remove();
     }
 }

@@ -15,7 +15,6 @@ import javax.sql.DataSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -74,9 +73,6 @@ public class Reads {
 
     @Inject
     Replicas replicas;
-
-    @Inject
-    ReadPosition position;
 
     @Inject
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
@@ -198,12 +194,8 @@ public class Reads {
         return transactions.getTransactionStatus() != Status.STATUS_NO_TRANSACTION;
     }
 
-    /** The position the request being served must show ({@link ReadPosition}), or null (none, or no request). */
+    /** The position the request being served must show ({@link ReadPosition}), or null (none, or no request: a live stream's board gives its own). */
     public Lsn requestPosition() {
-        try {
-            return position.after();
-        } catch (ContextNotActiveException e) {
-            return null;   // not serving a request (a live stream's board after a change gives its own)
-        }
+        return ReadPosition.current();
     }
 }

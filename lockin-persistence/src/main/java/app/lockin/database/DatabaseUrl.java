@@ -22,8 +22,12 @@ import java.util.regex.Pattern;
  */
 public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
 
-    /** A comma that starts another URL of a list. */
-    private static final Pattern LIST_SEPARATOR = Pattern.compile(",(?=\\s*(?:postgres(?:ql)?://|jdbc:postgresql:))");
+    /**
+     * A comma that starts another URL of a list: one followed by a scheme and
+     * {@code //}, or by {@code jdbc:} (a JDBC URL's host list, {@code h1:5432,h2:5432},
+     * is not).
+     */
+    private static final Pattern LIST_SEPARATOR = Pattern.compile(",(?=\\s*(?:[A-Za-z][A-Za-z0-9+.-]*://|jdbc:))");
 
     public DatabaseUrl {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -80,9 +84,9 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
 
     /**
      * The value of the setting {@code name} as a list of URLs separated by
-     * commas (a comma inside a URL, in a password say, is percent-encoded
-     * or inside a JDBC URL's query: only a comma followed by the start of
-     * another URL separates two). Each is refused as {@link #parse(String, String)}
+     * commas (a comma inside a URL, in a password say, is percent-encoded,
+     * or in a JDBC URL's host list or query: only a comma followed by the
+     * start of another URL separates two). Each is refused as {@link #parse(String, String)}
      * refuses it, its position named; the same database twice is refused too.
      */
     public static List<DatabaseUrl> list(String name, String value) {

@@ -84,7 +84,10 @@ class DatabaseUrlTest {
     void aMalformedListIsRefusedNamingTheUrlAtFault() {
         assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", " ")).hasMessage("DATABASE_READ_URL is not set");
         assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", "postgresql://a/db,mysql://b/db"))
-                .hasMessageContaining("postgresql://");
+                .hasMessageStartingWith("DATABASE_READ_URL's URL 2 of 2 must start with postgresql://");
+        assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", "jdbc:postgresql://a/db?user=x,mysql://b/db"))
+                .as("a JDBC URL's query does not take in the next URL")
+                .hasMessageStartingWith("DATABASE_READ_URL's URL 2 of 2 must start with postgresql://");
         assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", "postgresql://a/db,postgresql:///db"))
                 .hasMessageStartingWith("DATABASE_READ_URL's URL 2 of 2 names no host");
         assertThatThrownBy(() -> DatabaseUrl.list("DATABASE_READ_URL", ",postgresql://a/db"))

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
 import app.lockin.database.Lsn;
-import app.lockin.database.ReadPosition;
 import app.lockin.database.Reads;
 import app.lockin.database.Replicas;
 import app.lockin.idempotency.IdempotentRetries;
@@ -32,7 +31,7 @@ import app.lockin.security.CallerToken;
  * every write (any method but GET, HEAD and OPTIONS) carries
  * {@value #HEADER}: the primary's log position after its commit.</li>
  * <li>A request that presents it (the client echoes the last one it got)
- * reads only where that position is visible ({@link ReadPosition}: a
+ * reads only where that position is visible ({@link ReadPositions}: a
  * replica that has replayed it, else the primary); so does every read of a
  * caller who wrote through this instance lately ({@link RecentWrites}).</li>
  * </ul>
@@ -49,9 +48,6 @@ public class ReadYourWrites implements ContainerRequestFilter, ContainerResponse
     private static final Logger LOG = Logger.getLogger(ReadYourWrites.class.getName());
 
     @Inject
-    ReadPosition position;
-
-    @Inject
     RecentWrites writes;
 
     @Inject
@@ -60,21 +56,18 @@ public class ReadYourWrites implements ContainerRequestFilter, ContainerResponse
     @Inject
     Reads reads;
 
+    /** A header that is not a position: 400 ({@link ReadPositions} set what the reads must show). */
     @Override
     public void filter(ContainerRequestContext request) {
         String presented = request.getHeaderString(HEADER);
         if (presented != null) {
             try {
-                position.atLeast(Lsn.parse(presented));
+                Lsn.parse(presented);
             } catch (IllegalArgumentException e) {
                 request.abortWith(Problem.of(Response.Status.BAD_REQUEST, "The " + HEADER + " header is "
                         + e.getMessage() + ": send back the value of the last answer that carried it.")
                         .toResponse().build());
-                return;
             }
-        }
-        if (request.getSecurityContext().getUserPrincipal() instanceof CallerToken caller) {
-            position.atLeast(writes.positionOf(caller.profileId()));
         }
     }
 
