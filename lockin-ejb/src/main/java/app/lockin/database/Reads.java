@@ -110,13 +110,16 @@ public class Reads {
     }
 
     /**
-     * The primary's log position now ({@code pg_current_wal_lsn()}): asked
-     * after a commit, it is past the commit's record, so a replica that has
-     * replayed it shows that transaction.
+     * The primary's log position now ({@code pg_current_wal_insert_lsn()}):
+     * asked after a commit, it is past the commit's record, so a replica that
+     * has replayed it shows that transaction. (Not {@code pg_current_wal_lsn()},
+     * the position written out so far: with {@code synchronous_commit = off} a
+     * commit returns before its record is written, and that position may be
+     * short of it: a writer's next read was stale.)
      */
     public Lsn primaryPosition() {
         try (Connection c = primary.getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("select pg_current_wal_lsn()::text")) {
+             ResultSet r = s.executeQuery("select pg_current_wal_insert_lsn()::text")) {
             r.next();
             return Lsn.parse(r.getString(1));
         } catch (SQLException e) {

@@ -59,7 +59,7 @@ import app.lockin.database.Replicas.Replica;
  * (and is checked then; refused then, it is logged and never used).
  * <p>
  * Lag is measured against the primary's log: every tick notes the primary's
- * position ({@code pg_current_wal_lsn()}), and a replica that has replayed
+ * position ({@code pg_current_wal_insert_lsn()}), and a replica that has replayed
  * up to position P shows everything the primary showed when its position
  * was P. Its lag is how long ago the primary's last noted position that P
  * covers was noted (0 when it covers the latest): the time its reads may be
@@ -199,7 +199,7 @@ public class ReplicaMonitor {
     /** Notes the primary's position now (nothing when it cannot be read: the replicas are then compared with older ones). */
     private void samplePrimary() {
         try (Connection c = primary.getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("select pg_current_wal_lsn()::text")) {
+             ResultSet r = s.executeQuery("select pg_current_wal_insert_lsn()::text")) {
             r.next();
             Lsn position = Lsn.parse(r.getString(1));
             synchronized (samples) {

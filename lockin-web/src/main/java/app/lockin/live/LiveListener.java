@@ -189,7 +189,7 @@ public class LiveListener {
         if (!replicas.configured()) {
             return;
         }
-        try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("select pg_current_wal_lsn()::text")) {
+        try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("select pg_current_wal_insert_lsn()::text")) {
             r.next();
             heard = Lsn.later(heard, Lsn.parse(r.getString(1)));
         }

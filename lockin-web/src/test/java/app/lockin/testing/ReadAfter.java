@@ -44,7 +44,7 @@ public final class ReadAfter {
         if (!c.getAutoCommit()) {
             return;   // noted when it commits: the tests' transactions write through SQL.update() and friends only
         }
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select pg_is_in_recovery(), pg_current_wal_lsn()::text")) {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select pg_is_in_recovery(), pg_current_wal_insert_lsn()::text")) {
             r.next();
             if (!r.getBoolean(1)) {
                 LATEST.accumulateAndGet(Lsn.parse(r.getString(2)), Lsn::later);
