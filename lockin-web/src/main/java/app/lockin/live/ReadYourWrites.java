@@ -87,8 +87,21 @@ public class ReadYourWrites implements ContainerRequestFilter, ContainerResponse
      * answer goes without it (the write did commit: a 503 would be untrue).
      */
     public void committed(UUID caller, MultivaluedMap<String, Object> headers) {
+        Lsn after = committed(caller);
+        if (after != null) {
+            headers.putSingle(HEADER, after.toString());
+        }
+    }
+
+    /**
+     * A write for the caller committed outside an answer of theirs (their
+     * profile provisioned as their request was authenticated, with the
+     * invites that waited for them): their reads through this instance show
+     * it. The position, or null (no replicas, or the primary could not tell).
+     */
+    public Lsn committed(UUID caller) {
         if (!replicas.configured()) {
-            return;
+            return null;
         }
         Lsn after;
         try {
@@ -96,10 +109,10 @@ public class ReadYourWrites implements ContainerRequestFilter, ContainerResponse
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "A write committed, but the primary's log position could not be read after it: "
                     + "its answer goes without " + HEADER, e);
-            return;
+            return null;
         }
         writes.committed(caller, after);
-        headers.putSingle(HEADER, after.toString());
+        return after;
     }
 
     private static boolean readOnly(String method) {

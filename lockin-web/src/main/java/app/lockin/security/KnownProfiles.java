@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import app.lockin.live.ReadYourWrites;
 import app.lockin.profiles.Identity;
 import app.lockin.profiles.Profiles;
 
@@ -28,6 +29,9 @@ public class KnownProfiles {
     @Inject
     Profiles profiles;
 
+    @Inject
+    ReadYourWrites readYourWrites;
+
     /** Forgets the identities of an erased profile (the erasing request's instance at once, the others on the live message "erased"). */
     public void forget(UUID profileId) {
         bySubject.asMap().values().removeIf(profileId::equals);
@@ -41,6 +45,7 @@ public class KnownProfiles {
         }
         // provisioned outside the cache's lock: a database round trip, safe to race (provision is idempotent)
         UUID provisioned = profiles.provision(identity);
+        readYourWrites.committed(provisioned);   // with replicas: their reads here show their profile, and what it received
         bySubject.put(key, provisioned);
         return provisioned;
     }

@@ -1,5 +1,7 @@
 package app.lockin.testing;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,8 +29,30 @@ public final class Sql {
         this.jdbcUrl = jdbcUrl;
     }
 
+    /**
+     * A connection; what it committed is noted ({@link ReadAfter}) when it
+     * commits and when it closes, so the tests' next reads through the API,
+     * which the server may serve from its replica, show it.
+     */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl.get());
+        Connection c = DriverManager.getConnection(jdbcUrl.get());
+        return (Connection) Proxy.newProxyInstance(Sql.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, arguments) -> {
+                    boolean closing = method.getName().equals("close") && !c.isClosed();
+                    if (closing) {
+                        ReadAfter.wrote(c);
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(c, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("commit")) {
+                        ReadAfter.wrote(c);
+                    }
+                    return result;
+                });
     }
 
     /** Rows of a query, each a map from column label to value. */
@@ -44,7 +68,6 @@ public final class Sql {
                     rows.add(row);
                 }
             }
-            ReadAfter.wrote(c);   // it may have written (insert ... returning, a function)
             return rows;
         }
     }
@@ -68,7 +91,6 @@ public final class Sql {
             try (PreparedStatement s = prepare(c, sql, parameters)) {
                 count = s.executeUpdate();
             }
-            ReadAfter.wrote(c);
             return count;
         }
     }
