@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./lockin bench: LockIN's benchmark, unattended (see BENCHMARKS.md).
 #
-#   ./lockin bench [--10m] [--duration S] [--warmup S] [--min-warmup S] [--connections N] [--jfr] [--keep] [--no-docs]
+#   ./lockin bench [--10m] [--duration S] [--warmup S] [--min-warmup S] [--connections N] [--jfr] [--replica] [--keep] [--no-docs]
 #                  [--only LIST] [--live-streams N] [--live-rate R] [--live-duration S] [--live-hot H]
 #
 #   --10m          also the 10 M time-log scale (progress cost, history, stats, startup; ~25 minutes more)
@@ -12,6 +12,9 @@
 #   --connections  concurrent connections of wrk and of pgbench (default 32)
 #   --jfr          record a Java Flight Recording of the server at the 1 M scale, and of the push
 #                  scenario's server (in the results)
+#   --replica      then progress, history and stats again with their reads on a streaming replica of
+#                  the database on this machine (pg_basebackup -R; bench/lib/replica.sh): the primary's
+#                  CPU per request without and with it, and the replication lag p99 while the clock writes
 #   --keep         keep the database's data folder at the end (it is removed otherwise)
 #   --no-docs      do not update BENCHMARKS.md and bench/results.png
 #   --only LIST    only these scenarios, comma-separated, of progress, groups, notifications, clock,
@@ -95,6 +98,8 @@ BENCH_ARGS="$*"
 . bench/lib/export.sh
 # shellcheck source=bench/lib/push.sh
 . bench/lib/push.sh
+# shellcheck source=bench/lib/replica.sh
+. bench/lib/replica.sh
 
 main() {
   parse_options "$@"

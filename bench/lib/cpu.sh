@@ -12,6 +12,7 @@ ticks_of() {   # a process's CPU ticks, its own and its ended children's (0 when
 ticks_mine() {
   local total=$(( $(ticks_of $$) + $(ticks_of "$SERVER_PID") + $(ticks_of "$PG_PID") )) pid
   for pid in $(pgrep -P "$PG_PID"); do total=$((total + $(ticks_of "$pid"))); done
+  if [[ -n ${REPLICA_PID:-} ]]; then total=$((total + $(ticks_replica))); fi   # --replica's
   echo $total
 }
 CORES=$(nproc)

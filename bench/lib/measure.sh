@@ -50,15 +50,16 @@ warm_up() {   # name scenario users_file threads [extra args]
 # Sets RUN_LINE (wrk's RESULT line) and RUN_OTHERS.
 measured_wrk_run() {   # name run scenario users_file threads [extra args]
   local name=$1 run=$2 scenario=$3 users=$4 threads=$5; shift 5
-  local out o line redo server_ticks db_ticks requests
+  local out o line redo server_ticks db_ticks replica_ticks requests
   for redo in 0 1 2; do
     "${BEFORE_RUN:-true}"
     wait_quiet
     sample_rss & SAMPLER_PID=$!
     mark_cpu
-    server_ticks=$(ticks_of "$SERVER_PID"); db_ticks=$(ticks_db)
+    server_ticks=$(ticks_of "$SERVER_PID"); db_ticks=$(ticks_db); replica_ticks=$(ticks_replica)
     out=$(run_wrk "$scenario" "$users" "$threads" "$DURATION" "$@")
     server_ticks=$(( $(ticks_of "$SERVER_PID") - server_ticks )); db_ticks=$(( $(ticks_db) - db_ticks ))
+    replica_ticks=$(( $(ticks_replica) - replica_ticks ))
     o=$(others_percent)
     kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
     echo "$out" >"$RESULTS/wrk-$name-$run.txt"
@@ -67,6 +68,7 @@ measured_wrk_run() {   # name run scenario users_file threads [extra args]
     MEASURED_REQUESTS=$((MEASURED_REQUESTS + requests))
     # the CPU each request cost the server and PostgreSQL (both processes' ticks over the run)
     line="$line server_us=$(us_per "$server_ticks" "$requests") db_us=$(us_per "$db_ticks" "$requests")"
+    if [[ -n ${REPLICA_PID:-} ]]; then line="$line replica_us=$(us_per "$replica_ticks" "$requests")"; fi
     echo "  run $run: ${line#RESULT } others=${o}%"
     grep '^FIRST_ERROR' <<<"$out" | sed 's/^/  /' || true
     [[ $o -lt $DISTURBED_PERCENT || $redo -eq 2 ]] && break
@@ -114,6 +116,8 @@ measure_api() {   # name scenario users_file threads [extra args]
   W_P99=$(fields p99_ms "${lines[@]}" | median)
   W_SERVER_US=$(fields server_us "${lines[@]}" | median)
   W_DB_US=$(fields db_us "${lines[@]}" | median)
+  W_REPLICA_US=
+  if [[ -n ${REPLICA_PID:-} ]]; then W_REPLICA_US=$(fields replica_us "${lines[@]}" | median); fi
   W_ERRORS=$(fields errors "${lines[@]}" | paste -sd+ | bc)
   W_OTHERS=$(printf '%s\n' "${others[@]}" | sort -n | tail -n 1)
   echo "  median of $RUNS: ${W_RPS} req/s (spread ${W_SPREAD} %), p50 ${W_P50} ms, p99 ${W_P99} ms; CPU per request: server ${W_SERVER_US} µs, PostgreSQL ${W_DB_US} µs"

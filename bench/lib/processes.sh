@@ -23,6 +23,7 @@ stop_server() {
 
 stop_postgres() {
   [[ -n $PG_DIR ]] || return 0
+  stop_replica
   if [[ -f $PG_DIR/data/postmaster.pid ]]; then
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   fi

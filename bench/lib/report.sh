@@ -225,6 +225,7 @@ report() {
   if wanted export; then write_export_table; fi
   if wanted live; then write_live_table; fi
   if wanted push; then write_push_table; fi
+  if $REPLICA; then write_replica_table; fi
   ELAPSED=$(( $(date +%s) - BEGAN ))
   if $DOCS; then
     # the results block only from a run of everything (--only is a partial run); the live block
@@ -233,6 +234,7 @@ report() {
     if wanted export; then update_export_docs; fi
     if wanted live; then update_live_docs; fi
     if wanted push; then update_push_docs; fi
+    if $REPLICA; then update_replica_docs; fi
   fi
   say "Done in $((ELAPSED / 60)) min $((ELAPSED % 60)) s"
 }

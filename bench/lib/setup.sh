@@ -16,6 +16,7 @@ STABLE_PERCENT=5   # two warm-up chunks this close in throughput: warm
 RUNS=3             # measured runs per figure (median reported, spread = (max - min) / median)
 CONNECTIONS=32
 JFR=false
+REPLICA=false      # --replica: progress, history and stats again with their reads on a streaming replica (bench/lib/replica.sh)
 KEEP=false
 DOCS=true
 ONLY=              # "live": that scenario alone, at the main scale; or a list of scenarios (--only), export among them
@@ -43,6 +44,7 @@ parse_options() {
       --min-warmup) WARMUP_MIN=$2; shift ;;
       --connections) CONNECTIONS=$2; shift ;;
       --jfr) JFR=true ;;
+      --replica) REPLICA=true ;;
       --keep) KEEP=true ;;
       --no-docs) DOCS=false ;;
       --only) ONLY=${2:-}; shift
