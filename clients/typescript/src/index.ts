@@ -25,7 +25,11 @@ export interface LockinClientOptions {
 
 export type LockinClient = Client<paths>;
 
-/** A client whose every call sends `Authorization: Bearer <token>`. */
+/**
+ * A client whose every call sends `Authorization: Bearer <token>`, and echoes
+ * the last `LockIN-Read-After` an answer gave it (read-your-writes when the
+ * deployment reads from replicas: its reads show its own writes).
+ */
 export function createLockinClient(options: LockinClientOptions): LockinClient {
   const client = createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
@@ -38,6 +42,19 @@ export function createLockinClient(options: LockinClientOptions): LockinClient {
       return request;
     },
   };
+  let readAfter: string | null = null;
+  const readYourWrites: Middleware = {
+    async onRequest({ request }) {
+      if (readAfter !== null) request.headers.set("LockIN-Read-After", readAfter);
+      return request;
+    },
+    async onResponse({ response }) {
+      const position = response.headers.get("LockIN-Read-After");
+      if (position !== null) readAfter = position;
+      return response;
+    },
+  };
   client.use(bearer);
+  client.use(readYourWrites);
   return client;
 }

@@ -2723,7 +2723,7 @@ export interface components {
         };
         /**
          * @description The body is not one valid JSON value, a query parameter or the
-         *     `Idempotency-Key` header is malformed, or the path holds bytes the HTTP
+         *     `Idempotency-Key` or `LockIN-Read-After` header is malformed, or the path holds bytes the HTTP
          *     connector refuses (a NUL, an encoded backslash, an invalid
          *     percent-escape or invalid UTF-8: Payara's connector answers those
          *     without a body, the nginx sites of `deploy/` with a problem).
@@ -2840,6 +2840,14 @@ export interface components {
          *     A malformed key: 400.
          */
         IdempotencyKey: string;
+        /**
+         * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+         *     it is: the answer shows that write and everything before it, even
+         *     when reads go to a replica (see the API's description). A value that
+         *     is not a log position (two hexadecimal numbers of at most 8 digits
+         *     joined by `/`): 400.
+         */
+        ReadAfter: string;
         From: string;
         To: string;
         GroupId: string;
@@ -2877,7 +2885,16 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2894,6 +2911,7 @@ export interface operations {
                     "application/json": components["schemas"]["Profile"];
                 };
             };
+            400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
@@ -2903,7 +2921,16 @@ export interface operations {
     eraseMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2916,6 +2943,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             /** @description The caller owns groups with other members (problem field `owned_groups`); hand their ownership over first. Nothing was erased. */
@@ -2934,7 +2962,16 @@ export interface operations {
     updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2973,7 +3010,16 @@ export interface operations {
                 /** @description group_id of the last membership seen (with cursor_created_at). */
                 cursor_id?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3000,7 +3046,16 @@ export interface operations {
     streamMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3015,6 +3070,7 @@ export interface operations {
                     "text/event-stream": components["schemas"]["Notification"] | components["schemas"]["PresenceEvent"] | components["schemas"]["StreamEnd"];
                 };
             };
+            400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
@@ -3024,7 +3080,16 @@ export interface operations {
     getMyFocus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3039,6 +3104,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupFocus"][];
                 };
             };
+            400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
@@ -3053,7 +3119,16 @@ export interface operations {
                 /** @description The IANA time zone whose local days count. */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3079,7 +3154,16 @@ export interface operations {
     exportMyData: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3096,6 +3180,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonalData"];
                 };
             };
+            400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
@@ -3105,7 +3190,16 @@ export interface operations {
     listDevices: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3120,6 +3214,7 @@ export interface operations {
                     "application/json": components["schemas"]["Device"][];
                 };
             };
+            400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
@@ -3146,6 +3241,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path?: never;
             cookie?: never;
@@ -3190,7 +3293,16 @@ export interface operations {
     removeDevice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 device_id: components["parameters"]["DeviceId"];
             };
@@ -3216,7 +3328,16 @@ export interface operations {
     getNotificationSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3231,6 +3352,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationSettings"];
                 };
             };
+            400: components["responses"]["Malformed"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
@@ -3240,7 +3362,16 @@ export interface operations {
     updateNotificationSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3277,7 +3408,16 @@ export interface operations {
                 since?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3308,7 +3448,16 @@ export interface operations {
                 from: components["parameters"]["From"];
                 to: components["parameters"]["To"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3336,7 +3485,16 @@ export interface operations {
                 from: components["parameters"]["From"];
                 to: components["parameters"]["To"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3378,6 +3536,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path?: never;
             cookie?: never;
@@ -3432,7 +3598,16 @@ export interface operations {
                 /** @description id of the last group seen (with cursor_created_at). */
                 cursor_id?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3476,6 +3651,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path?: never;
             cookie?: never;
@@ -3511,7 +3694,16 @@ export interface operations {
     getGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -3539,7 +3731,16 @@ export interface operations {
     updateGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -3594,6 +3795,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -3644,6 +3853,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -3694,6 +3911,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -3733,7 +3958,16 @@ export interface operations {
     listMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -3778,6 +4012,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -3817,7 +4059,16 @@ export interface operations {
     getMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 user_id: string;
@@ -3846,7 +4097,16 @@ export interface operations {
     removeMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 user_id: string;
@@ -3875,7 +4135,16 @@ export interface operations {
     updateMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 user_id: string;
@@ -3914,7 +4183,16 @@ export interface operations {
     listJoinLinks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -3960,6 +4238,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -3998,7 +4284,16 @@ export interface operations {
     getJoinLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 link_id: components["parameters"]["LinkId"];
@@ -4028,7 +4323,16 @@ export interface operations {
     revokeJoinLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 link_id: components["parameters"]["LinkId"];
@@ -4056,7 +4360,16 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -4102,6 +4415,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -4141,7 +4462,16 @@ export interface operations {
     getWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 webhook_id: components["parameters"]["WebhookId"];
@@ -4171,7 +4501,16 @@ export interface operations {
     removeWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 webhook_id: components["parameters"]["WebhookId"];
@@ -4199,7 +4538,16 @@ export interface operations {
     updateWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 webhook_id: components["parameters"]["WebhookId"];
@@ -4255,6 +4603,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -4306,6 +4662,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -4344,7 +4708,16 @@ export interface operations {
                 /** @description The id of the last delivery seen; deliveries older than it. */
                 before?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
                 webhook_id: components["parameters"]["WebhookId"];
@@ -4393,6 +4766,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 /** @description The link's code. */
@@ -4435,7 +4816,16 @@ export interface operations {
                 /** @description id of the last item seen (with cursor_created_at). */
                 cursor_id?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4462,7 +4852,16 @@ export interface operations {
     getNotification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["NotificationId"];
             };
@@ -4507,6 +4906,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["NotificationId"];
@@ -4556,6 +4963,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["NotificationId"];
@@ -4605,6 +5020,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["NotificationId"];
@@ -4640,7 +5063,16 @@ export interface operations {
                 /** @description Any instant of the period wanted (RFC 3339). */
                 at: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -4673,7 +5105,16 @@ export interface operations {
                 /** @description The period_start of the last period seen; periods starting before it. */
                 before?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -4710,7 +5151,16 @@ export interface operations {
                 /** @description id of the last item seen (with cursor_created_at). */
                 cursor_id?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -4740,7 +5190,16 @@ export interface operations {
     currentProgress: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["GroupId"];
             };
@@ -4771,6 +5230,14 @@ export interface operations {
             header?: {
                 /** @description The id of the last event the client saw (sent by EventSource on a reconnect); the current board comes first anyway. */
                 "Last-Event-ID"?: string;
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["GroupId"];
@@ -4806,7 +5273,16 @@ export interface operations {
                 /** @description id of the last item seen (with cursor_created_at). */
                 cursor_id?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4850,6 +5326,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path?: never;
             cookie?: never;
@@ -4885,7 +5369,16 @@ export interface operations {
     getSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["SessionId"];
             };
@@ -4913,7 +5406,16 @@ export interface operations {
     listParticipants: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["SessionId"];
             };
@@ -4958,6 +5460,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -4997,6 +5507,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -5037,6 +5555,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -5083,6 +5609,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -5129,6 +5663,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -5175,6 +5717,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -5221,6 +5771,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -5260,7 +5818,16 @@ export interface operations {
     getTimeLog: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path: {
                 id: components["parameters"]["SessionId"];
                 log_id: string;
@@ -5306,6 +5873,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -5362,6 +5937,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path: {
                 id: components["parameters"]["SessionId"];
@@ -5395,7 +5978,16 @@ export interface operations {
     benchAnchor: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5441,6 +6033,14 @@ export interface operations {
                  *     A malformed key: 400.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The last `LockIN-Read-After` an answer gave this client, echoed as
+                 *     it is: the answer shows that write and everything before it, even
+                 *     when reads go to a replica (see the API's description). A value that
+                 *     is not a log position (two hexadecimal numbers of at most 8 digits
+                 *     joined by `/`): 400.
+                 */
+                "LockIN-Read-After"?: components["parameters"]["ReadAfter"];
             };
             path?: never;
             cookie?: never;
