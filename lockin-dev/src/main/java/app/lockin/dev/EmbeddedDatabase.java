@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -97,6 +98,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             } catch (SQLException e) {
                 throw new IOException("cannot make a base backup of the primary: " + e.getMessage(), e);
             }
+            // PostgreSQL refuses a data folder others may read (0700 or 0750 only)
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
             Files.createFile(data.resolve("standby.signal"));
             Files.writeString(data.resolve("postgresql.auto.conf"), String.join("\n",
                     "primary_conninfo = 'host=localhost port=" + primary.port() + " user=postgres application_name=" + slot + "'",
