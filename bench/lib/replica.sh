@@ -34,13 +34,13 @@ start_replica() {
   [[ $EUID -eq 0 ]] && chown nobody "$REPLICA_DIR"
   local t0; t0=$(date +%s.%N)
   as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$REPLICA_DIR" -R -X stream -c fast \
-    >"$RESULTS/replica-basebackup.log" 2>&1 || die "pg_basebackup failed: see $RESULTS/replica-basebackup.log"
+    >"$RESULTS/replica-basebackup.log" 2>&1 || { echo "  pg_basebackup failed: see $RESULTS/replica-basebackup.log"; return 1; }
   cat >>"$REPLICA_DIR/postgresql.auto.conf" <<CONF
 port = $REPLICA_PORT
 hot_standby_feedback = on
 CONF
   as_pg "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -l "$PG_DIR/run/replica.log" -w start >/dev/null \
-    || die "the replica did not start: see $PG_DIR/run/replica.log"
+    || { echo "  the replica did not start: see $PG_DIR/run/replica.log"; cp "$PG_DIR/run/replica.log" "$RESULTS/" 2>/dev/null; return 1; }
   REPLICA_PID=$(head -n 1 "$REPLICA_DIR/postmaster.pid")
   echo "  replica on port $REPLICA_PORT, made in $(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.0f') s; in recovery: $("${PSQL[@]}" -p "$REPLICA_PORT" -d lockin -Atqc 'select pg_is_in_recovery()')"
 }
@@ -63,7 +63,7 @@ sample_lag() {   # file
 measure_replica() {   # scale
   local scale=$1 s lag_file sampler
   say "Scale $scale: replica, made with pg_basebackup -R beside the primary"
-  start_replica
+  start_replica || return 1
   stop_server
   SERVER_EXTRA_ENV=("DATABASE_READ_URL=postgresql://postgres:bench@127.0.0.1:$REPLICA_PORT/lockin")
   say "Scale $scale: replica, Payara Micro started again with DATABASE_READ_URL"
