@@ -72,7 +72,16 @@ class ReplicaIT {
 
     /** The person's seconds on the board of the current period as {@code api} reads it ({@code ?at=}, a read of the replica's). */
     private static long secondsOn(Api api, String groupId, User person) {
-        Reply board = api.get("/api/groups/" + groupId + "/progress?at=" + Instant.now().minusSeconds(1));
+        return secondsOnBoard(api, "/api/groups/" + groupId + "/progress?at=" + Instant.now().minusSeconds(1), person);
+    }
+
+    /** The same on the current board (the one the live streams get, computed after each change heard of). */
+    private static long currentSeconds(Api api, String groupId, User person) {
+        return secondsOnBoard(api, "/api/groups/" + groupId + "/progress/current", person);
+    }
+
+    private static long secondsOnBoard(Api api, String boardPath, User person) {
+        Reply board = api.get(boardPath);
         assertThat(board.status()).as(board.toString()).isEqualTo(200);
         String id = Fixtures.profileOf(person);
         return board.jsonArray().getValuesAs(JsonObject.class).stream().filter(e -> e.getString("user_id").equals(id))
@@ -139,14 +148,6 @@ class ReplicaIT {
         }
         awaitHealthy();
         assertThat(secondsOn(owner, crew.groupId(), crew.member())).as("the replica caught up").isEqualTo(90);
-    }
-
-    private static long currentSeconds(Api api, String groupId, User person) {
-        Reply board = api.get("/api/groups/" + groupId + "/progress/current");
-        assertThat(board.status()).as(board.toString()).isEqualTo(200);
-        String id = Fixtures.profileOf(person);
-        return board.jsonArray().getValuesAs(JsonObject.class).stream().filter(e -> e.getString("user_id").equals(id))
-                .findFirst().orElseThrow().getJsonNumber("seconds_done").longValue();
     }
 
     @Test
