@@ -26,7 +26,7 @@ install_env_file() {
   env_source=$env_file
   [[ -f $env_source ]] || env_source=$ENV_EXAMPLE   # dry run of a first install
   PLACEHOLDERS=0
-  grep -q 'CHANGE_ME' "$env_source" && PLACEHOLDERS=1
+  grep -q '^[^#]*CHANGE_ME' "$env_source" && PLACEHOLDERS=1   # a value, not a comment
   PORT=$(env_file_value LOCKIN_PORT "$here/defaults.env" "$env_source")
   [[ $PORT =~ ^[0-9]+$ ]] || die "LOCKIN_PORT is '$PORT' (in /etc/lockin/lockin.env or deploy/defaults.env): a port number, please"
   say "LOCKIN_PORT: $PORT"
