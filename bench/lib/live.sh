@@ -35,11 +35,11 @@ live_wait_for_period() {
   need_past=$(( $(live_slots) * LIVE_SLOT_STEP + 30 ))
   need_future=$(( $(live_write_seconds) + 600 ))   # the server's start, the streams' opening, the writes
   read -r past future < <(db -F ' ' -c "select floor(extract(epoch from now() - d))::int,
-                                               floor(extract(epoch from (d::timestamp + interval '1 day') at time zone 'Europe/Paris' - now()))::int
+                                               floor(extract(epoch from (d at time zone 'Europe/Paris' + interval '1 day') at time zone 'Europe/Paris' - now()))::int
                                           from (select date_trunc('day', now() at time zone 'Europe/Paris') at time zone 'Europe/Paris' as d) x")
   if [[ $future -lt $need_future ]]; then
     echo "  the hot group's day (Europe/Paris) ends in $future s: waiting for the next one"
-    sleep $((future + need_past))
+    sleep $(( (future > 0 ? future : 0) + need_past ))
   elif [[ $past -lt $need_past ]]; then
     echo "  the hot group's day (Europe/Paris) began $past s ago: waiting $((need_past - past)) s for room for the writers' slots"
     sleep $((need_past - past))
