@@ -39,13 +39,13 @@ import org.flywaydb.core.api.output.MigrateResult;
                 maxPoolSize = 32,
                 maxIdleTime = 300,
                 properties = {
-                        "fish.payara.is-connection-validation-required=true",
-                        "fish.payara.connection-validation-method=custom-validation",
-                        "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+                        Migrations.VALIDATED,
+                        Migrations.VALIDATED_BY,
+                        Migrations.VALIDATOR,
                         // validate each connection at most once every 30 s rather than on every
                         // checkout: a validation is a round trip ("SELECT 1") before the request's SQL
                         "fish.payara.validate-atmost-once-period-in-seconds=30",
-                        "fish.payara.fail-all-connections=true"
+                        Migrations.FAIL_ALL
                 }),
         // the replicas (DATABASE_READ_URL): reads outside transactions only (Reads), so never
         // enlisted in one; no connection is opened until a read wants one
@@ -57,13 +57,13 @@ import org.flywaydb.core.api.output.MigrateResult;
                 maxPoolSize = 32,
                 maxIdleTime = 300,
                 properties = {
-                        "fish.payara.is-connection-validation-required=true",
-                        "fish.payara.connection-validation-method=custom-validation",
-                        "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+                        Migrations.VALIDATED,
+                        Migrations.VALIDATED_BY,
+                        Migrations.VALIDATOR,
                         // a replica restarts on its own: its pool finds its connections gone within
                         // 2 s (then all are dropped), and reads go to the primary meanwhile
                         "fish.payara.validate-atmost-once-period-in-seconds=2",
-                        "fish.payara.fail-all-connections=true"
+                        Migrations.FAIL_ALL
                 })
 })
 public class Migrations {
@@ -72,6 +72,12 @@ public class Migrations {
     public static final String READ_DATA_SOURCE = "java:app/jdbc/lockin-read";
 
     private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
+
+    /** Both pools: connections validated (how often: each pool's own), by PostgreSQL's validation, all dropped when one fails. */
+    static final String VALIDATED = "fish.payara.is-connection-validation-required=true";
+    static final String VALIDATED_BY = "fish.payara.connection-validation-method=custom-validation";
+    static final String VALIDATOR = "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation";
+    static final String FAIL_ALL = "fish.payara.fail-all-connections=true";
 
     @Resource(lookup = DATA_SOURCE)
     DataSource dataSource;

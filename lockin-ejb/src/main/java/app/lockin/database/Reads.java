@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -50,7 +51,9 @@ import app.lockin.database.Replicas.Replica;
  * answer. Counted in {@code lockin_reads_total{target="replica"|"primary"}}.
  * <p>
  * Queries are written as for JPA ({@code ?1}, {@code ?2}) and their rows are
- * {@link Row}s wherever they come from ({@link NativeSql}).
+ * {@link Row}s wherever they come from ({@link NativeSql}). Reads that need
+ * one transaction (a cursor, one snapshot across statements: the exports)
+ * go through {@link #snapshot}.
  */
 @ApplicationScoped
 public class Reads {
@@ -73,6 +76,9 @@ public class Reads {
 
     @Inject
     Replicas replicas;
+
+    @EJB
+    PrimarySnapshots primarySnapshots;
 
     @Inject
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
@@ -129,27 +135,144 @@ public class Reads {
 
     /** The rows from a replica that may serve this read, or null when none may (or it failed). */
     private List<Row> onReplica(Lsn after, String sql, Object[] parameters) {
-        if (!replicas.anyHealthy()) {
+        Chosen chosen = replicaFor(after);
+        if (chosen == null) {
             return null;
         }
-        Replica replica = null;
-        try (Connection connection = replicaPool.getConnection()) {
-            replica = replicas.byPoolUrl(connection.getMetaData().getURL());
-            if (replica == null || replica.health() != Health.HEALTHY || !reached(connection, replica, after)) {
-                return null;
-            }
+        try (Connection connection = chosen.connection()) {
             return NativeSql.list(connection, sql, parameters);
         } catch (SQLException e) {
-            if (replicaFault(e)) {
-                Replica failed = replica;
-                if (failed != null && !"25006".equals(e.getSQLState()) && !"40001".equals(e.getSQLState())) {
-                    failed.checked(Health.DOWN, Double.NaN);   // until the monitor's next look
-                }
-                LOG.log("25006".equals(e.getSQLState()) ? Level.WARNING : Level.FINE, e,
-                        () -> "A read on the replica " + failed + " failed; the primary answers it");
+            if (passedOver(chosen.replica(), e)) {
                 return null;
             }
             throw new PersistenceException(e);
+        }
+    }
+
+    /**
+     * Work that reads through one connection in one transaction, read only,
+     * at repeatable read: one snapshot for all its statements, and cursors
+     * that bring their rows a batch at a time ({@link Cursors}). Done on a
+     * replica that may serve the request's reads (as {@link #list}), else on
+     * the primary in a transaction of its own. A replica that fails as the
+     * transaction begins is passed over; once the work has begun there, a
+     * failure is the work's (rows may have been handed on: an export
+     * streaming them cannot start again elsewhere).
+     */
+    public void snapshot(Reading work) {
+        if (replicas.configured() && !inTransaction()) {
+            Chosen chosen = replicaFor(requestPosition());
+            if (chosen != null) {
+                try (Connection connection = chosen.connection()) {
+                    if (begin(connection, chosen.replica())) {
+                        onReplica.inc();
+                        try {
+                            work.read(connection);
+                        } finally {
+                            end(connection);
+                        }
+                        return;
+                    }
+                } catch (SQLException e) {
+                    throw new PersistenceException(e);
+                }
+            }
+        }
+        onPrimary.inc();
+        primarySnapshots.read(work);
+    }
+
+    /** Begins the read-only transaction on the replica; false when the replica fails meanwhile (passed over). */
+    private boolean begin(Connection connection, Replica replica) throws SQLException {
+        try {
+            connection.setAutoCommit(false);
+            readOnlySnapshot(connection);
+            return true;
+        } catch (SQLException e) {
+            if (passedOver(replica, e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Ends the replica's transaction (nothing to keep: a rollback) and gives
+     * the connection back as it came. A connection that fails to is broken,
+     * which the pool's validation finds; the work's own outcome stands.
+     */
+    private static void end(Connection connection) {
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "A replica's read-only transaction could not be ended; its connection is broken", e);
+        }
+    }
+
+    /** Makes the connection's transaction read only, at repeatable read (one snapshot for all its statements): its first statement. */
+    static void readOnlySnapshot(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("set transaction isolation level repeatable read, read only");
+        }
+    }
+
+    /** A pooled connection to a replica, and which one it leads to. */
+    private record Chosen(Connection connection, Replica replica) {
+    }
+
+    /**
+     * A connection to a healthy replica that has replayed {@code after}
+     * (waiting for it within the bound), or null when none may serve the
+     * read (the connection then given back) or the replica failed (passed over).
+     */
+    private Chosen replicaFor(Lsn after) {
+        if (!replicas.anyHealthy()) {
+            return null;
+        }
+        Connection connection = null;
+        Replica replica = null;
+        try {
+            connection = replicaPool.getConnection();
+            replica = replicas.byPoolUrl(connection.getMetaData().getURL());
+            if (replica != null && replica.health() == Health.HEALTHY && reached(connection, replica, after)) {
+                return new Chosen(connection, replica);
+            }
+        } catch (SQLException e) {
+            if (!passedOver(replica, e)) {
+                closeQuietly(connection);
+                throw new PersistenceException(e);
+            }
+        }
+        closeQuietly(connection);
+        return null;
+    }
+
+    /**
+     * Whether a failed read on the replica is the replica's fault, which the
+     * primary then answers: the replica is marked down until the monitor's
+     * next look (but for a query it cancelled or refused, which says nothing
+     * of its health).
+     */
+    private static boolean passedOver(Replica replica, SQLException e) {
+        if (!replicaFault(e)) {
+            return false;
+        }
+        if (replica != null && !"25006".equals(e.getSQLState()) && !"40001".equals(e.getSQLState())) {
+            replica.checked(Health.DOWN, Double.NaN);
+        }
+        LOG.log("25006".equals(e.getSQLState()) ? Level.WARNING : Level.FINE, e,
+                () -> "A read on the replica " + replica + " failed; the primary answers it");
+        return true;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // given back anyway
+            }
         }
     }
 

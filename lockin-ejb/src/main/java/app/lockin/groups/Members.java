@@ -9,9 +9,14 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import app.lockin.database.Reads;
+import app.lockin.database.Row;
 import app.lockin.profiles.Profile;
 import app.lockin.rules.Conflict;
 import app.lockin.rules.Forbidden;
@@ -24,26 +29,52 @@ public class Members {
 
     private static final String MEMBER_NOT_FOUND = "member not found";
 
+    /**
+     * The members of the group ?1 with their profiles and their streaks as the
+     * viewer ?2 sees them ({@link MemberResponse#of(Row)}): one statement, read
+     * wherever {@link Reads} reads it.
+     */
+    private static final String SEEN_BY_VIEWER = """
+            select m.user_id, p.display_name, p.avatar_url, m.role::text as role, m.override_period_target_minutes,
+                   m.created_at as joined_at, m.hidden_from_leaderboard, s.streak, s.best_streak, s.shown
+              from group_members m
+              join profiles p on p.id = m.user_id
+              left join (%s) s on s.user_id = m.user_id
+             where m.group_id = ?1
+            """.formatted(Streak.SEEN);
+
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
-    /** The group's members by join time; members only. */
+    @Inject
+    Reads reads;
+
+    /** The group's members by join time; members only (a group has its caller among them, or is not theirs to see). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<MemberResponse> list(UUID caller, UUID groupId) {
-        Access.member(em, groupId, caller);
-        Map<UUID, Streak> streaks = Streak.seenBy(em, groupId, caller);
-        return em.createNamedQuery(Membership.OF_GROUP, Membership.class)
-                .setParameter("groupId", groupId)
-                .getResultStream()
-                .map(m -> MemberResponse.of(m, m.profile(), streaks.getOrDefault(m.userId(), Streak.NONE)))
-                .toList();
+        List<Row> rows = reads.list(SEEN_BY_VIEWER
+                + " and exists (select 1 from group_members v where v.group_id = ?1 and v.user_id = ?2)"
+                + " order by m.created_at, m.id", groupId, caller);
+        if (rows.isEmpty()) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        return rows.stream().map(MemberResponse::of).toList();
     }
 
     /** One member of the group (what the Location of an added member points to); members only. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public MemberResponse get(UUID caller, UUID groupId, UUID userId) {
-        Access.member(em, groupId, caller);
-        return Access.find(em, groupId, userId)
-                .map(m -> MemberResponse.of(m, m.profile(), Streak.of(em, groupId, m.userId(), caller)))
-                .orElseThrow(() -> new NotFound(MEMBER_NOT_FOUND));
+        Map<UUID, MemberResponse> found = reads.list(SEEN_BY_VIEWER + " and m.user_id in (?2, ?3)", groupId, caller, userId)
+                .stream().map(MemberResponse::of)
+                .collect(Collectors.toMap(MemberResponse::userId, Function.identity()));
+        if (!found.containsKey(caller)) {
+            throw new NotFound(Access.GROUP_NOT_FOUND);
+        }
+        MemberResponse member = found.get(userId);
+        if (member == null) {
+            throw new NotFound(MEMBER_NOT_FOUND);
+        }
+        return member;
     }
 
     /** Adds someone as a member (owner, admins) or admin (owner only). */

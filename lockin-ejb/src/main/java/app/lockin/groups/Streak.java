@@ -1,9 +1,7 @@
 package app.lockin.groups;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.persistence.EntityManager;
 
@@ -26,20 +24,12 @@ record Streak(Integer current, Integer best) {
     static final Streak NOT_SHOWN = new Streak(null, null);
 
     /** A board's streaks, and whether the viewer (?2) sees each member, by one key lookup each. */
-    private static final String SEEN = """
+    static final String SEEN = """
             select b.user_id, b.streak, b.best_streak, m.shown
               from group_leaderboard(?1) b
               left join group_members v on v.group_id = ?1 and v.user_id = ?2
              cross join lateral (select member_shown(gm, v) as shown from group_members gm
                                   where gm.group_id = b.group_id and gm.user_id = b.user_id limit 1) m""";
-
-    /** The streak of every member of the group as the viewer sees it. */
-    static Map<UUID, Streak> seenBy(EntityManager em, UUID groupId, UUID viewer) {
-        List<Row> rows = Rows.list(em.createNativeQuery(SEEN)
-                .setParameter(1, groupId)
-                .setParameter(2, viewer));
-        return rows.stream().collect(Collectors.toMap(r -> r.uuid("user_id"), Streak::of));
-    }
 
     /** One member's streak as the viewer sees it ({@link #NONE} for someone not on the board). */
     static Streak of(EntityManager em, UUID groupId, UUID userId, UUID viewer) {
@@ -50,8 +40,15 @@ record Streak(Integer current, Integer best) {
         return rows.stream().findFirst().map(Streak::of).orElse(NONE);
     }
 
-    /** A row of group_leaderboard's streak and best_streak, with whether the viewer sees them. */
-    private static Streak of(Row r) {
+    /**
+     * A row of group_leaderboard's streak and best_streak, with whether the
+     * viewer sees them ({@link #SEEN}'s columns; {@link #NONE} when the row
+     * has none: a member outer-joined to a board that does not list them).
+     */
+    static Streak of(Row r) {
+        if (r.get("shown") == null) {
+            return NONE;
+        }
         return r.bool("shown") ? new Streak(r.intValue("streak"), r.intValue("best_streak")) : NOT_SHOWN;
     }
 }

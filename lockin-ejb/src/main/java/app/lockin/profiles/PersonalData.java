@@ -5,22 +5,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
-import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.stream.JsonGenerator;
-import jakarta.persistence.PersistenceException;
 
 import app.lockin.database.Cursors;
-import app.lockin.database.Migrations;
 import app.lockin.database.OutputFailed;
+import app.lockin.database.Reads;
 import app.lockin.rules.NotFound;
 
 /**
@@ -29,7 +25,8 @@ import app.lockin.rules.NotFound;
  * section is one statement read as a cursor ({@link Cursors}), each row
  * written out before the next is read, so memory holds a batch of rows
  * whatever the person's history. It is one read-only transaction at
- * repeatable read: the document is what the database held at one moment.
+ * repeatable read: the document is what the database held at one moment
+ * (a replica's moment when one may serve the caller's reads, {@link Reads#snapshot}).
  * <p>
  * The fields are the statements' column labels (snake_case, as the API names
  * them; {@link JsonColumns}). Every row of every table that names the person
@@ -294,8 +291,8 @@ public class PersonalData {
             select * from notification_settings_of(?)
             """;
 
-    @Resource(lookup = Migrations.DATA_SOURCE)
-    DataSource dataSource;
+    @Inject
+    Reads reads;
 
     /** What is written after a row's columns, inside its object: its nested arrays. */
     @FunctionalInterface
@@ -310,51 +307,52 @@ public class PersonalData {
      * @throws NotFound when the person has no profile (nothing written then)
      * @throws OutputFailed when the generator could not write out (the client went away); the read stops there
      */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)   // Reads.snapshot: a replica's transaction, or the primary's own
     public void export(UUID person, JsonGenerator json) {
-        try (Connection db = dataSource.getConnection()) {
-            try (Statement snapshot = db.createStatement()) {
-                snapshot.execute("set transaction isolation level repeatable read, read only");
+        reads.snapshot(db -> {
+            try {
+                write(db, person, json);
+            } catch (JsonException e) {
+                if (e.getCause() instanceof IOException output) {
+                    throw new OutputFailed(output);
+                }
+                throw e;
             }
-            json.writeStartObject();
-            json.writeKey("profile");
-            if (objects(db, json, PROFILE, new Object[] {person},
-                    row -> array(db, json, "rate_limits", RATE_LIMITS, person.toString())) != 1) {
-                throw new NotFound("profile not found");
-            }
-            array(db, json, "identities", IDENTITIES, person);
-            json.writeStartArray("memberships");
-            objects(db, json, MEMBERSHIPS, new Object[] {person, person, person, person, person, person, person, person}, row -> {
-                Object group = row.getObject("group_id");
-                array(db, json, "past_memberships", PAST_MEMBERSHIPS, group, person);
-                array(db, json, "target_overrides", TARGET_OVERRIDES, group, person);
-                array(db, json, "period_totals", PERIOD_TOTALS, group, person);
-                array(db, json, "sealed_boards", SEALED_BOARDS, person, group);
-            });
-            json.writeEnd();
-            array(db, json, "sessions", SESSIONS, person, person, person);
-            array(db, json, "time_logs", TIME_LOGS, person);
-            array(db, json, "notifications", NOTIFICATIONS, person, person, person, person);
-            array(db, json, "invites_sent", INVITES_SENT, person, person);
-            array(db, json, "join_links", JOIN_LINKS, person);
-            array(db, json, "voids_made", VOIDS_MADE, person);
-            array(db, json, "requests", REQUESTS, person);
-            array(db, json, "devices", DEVICES, person);
-            json.writeKey("notification_settings");
-            objects(db, json, NOTIFICATION_SETTINGS, new Object[] {person}, null);
-            array(db, json, "deliveries", DELIVERIES, person);
-            array(db, json, "presence_pushes", PRESENCE_PUSHES, person);
-            array(db, json, "webhooks_created", WEBHOOKS_CREATED, person);
-            json.writeEnd();
-            json.flush();
-        } catch (SQLException e) {
-            throw new PersistenceException("Could not read a person's data for their export", e);
-        } catch (JsonException e) {
-            if (e.getCause() instanceof IOException output) {
-                throw new OutputFailed(output);
-            }
-            throw e;
+        });
+    }
+
+    private static void write(Connection db, UUID person, JsonGenerator json) throws SQLException {
+        json.writeStartObject();
+        json.writeKey("profile");
+        if (objects(db, json, PROFILE, new Object[] {person},
+                row -> array(db, json, "rate_limits", RATE_LIMITS, person.toString())) != 1) {
+            throw new NotFound("profile not found");
         }
+        array(db, json, "identities", IDENTITIES, person);
+        json.writeStartArray("memberships");
+        objects(db, json, MEMBERSHIPS, new Object[] {person, person, person, person, person, person, person, person}, row -> {
+            Object group = row.getObject("group_id");
+            array(db, json, "past_memberships", PAST_MEMBERSHIPS, group, person);
+            array(db, json, "target_overrides", TARGET_OVERRIDES, group, person);
+            array(db, json, "period_totals", PERIOD_TOTALS, group, person);
+            array(db, json, "sealed_boards", SEALED_BOARDS, person, group);
+        });
+        json.writeEnd();
+        array(db, json, "sessions", SESSIONS, person, person, person);
+        array(db, json, "time_logs", TIME_LOGS, person);
+        array(db, json, "notifications", NOTIFICATIONS, person, person, person, person);
+        array(db, json, "invites_sent", INVITES_SENT, person, person);
+        array(db, json, "join_links", JOIN_LINKS, person);
+        array(db, json, "voids_made", VOIDS_MADE, person);
+        array(db, json, "requests", REQUESTS, person);
+        array(db, json, "devices", DEVICES, person);
+        json.writeKey("notification_settings");
+        objects(db, json, NOTIFICATION_SETTINGS, new Object[] {person}, null);
+        array(db, json, "deliveries", DELIVERIES, person);
+        array(db, json, "presence_pushes", PRESENCE_PUSHES, person);
+        array(db, json, "webhooks_created", WEBHOOKS_CREATED, person);
+        json.writeEnd();
+        json.flush();
     }
 
     /** A field holding an array: an object per row of the statement. */

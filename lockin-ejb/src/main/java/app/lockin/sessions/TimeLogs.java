@@ -1,9 +1,7 @@
 package app.lockin.sessions;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,18 +10,15 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import javax.sql.DataSource;
-
-import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
 
 import app.lockin.database.Cursors;
-import app.lockin.database.Migrations;
+import app.lockin.database.Reads;
 import app.lockin.database.Row;
 import app.lockin.database.Rows;
 
@@ -38,9 +33,9 @@ public class TimeLogs {
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
-    /** The exports' cursors read through JDBC: EclipseLink would hand over a native query's whole result. */
-    @Resource(lookup = Migrations.DATA_SOURCE)
-    DataSource dataSource;
+    /** The exports' cursors read through JDBC (EclipseLink would hand over a native query's whole result), on a replica when one may serve them. */
+    @Inject
+    Reads reads;
 
     /**
      * Where a device's last sync ended: the transaction that last wrote the
@@ -92,7 +87,8 @@ public class TimeLogs {
     /**
      * The caller's logs that overlap [from, to), oldest first, each handed to
      * {@code each} as it is read, for an export that writes it out at once:
-     * a cursor ({@link Cursors}) in a transaction of its own, so memory holds
+     * a cursor ({@link Cursors}) in a transaction of its own (on a replica when
+     * one may serve the caller's reads: {@link Reads#snapshot}), so memory holds
      * one batch of rows whatever the range. They are read in the order of
      * their ends, which is the order of their starts too (a person's logs
      * never overlap: time_logs_no_overlap), which the index on
@@ -102,19 +98,18 @@ public class TimeLogs {
      *
      * @throws app.lockin.database.OutputFailed when {@code each} could not write a row out; the read stops there
      */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)   // Reads.snapshot: a replica's transaction, or the primary's own
     public void between(UUID caller, Instant from, Instant to, Consumer<Entry> each) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = Cursors.prepare(connection, COLUMNS + """
-                      where l.user_id = ? and l.ended_at is not null
-                        and l.ended_at > ? and l.started_at < ?
-                      order by l.ended_at
-                     """, caller, Timestamp.from(from), Timestamp.from(to));
-             ResultSet rows = statement.executeQuery()) {
-            Rows.each(rows, row -> each.accept(entry(row)));
-        } catch (SQLException e) {
-            throw new PersistenceException("Could not read the time logs of an export", e);
-        }
+        reads.snapshot(connection -> {
+            try (PreparedStatement statement = Cursors.prepare(connection, COLUMNS + """
+                          where l.user_id = ? and l.ended_at is not null
+                            and l.ended_at > ? and l.started_at < ?
+                          order by l.ended_at
+                         """, caller, Timestamp.from(from), Timestamp.from(to));
+                 ResultSet rows = statement.executeQuery()) {
+                Rows.each(rows, row -> each.accept(entry(row)));
+            }
+        });
     }
 
     private static Entry entry(Row row) {

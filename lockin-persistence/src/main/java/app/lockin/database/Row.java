@@ -53,6 +53,12 @@ public final class Row {
         return ((Number) get(column)).intValue();
     }
 
+    /** An integer column that may be null (null stays null). */
+    public Integer integer(String column) {
+        Number value = (Number) get(column);
+        return value == null ? null : value.intValue();
+    }
+
     /** A {@code timestamptz} (null stays null). */
     public Instant instant(String column) {
         Object value = get(column);

@@ -150,6 +150,60 @@ class ReplicaIT {
         assertThat(secondsOn(owner, crew.groupId(), crew.member())).as("the replica caught up").isEqualTo(90);
     }
 
+    /** A member's display name as the group's member list, the member's own entry and their export show it to each reader. */
+    private record Names(String listed, String one, String exported) {
+    }
+
+    private static Names namesOf(Api reader, Api exporter, String groupId, String memberId) {
+        Reply list = reader.get("/api/groups/" + groupId + "/members");
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        Reply one = reader.get("/api/groups/" + groupId + "/members/" + memberId);
+        assertThat(one.status()).as(one.toString()).isEqualTo(200);
+        Reply export = exporter.get("/api/me/export");
+        assertThat(export.status()).as(export.toString()).isEqualTo(200);
+        return new Names(list.jsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(m -> m.getString("user_id").equals(memberId)).findFirst().orElseThrow().getString("display_name"),
+                one.json().getString("display_name"), export.json().getJsonObject("profile").getString("display_name"));
+    }
+
+    @Test
+    void memberListsAndExportsReadTheReplicaAndShowWhatTheCallerMustSee() throws Exception {
+        awaitHealthy();
+        Crew crew = Fixtures.crewSinceYesterday();
+        String memberId = Fixtures.profileOf(crew.member());
+        Api admin = crew.admin().api().withoutReadAfter();
+        Api member = crew.member().api().withoutReadAfter();
+        String name = namesOf(admin, member, crew.groupId(), memberId).listed();
+        await("the replica shows the crew").atMost(Duration.ofSeconds(10))
+                .until(() -> namesOf(admin, member, crew.groupId(), memberId).equals(new Names(name, name, name)));
+
+        TestReplica.replay(false);
+        try {
+            // a change on the primary that no answer told anyone of: only a read of the replica misses it
+            TestEnvironment.sql().update("update profiles set display_name = 'Renamed behind the replica' where id = ?::uuid", memberId);
+            long changed = System.nanoTime();
+            Names seen = namesOf(admin, member, crew.groupId(), memberId);
+            if (System.nanoTime() - changed < Duration.ofMillis(1_500).toNanos()) {
+                assertThat(seen).as("the member list, the member's entry and the export, read on the replica held behind")
+                        .isEqualTo(new Names(name, name, name));
+            }
+            String position;
+            try (Connection c = DriverManager.getConnection(TestEnvironment.jdbcUrl()); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("select pg_current_wal_insert_lsn()::text")) {
+                r.next();
+                position = r.getString(1);
+            }
+            String renamed = "Renamed behind the replica";
+            assertThat(namesOf(admin.withHeader(ReadAfter.HEADER, position), member.withHeader(ReadAfter.HEADER, position),
+                    crew.groupId(), memberId))
+                    .as("a reader who must see the primary's position: the primary, the replica not having it")
+                    .isEqualTo(new Names(renamed, renamed, renamed));
+        } finally {
+            TestReplica.replay(true);
+        }
+        awaitHealthy();
+    }
+
     @Test
     void aStoppedReplicaChangesNothingForUsers() throws Exception {
         awaitHealthy();
@@ -169,6 +223,16 @@ class ReplicaIT {
                     + "&to=" + LocalDate.now(ZoneOffset.UTC).plusDays(1) + "&timezone=UTC");
             assertThat(stats.status()).as(stats.toString()).isEqualTo(200);
             assertThat(stats.json().getJsonNumber("total_seconds").longValue()).isEqualTo(60);
+            Reply members = owner.get("/api/groups/" + crew.groupId() + "/members");
+            assertThat(members.status()).as(members.toString()).isEqualTo(200);
+            assertThat(members.jsonArray()).hasSize(3);
+            Reply csv = crew.member().api().withoutReadAfter().get("/api/me/time-logs.csv?from=" + t0.minusSeconds(3_600)
+                    + "&to=" + t0.plusSeconds(60), "text/csv");
+            assertThat(csv.status()).as(csv.toString()).isEqualTo(200);
+            assertThat(csv.body().lines()).as("the header and the log").hasSize(2);
+            Reply export = crew.member().api().withoutReadAfter().get("/api/me/export");
+            assertThat(export.status()).as(export.toString()).isEqualTo(200);
+            assertThat(export.json().getJsonArray("time_logs")).hasSize(1);
             assertThat(Api.anonymous().get("/health/ready").status()).as("ready while the primary is up").isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> healthy() == 0.0);
         } finally {

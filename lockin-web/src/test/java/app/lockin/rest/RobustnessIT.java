@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -29,8 +30,8 @@ import app.lockin.testing.User;
 
 /**
  * No input makes the API fail: every operation of the OpenAPI document gets
- * hostile values in each of its path, query and body fields, and hostile
- * bodies. Whatever comes back is never a 5xx, never an empty or HTML error:
+ * hostile values in each of its path, query, header and body fields, and
+ * hostile bodies. Whatever comes back is never a 5xx, never an empty or HTML error:
  * a 4xx is application/problem+json with its status, a 2xx is JSON (a
  * hostile value may be a valid one, such as a display name that reads like
  * SQL, and is then stored as text), and every answer is one the OpenAPI
@@ -50,6 +51,16 @@ class RobustnessIT {
     /** Query values only: the connector refuses these in a path before the application sees them. */
     private static final List<String> HOSTILE_QUERY_ONLY = List.of("\u0000", "a\u0000b", "\u202e\u0000", "\\", "\ud800");
 
+    /**
+     * Header values: the texts an HTTP client sends at all (printable ASCII;
+     * the 10,000 characters are past the connector's limit for a header, so
+     * 1,000 here), and look-alikes of a log position (LockIN-Read-After).
+     */
+    private static final List<String> HOSTILE_HEADER = Stream.concat(
+            HOSTILE_TEXT.stream().filter(v -> v.length() < 1_000 && v.chars().allMatch(c -> c >= 0x20 && c < 0x7f)),
+            Stream.of("x".repeat(1_000), "0/0", "FFFFFFFF/FFFFFFFF", "ffffffff/0", "1/2/3", "/", "1/",
+                    "100000000/0", "-1/1", "0x1/0x2", "1 / 2")).toList();
+
     /** JSON values for body fields. */
     private static final List<String> HOSTILE_JSON = List.of(
             "\"a\\u0000b\"", "\"\\ud800\"", "\"" + LONG + "\"", "\"'; drop table groups; --\"", "\"\"",
@@ -61,7 +72,11 @@ class RobustnessIT {
             "{", "{\"a\": 1} trailing", "{} {}", "[]", "\"text\"", "42", "null", "{\"unknown_field\": 1}",
             "[".repeat(100_000), "\u0000", "{\"a\":\"\\ud800\"}", "{\"" + LONG + "\": 1}");
 
-    private record Call(String method, String path, String body, String contentType) {
+    private record Call(String method, String path, String body, String contentType, String header, String headerValue) {
+
+        Call(String method, String path, String body, String contentType) {
+            this(method, path, body, contentType, null, null);
+        }
     }
 
     @Test
@@ -85,7 +100,8 @@ class RobustnessIT {
         List<String> failures = new ArrayList<>();
         String token = user.accessToken();
         for (Call call : calls) {
-            String sent = call.method() + " " + abbreviate(call.path()) + " body " + abbreviate(call.body()) + " → ";
+            String sent = call.method() + " " + abbreviate(call.path()) + " body " + abbreviate(call.body())
+                    + (call.header() == null ? "" : " " + call.header() + ": " + abbreviate(call.headerValue())) + " → ";
             try {
                 HttpResponse<String> response = send(token, call);
                 String problem = judge(response);
@@ -161,6 +177,10 @@ class RobustnessIT {
                 for (String value : values) {
                     calls.add(new Call(verb, realPath + "?" + name + "=" + encode(value), validBody, "application/json"));
                 }
+            } else if ("header".equals(in)) {
+                for (String value : HOSTILE_HEADER) {
+                    calls.add(new Call(verb, realPath, validBody, "application/json", name, value));
+                }
             }
         }
         if (hasBody) {
@@ -213,8 +233,10 @@ class RobustnessIT {
     }
 
     private static HttpResponse<String> send(String token, Call call) {
-        return Api.withToken(token)
-                .withHeader("Accept", "application/json, application/problem+json, text/csv, text/calendar")
+        Api api = Api.withToken(token)
+                .withHeader("Accept", "application/json, application/problem+json, text/csv, text/calendar");
+        // a header under test is the request's only one of its name (the client echoes no position of its own)
+        return (call.header() == null ? api : api.withoutReadAfter().withHeader(call.header(), call.headerValue()))
                 .send(call.method(), call.path(), call.body() == null ? null : call.contentType(), call.body())
                 .response();
     }
