@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +28,7 @@ import app.lockin.testing.Reply;
 import app.lockin.testing.SlowDownload;
 import app.lockin.testing.Sql;
 import app.lockin.testing.TestEnvironment;
+import app.lockin.testing.TestReplica;
 import app.lockin.testing.User;
 
 /**
@@ -121,10 +124,22 @@ class TimeLogExportsIT {
         assertThat(starts).as("oldest first").isSortedAccordingTo((a, b) -> Instant.parse(a).compareTo(Instant.parse(b)));
     }
 
-    /** The server's backend reading an export's logs, while its transaction is open: its pid. */
-    private static List<Map<String, Object>> exportsBeingRead() throws SQLException {
-        return SQL.rows("select pid, state from pg_stat_activity where application_name = 'lockin' "
-                + "and xact_start is not null and query like ?", EXPORT_STATEMENT);
+    /** Where an export may read: the primary (the server's pool) and the suite's replica (its read pool, the usual one). */
+    private static final Map<Sql, String> READERS = Map.of(SQL, "lockin", new Sql(TestReplica::jdbcUrl), "lockin-read");
+
+    /** A server backend reading an export's logs, its transaction open: on which database, its pid and state. */
+    private record BeingRead(Sql database, Object pid, Object state) {
+    }
+
+    private static List<BeingRead> exportsBeingRead() throws SQLException {
+        List<BeingRead> found = new ArrayList<>();
+        for (Map.Entry<Sql, String> reader : READERS.entrySet()) {
+            for (Map<String, Object> row : reader.getKey().rows("select pid, state from pg_stat_activity "
+                    + "where application_name = ? and xact_start is not null and query like ?", reader.getValue(), EXPORT_STATEMENT)) {
+                found.add(new BeingRead(reader.getKey(), row.get("pid"), row.get("state")));
+            }
+        }
+        return found;
     }
 
     /**
@@ -142,7 +157,7 @@ class TimeLogExportsIT {
             assertThat(download.read(1024)).startsWith("BEGIN:VCALENDAR\r\n");
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(exportsBeingRead())
                     .as("the export's statement, its transaction open, while the client holds back")
-                    .singleElement().satisfies(row -> assertThat(row.get("state")).isEqualTo("idle in transaction")));
+                    .singleElement().satisfies(read -> assertThat(read.state()).isEqualTo("idle in transaction")));
             String body = download.rest();
             assertThat(body).endsWith("END:VCALENDAR\r\n");
             assertThat(body.split("BEGIN:VEVENT", -1)).hasSize(busy.ids().size() + 1);
@@ -164,9 +179,9 @@ class TimeLogExportsIT {
                      busy.user().accessToken(), "text/csv")) {
             assertThat(download.status()).isEqualTo(200);
             assertThat(download.read(1024)).startsWith("id,session_id,");
-            Object pid = await().atMost(Duration.ofSeconds(20)).until(() -> exportsBeingRead().stream()
-                    .map(row -> row.get("pid")).findFirst().orElse(null), p -> p != null);
-            assertThat(SQL.value("select pg_terminate_backend(?)", pid)).isEqualTo(true);
+            BeingRead read = await().atMost(Duration.ofSeconds(20)).until(() -> exportsBeingRead().stream()
+                    .findFirst().orElse(null), Objects::nonNull);
+            assertThat(read.database().value("select pg_terminate_backend(?)", read.pid())).isEqualTo(true);
             assertThatThrownBy(download::rest).as("a broken transfer").isInstanceOf(IOException.class);
 
             // the instance serves on (the pool drops the lost connection)

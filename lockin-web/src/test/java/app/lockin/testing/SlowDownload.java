@@ -49,8 +49,11 @@ public final class SlowDownload implements Closeable {
         socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5_000);
         socket.setSoTimeout(60_000);
         OutputStream out = socket.getOutputStream();
+        String readAfter = ReadAfter.header();   // echoed as the app does: the download shows what the run wrote
         out.write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                + "\r\nAuthorization: Bearer " + token + "\r\nAccept: " + accept + "\r\nConnection: close\r\n\r\n")
+                + "\r\nAuthorization: Bearer " + token + "\r\nAccept: " + accept
+                + (readAfter == null ? "" : "\r\n" + ReadAfter.HEADER + ": " + readAfter)
+                + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = socket.getInputStream();
