@@ -2668,6 +2668,7 @@ export interface components {
         /** @description The session after the change */
         SessionAnswer: {
             headers: {
+                "LockIN-Read-After": components["headers"]["ReadAfter"];
                 "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                 [name: string]: unknown;
             };
@@ -2859,6 +2860,14 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The primary database's log position after this write's commit, sent
+         *     when LockIN reads from replicas: echo it as the request header
+         *     `LockIN-Read-After` on the next requests (each answer's replaces the
+         *     one before) and they show this write. Absent without replicas, and
+         *     when the primary could not tell it just then (the write did commit).
+         */
+        ReadAfter: string;
         /** @description `true` on an answer repeated for an Idempotency-Key. */
         IdempotencyReplayed: "true";
         /** @description The path of the created resource. */
@@ -2939,6 +2948,7 @@ export interface operations {
             /** @description Erased */
             204: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2985,6 +2995,7 @@ export interface operations {
             /** @description The updated profile */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3262,6 +3273,7 @@ export interface operations {
             /** @description The caller's device of this token already, refreshed */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -3272,6 +3284,7 @@ export interface operations {
             /** @description A device new to the caller (Location: /api/me/devices/{device_id}) */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -3313,6 +3326,7 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3385,6 +3399,7 @@ export interface operations {
             /** @description The updated settings */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3557,6 +3572,7 @@ export interface operations {
             /** @description How to upload the avatar and the URL it will be read at */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -3672,6 +3688,7 @@ export interface operations {
             /** @description The new group */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -3756,6 +3773,7 @@ export interface operations {
             /** @description The updated group */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3814,6 +3832,7 @@ export interface operations {
             /** @description The archived group */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -3872,6 +3891,7 @@ export interface operations {
             /** @description The new group */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -3934,6 +3954,7 @@ export interface operations {
             /** @description The invite */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -4035,6 +4056,7 @@ export interface operations {
             /** @description The new member (Location: /api/groups/{id}/members/{user_id}) */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -4118,6 +4140,7 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4161,6 +4184,7 @@ export interface operations {
             /** @description The member */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4261,6 +4285,7 @@ export interface operations {
             /** @description The new link (Location: /api/groups/{id}/links/{link_id}) */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -4344,6 +4369,7 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4438,6 +4464,7 @@ export interface operations {
             /** @description The new webhook with its secret, shown this once (Location: /api/groups/{id}/webhooks/{webhook_id}) */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -4522,6 +4549,7 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4564,6 +4592,7 @@ export interface operations {
             /** @description The webhook, without its secret */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4623,6 +4652,7 @@ export interface operations {
             /** @description The webhook with its new secret */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -4682,6 +4712,7 @@ export interface operations {
             /** @description The ping is queued */
             202: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -4786,6 +4817,7 @@ export interface operations {
             /** @description The caller, now a member (Location: /api/groups/{id}/members/{user_id}) */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -4801,6 +4833,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             410: components["responses"]["Gone"];
             413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -4925,6 +4958,7 @@ export interface operations {
             /** @description The notification */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -4982,6 +5016,7 @@ export interface operations {
             /** @description The new membership */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -5039,6 +5074,7 @@ export interface operations {
             /** @description The declined invite */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -5347,6 +5383,7 @@ export interface operations {
             /** @description The new session (Location: /api/sessions/{id}) */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -5483,6 +5520,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5531,6 +5569,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5794,6 +5833,7 @@ export interface operations {
             /** @description The log */
             201: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     Location: components["headers"]["Location"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
@@ -5897,6 +5937,7 @@ export interface operations {
             /** @description The log, voided */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -5957,6 +5998,7 @@ export interface operations {
             /** @description The log, counted again */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -5971,6 +6013,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -6050,6 +6093,7 @@ export interface operations {
             /** @description How many groups this run archived, and how many it could not (each logged with its id) */
             200: {
                 headers: {
+                    "LockIN-Read-After": components["headers"]["ReadAfter"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
