@@ -84,13 +84,13 @@ public class Reads {
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry metrics;
 
-    private Counter onReplica;
-    private Counter onPrimary;
+    private Counter replicaReads;
+    private Counter primaryReads;
 
     @PostConstruct
     void counters() {
-        onReplica = metrics.counter("lockin_reads_total", new Tag("target", "replica"));
-        onPrimary = metrics.counter("lockin_reads_total", new Tag("target", "primary"));
+        replicaReads = metrics.counter("lockin_reads_total", new Tag("target", "replica"));
+        primaryReads = metrics.counter("lockin_reads_total", new Tag("target", "primary"));
     }
 
     /** The rows of a query, showing at least the request's {@link ReadPosition}. */
@@ -103,11 +103,11 @@ public class Reads {
         if (replicas.configured() && !inTransaction()) {
             List<Row> rows = onReplica(after, sql, parameters);
             if (rows != null) {
-                onReplica.inc();
+                replicaReads.inc();
                 return rows;
             }
         }
-        onPrimary.inc();
+        primaryReads.inc();
         Query query = em.createNativeQuery(sql);
         for (int i = 0; i < parameters.length; i++) {
             query.setParameter(i + 1, parameters[i]);
@@ -160,26 +160,33 @@ public class Reads {
      * streaming them cannot start again elsewhere).
      */
     public void snapshot(Reading work) {
-        if (replicas.configured() && !inTransaction()) {
-            Chosen chosen = replicaFor(requestPosition());
-            if (chosen != null) {
-                try (Connection connection = chosen.connection()) {
-                    if (begin(connection, chosen.replica())) {
-                        onReplica.inc();
-                        try {
-                            work.read(connection);
-                        } finally {
-                            end(connection);
-                        }
-                        return;
-                    }
-                } catch (SQLException e) {
-                    throw new PersistenceException(e);
-                }
-            }
+        if (replicas.configured() && !inTransaction() && snapshotOnReplica(work)) {
+            return;
         }
-        onPrimary.inc();
+        primaryReads.inc();
         primarySnapshots.read(work);
+    }
+
+    /** The work done on a replica that may serve the request's reads; false when none may (nothing was done). */
+    private boolean snapshotOnReplica(Reading work) {
+        Chosen chosen = replicaFor(requestPosition());
+        if (chosen == null) {
+            return false;
+        }
+        try (Connection connection = chosen.connection()) {
+            if (!begin(connection, chosen.replica())) {
+                return false;
+            }
+            replicaReads.inc();
+            try {
+                work.read(connection);
+            } finally {
+                end(connection);
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
     }
 
     /** Begins the read-only transaction on the replica; false when the replica fails meanwhile (passed over). */

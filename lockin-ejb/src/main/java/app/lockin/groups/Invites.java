@@ -109,8 +109,7 @@ public class Invites {
         Membership membership = Membership.join(group, caller, MemberRole.MEMBER);
         em.persist(membership);
         em.flush();
-        em.refresh(membership);
-        return MemberResponse.of(em, membership, em.find(Profile.class, caller), caller);
+        return MemberResponse.read(em, group.id(), caller, caller);
     }
 
     public NotificationResponse decline(UUID caller, UUID inviteId) {

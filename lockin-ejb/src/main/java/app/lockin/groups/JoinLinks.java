@@ -10,7 +10,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
-import app.lockin.profiles.Profile;
 import app.lockin.rules.Conflict;
 import app.lockin.rules.NotFound;
 
@@ -81,8 +80,7 @@ public class JoinLinks {
         Membership joined = Membership.join(group, caller, MemberRole.MEMBER);
         em.persist(joined);
         em.flush();
-        em.refresh(joined);
-        return new Joined(group.id(), MemberResponse.of(em, joined, em.find(Profile.class, caller), caller));
+        return new Joined(group.id(), MemberResponse.read(em, group.id(), caller, caller));
     }
 
     /** Whom a link added, and to which group. */

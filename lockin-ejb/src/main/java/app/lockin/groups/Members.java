@@ -29,20 +29,6 @@ public class Members {
 
     private static final String MEMBER_NOT_FOUND = "member not found";
 
-    /**
-     * The members of the group ?1 with their profiles and their streaks as the
-     * viewer ?2 sees them ({@link MemberResponse#of(Row)}): one statement, read
-     * wherever {@link Reads} reads it.
-     */
-    private static final String SEEN_BY_VIEWER = """
-            select m.user_id, p.display_name, p.avatar_url, m.role::text as role, m.override_period_target_minutes,
-                   m.created_at as joined_at, m.hidden_from_leaderboard, s.streak, s.best_streak, s.shown
-              from group_members m
-              join profiles p on p.id = m.user_id
-              left join (%s) s on s.user_id = m.user_id
-             where m.group_id = ?1
-            """.formatted(Streak.SEEN);
-
     @PersistenceContext(unitName = "lockin")
     EntityManager em;
 
@@ -52,7 +38,7 @@ public class Members {
     /** The group's members by join time; members only (a group has its caller among them, or is not theirs to see). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<MemberResponse> list(UUID caller, UUID groupId) {
-        List<Row> rows = reads.list(SEEN_BY_VIEWER
+        List<Row> rows = reads.list(MemberResponse.SEEN_BY_VIEWER
                 + " and exists (select 1 from group_members v where v.group_id = ?1 and v.user_id = ?2)"
                 + " order by m.created_at, m.id", groupId, caller);
         if (rows.isEmpty()) {
@@ -64,7 +50,7 @@ public class Members {
     /** One member of the group (what the Location of an added member points to); members only. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public MemberResponse get(UUID caller, UUID groupId, UUID userId) {
-        Map<UUID, MemberResponse> found = reads.list(SEEN_BY_VIEWER + " and m.user_id in (?2, ?3)", groupId, caller, userId)
+        Map<UUID, MemberResponse> found = reads.list(MemberResponse.SEEN_BY_VIEWER + " and m.user_id in (?2, ?3)", groupId, caller, userId)
                 .stream().map(MemberResponse::of)
                 .collect(Collectors.toMap(MemberResponse::userId, Function.identity()));
         if (!found.containsKey(caller)) {
@@ -96,8 +82,7 @@ public class Members {
         Membership added = Membership.join(me.group(), userId, role);
         em.persist(added);
         em.flush();
-        em.refresh(added);
-        return MemberResponse.of(em, added, profile, caller);
+        return MemberResponse.read(em, groupId, userId, caller);
     }
 
     /**
@@ -129,7 +114,7 @@ public class Members {
             changeRole(me, target, settings.role());
         }
         em.flush();
-        return MemberResponse.of(em, target, caller);
+        return MemberResponse.read(em, groupId, target.userId(), caller);
     }
 
     /**

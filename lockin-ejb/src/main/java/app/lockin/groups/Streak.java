@@ -1,12 +1,6 @@
 package app.lockin.groups;
 
-import java.util.List;
-import java.util.UUID;
-
-import jakarta.persistence.EntityManager;
-
 import app.lockin.database.Row;
-import app.lockin.database.Rows;
 
 /**
  * A member's streak of periods with the goal met, and their longest, as the
@@ -30,15 +24,6 @@ record Streak(Integer current, Integer best) {
               left join group_members v on v.group_id = ?1 and v.user_id = ?2
              cross join lateral (select member_shown(gm, v) as shown from group_members gm
                                   where gm.group_id = b.group_id and gm.user_id = b.user_id limit 1) m""";
-
-    /** One member's streak as the viewer sees it ({@link #NONE} for someone not on the board). */
-    static Streak of(EntityManager em, UUID groupId, UUID userId, UUID viewer) {
-        List<Row> rows = Rows.list(em.createNativeQuery(SEEN + " where b.user_id = ?3")
-                .setParameter(1, groupId)
-                .setParameter(2, viewer)
-                .setParameter(3, userId));
-        return rows.stream().findFirst().map(Streak::of).orElse(NONE);
-    }
 
     /**
      * A row of group_leaderboard's streak and best_streak, with whether the

@@ -13,7 +13,6 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 import app.lockin.database.Labels;
-import app.lockin.profiles.Profile;
 import app.lockin.rules.Forbidden;
 
 /** A person's place in a group: a row of group_members. */
@@ -22,7 +21,7 @@ import app.lockin.rules.Forbidden;
 @NamedQuery(name = Membership.OF_USER,
         query = "select m from Membership m join fetch m.group where m.userId = :userId order by m.joinedAt desc")
 @NamedQuery(name = Membership.OF_GROUP,
-        query = "select m from Membership m join fetch m.profile where m.group.id = :groupId order by m.joinedAt, m.id")
+        query = "select m from Membership m where m.group.id = :groupId order by m.joinedAt, m.id")
 @NamedQuery(name = Membership.ONE,
         query = "select m from Membership m join fetch m.group where m.group.id = :groupId and m.userId = :userId")
 @NamedQuery(name = Membership.COUNTS,
@@ -43,10 +42,6 @@ public class Membership {
 
     @Column(name = "user_id", nullable = false)
     private UUID userId;
-
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
-    @JoinColumn(name = "user_id", insertable = false, updatable = false)
-    private Profile profile;
 
     @Column(nullable = false)
     private String role;
@@ -117,10 +112,6 @@ public class Membership {
 
     public UUID userId() {
         return userId;
-    }
-
-    public Profile profile() {
-        return profile;
     }
 
     public MemberRole role() {
